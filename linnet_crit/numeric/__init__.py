@@ -1,0 +1,23 @@
+"""The numeric layer: batched evaluation of the gradient system from products of layer weights.
+
+Nothing here touches SymPy; the boundary between the symbolic and numeric layers is
+:meth:`linnet_crit.system.GradientSystem` (exact) versus :class:`Parameters` (floating point).
+"""
+
+from .evaluate import (
+    Parameters,
+    gradient,
+    gradient_and_jacobian,
+    loss,
+    parameter_derivative,
+    parameter_jacobian,
+)
+
+__all__ = [
+    "Parameters",
+    "gradient",
+    "gradient_and_jacobian",
+    "loss",
+    "parameter_derivative",
+    "parameter_jacobian",
+]

@@ -1,0 +1,164 @@
+"""The one result vocabulary of every backend: return codes, path results, solve results.
+
+Modelled on HomotopyContinuation.jl: a :class:`SolveResult` knows how many paths were tracked,
+how many solutions were found, how many are real, how many paths failed or went to infinity, and
+which seed and method produced it; its printed summary never hides failures.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .architecture import Architecture
+from .data import Instance
+
+__all__ = ["ReturnCode", "PathResult", "StageReport", "SolveResult", "DEFAULT_REAL_TOL", "DEFAULT_ZERO_TOL"]
+
+#: A point is real when max |Im x| ≤ DEFAULT_REAL_TOL · max(1, ‖x‖∞) (after Newton refinement).
+DEFAULT_REAL_TOL = 1e-6
+#: A weight is zero when |w| ≤ DEFAULT_ZERO_TOL · max(1, ‖x‖∞) (after Newton refinement).
+DEFAULT_ZERO_TOL = 1e-8
+
+
+class ReturnCode(enum.Enum):
+    """Why a path ended (the common vocabulary; backends keep their raw code beside it)."""
+
+    SUCCESS = "success"
+    AT_INFINITY = "at_infinity"
+    SINGULAR = "singular"
+    STEP_SIZE_TOO_SMALL = "terminated_step_size_too_small"
+    MAX_STEPS = "terminated_max_steps"
+    ILL_CONDITIONED = "terminated_ill_conditioned"
+    DIVERGED = "diverged"
+    DUPLICATE = "duplicate"
+    FAILED = "failed"
+
+    @property
+    def is_success(self) -> bool:
+        return self is ReturnCode.SUCCESS
+
+
+@dataclass(frozen=True, eq=False)
+class PathResult:
+    """One tracked path (HC.jl's ``PathResult``)."""
+
+    solution: np.ndarray
+    return_code: ReturnCode
+    residual: float
+    condition: float
+    accuracy: float
+    steps: int
+    t: float
+    start_solution: np.ndarray | None = None
+    stage: str = ""
+    winding_number: int | None = None
+    multiplicity: int = 1
+    raw_code: str | None = None
+
+    @property
+    def singular(self) -> bool:
+        return self.return_code is ReturnCode.SINGULAR
+
+
+@dataclass(frozen=True)
+class StageReport:
+    """What one stage of a solve did (e.g. one monodromy run, one parameter homotopy)."""
+
+    name: str
+    paths: int
+    failed: int = 0
+    at_infinity: int = 0
+    retried: int = 0
+    seconds: float = 0.0
+    info: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, eq=False)
+class SolveResult:
+    """All critical points found for one instance, with their diagnostics and provenance.
+
+    ``solutions`` is ``(n, N)`` complex in the architecture's variable order; ``residuals`` and
+    ``conditions`` are the ‖F‖∞ and Jacobian condition numbers after refinement. Failed paths are
+    kept in ``failed_paths``; the summary prints them.
+    """
+
+    architecture: Architecture
+    instance: Instance
+    solutions: np.ndarray
+    residuals: np.ndarray
+    conditions: np.ndarray
+    n_paths_tracked: int
+    seed: int | None
+    method: str
+    backend: str
+    engine_version: str
+    seconds: float
+    stages: tuple[StageReport, ...] = ()
+    failed_paths: tuple[PathResult, ...] = ()
+    n_at_infinity: int = 0
+    n_singular: int = 0
+    assumptions: tuple[str, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)
+
+    # --- HC.jl-style counts ---------------------------------------------------------------
+    @property
+    def n_solutions(self) -> int:
+        """Distinct complex critical points found (origin included)."""
+        return int(self.solutions.shape[0])
+
+    @property
+    def n_failed(self) -> int:
+        return len(self.failed_paths)
+
+    def scale(self) -> np.ndarray:
+        return np.maximum(1.0, np.abs(self.solutions).max(axis=1, initial=0.0))
+
+    def is_real(self, tol: float = DEFAULT_REAL_TOL) -> np.ndarray:
+        return np.abs(self.solutions.imag).max(axis=1, initial=0.0) <= tol * self.scale()
+
+    def is_torus(self, tol: float = DEFAULT_ZERO_TOL) -> np.ndarray:
+        """Points with no zero coordinate."""
+        return np.abs(self.solutions).min(axis=1, initial=np.inf) > tol * self.scale()
+
+    def n_real(self, tol: float = DEFAULT_REAL_TOL) -> int:
+        return int(self.is_real(tol).sum())
+
+    def n_torus(self, tol: float = DEFAULT_ZERO_TOL) -> int:
+        return int(self.is_torus(tol).sum())
+
+    def real_solutions(self, tol: float = DEFAULT_REAL_TOL) -> np.ndarray:
+        return self.solutions[self.is_real(tol)].real
+
+    @property
+    def origin_found(self) -> bool:
+        return bool(np.any(np.abs(self.solutions).max(axis=1, initial=0.0) == 0.0)) or bool(
+            np.any(np.abs(self.solutions).max(axis=1, initial=0.0) <= DEFAULT_ZERO_TOL)
+        )
+
+    def summary(self) -> str:
+        """HC.jl-like summary: tracked, found, real, torus, failed, at infinity, singular, seed."""
+        lines = [
+            f"SolveResult for widths {self.architecture} (m = {self.instance.samples}), "
+            f"method {self.method}, backend {self.backend} {self.engine_version}",
+            f"• {self.n_paths_tracked} paths tracked in {self.seconds:.2f} s",
+            f"• {self.n_solutions} distinct critical points "
+            f"({self.n_real()} real, {self.n_torus()} with no zero coordinate, origin "
+            f"{'included' if self.origin_found else 'MISSING'})",
+            f"• {self.n_failed} failed paths, {self.n_at_infinity} at infinity, {self.n_singular} singular",
+            f"• seed {self.seed}",
+        ]
+        if self.n_failed:
+            codes: dict[str, int] = {}
+            for path in self.failed_paths:
+                codes[path.return_code.value] = codes.get(path.return_code.value, 0) + 1
+            lines.append("  failures: " + ", ".join(f"{k} × {v}" for k, v in sorted(codes.items())))
+        for assumption in self.assumptions:
+            lines.append(f"• assumes: {assumption}")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
