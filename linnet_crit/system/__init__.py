@@ -6,6 +6,7 @@ Nothing here rounds to floating point; the one conversion into this layer is
 """
 
 from .exact import exact_matrices, exact_number
+from .formats import to_bertini, to_json, to_phc, to_text
 from .gradient import GradientSystem, gradient_system, parameter_names
 
 __all__ = [
@@ -14,4 +15,8 @@ __all__ = [
     "parameter_names",
     "exact_number",
     "exact_matrices",
+    "to_text",
+    "to_json",
+    "to_bertini",
+    "to_phc",
 ]

@@ -116,11 +116,7 @@ class GradientSystem:
 
         Coefficients are SymPy numbers (numeric systems) or SymPy expressions in the parameters.
         """
-        out = []
-        for poly in self.polys():
-            dom = poly.domain
-            out.append(tuple((m, dom.to_sympy(c)) for m, c in poly.terms()))
-        return tuple(out)
+        return tuple(tuple(poly.terms()) for poly in self.polys())
 
     def supports(self) -> tuple[frozenset[Monomial], ...]:
         """Per equation, the exponent vectors (in the variables) with a nonzero coefficient.
