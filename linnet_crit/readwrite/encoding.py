@@ -9,6 +9,7 @@ Free-form values (solver options, stage info, streamed records) keep plain JSON 
 and tag the rest so they read back as what was written::
 
     tuple            {"$tuple": [...]}
+    NaN, ±infinity   {"$float": "NaN"}, {"$float": "Infinity"}, {"$float": "-Infinity"}
     complex          {"$complex": [re, im]}
     numpy array      {"$array": {"dtype": "float64", "shape": [...], "values": [...]}}
     sympy Rational   {"$rational": "p/q"}
@@ -156,7 +157,8 @@ def encode_value(value: Any) -> Any:
     if isinstance(value, (int, np.integer)):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        return encode_float(value)
+        # a bare "NaN" would read back as the string; tag non-finite floats here
+        return float(value) if math.isfinite(value) else {"$float": encode_float(value)}
     if isinstance(value, (complex, np.complexfloating)):
         return {"$complex": [encode_float(value.real), encode_float(value.imag)]}
     if isinstance(value, np.ndarray):
@@ -217,9 +219,16 @@ def _decode_complex(body: Any) -> complex:
     return complex(decode_float(re), decode_float(im))
 
 
+def _decode_non_finite(body: Any) -> float:
+    if body not in _NON_FINITE:
+        raise ValueError(f"$float must be one of {sorted(_NON_FINITE)}, got {body!r}")
+    return _NON_FINITE[body]
+
+
 _DECODERS = {
     "$tuple": lambda body: tuple(decode_value(v) for v in body),
     "$complex": _decode_complex,
+    "$float": _decode_non_finite,
     "$array": decode_array,
     "$dict": lambda body: {decode_value(k): decode_value(v) for k, v in body},
     "$rational": _decode_rational,

@@ -330,11 +330,11 @@ def read_solution_file(path: str | Path, n_unknowns: int | None = None) -> np.nd
     """
     path = Path(path)
     text = _read_text(path)
-    if not text.endswith("\n"):
-        raise FileFormatError(f"{path}: last line does not end with a newline (truncated?)")
     lines = [(number, line.split()) for number, line in enumerate(text.split("\n"), 1) if line.strip()]
     if not lines or len(lines[0][1]) != 1 or not (lines[0][1][0].isascii() and lines[0][1][0].isdigit()):
         raise FileFormatError(f"{path}: first line must be the number of points (Bertini / HC.jl format)")
+    if not text.endswith("\n"):
+        raise FileFormatError(f"{path}: last line does not end with a newline (truncated?)")
     count = int(lines[0][1][0])
     coordinates = [_coordinate(tokens, path, number) for number, tokens in lines[1:]]
     if n_unknowns is None:

@@ -399,8 +399,9 @@ def result_to_dict(result: SolveResult) -> dict[str, Any]:
 def result_from_dict(record: Any, source: str = "record") -> SolveResult:
     """Inverse of :func:`result_to_dict`; raises FileFormatError naming ``source`` if malformed."""
     check_header(record, source, "json")
-    with reading(source, "points"):
+    with reading(source, "header"):
         arch = Architecture(tuple(_int(w) for w in record["widths"]))
+    with reading(source, "points"):
         solutions = decode_points(record["solutions"], arch.n_unknowns)
         residuals = decode_floats(record["residuals"])
         conditions = decode_floats(record["conditions"])
