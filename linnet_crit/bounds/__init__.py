@@ -1,0 +1,28 @@
+"""Bounds on the number of critical points: Bézout, multihomogeneous Bézout, BKK, Bharadwaj–Hoşten.
+
+Every bound says in its docstring whether it bounds solutions in Cⁿ or in (C*)ⁿ and under which
+hypotheses; outside them it raises :class:`~linnet_crit.errors.BoundNotApplicableError`. The
+published tables of the thesis ship with the package (:func:`published_row`).
+"""
+
+from .classical import bezout, bh_torus, bh_total, multihomogeneous_bezout
+from .mixed_volume import bkk_affine, bkk_torus, generic_supports, gfan_executable, mixed_volume
+from .published import TABLES, published_row, published_rows
+from .summary import BOUND_DESCRIPTIONS, all_bounds
+
+__all__ = [
+    "bezout",
+    "multihomogeneous_bezout",
+    "bkk_torus",
+    "bkk_affine",
+    "bh_total",
+    "bh_torus",
+    "all_bounds",
+    "BOUND_DESCRIPTIONS",
+    "published_row",
+    "published_rows",
+    "TABLES",
+    "mixed_volume",
+    "generic_supports",
+    "gfan_executable",
+]
