@@ -1,0 +1,194 @@
+"""The ``linnet-crit`` command line: a thin argparse layer over the public API.
+
+This is the one place that catches :class:`~linnet_crit.errors.LinnetCritError`: it prints a
+one-line message on stderr and exits with status 2, never a traceback. Usage errors found by
+argparse are one line too.
+
+Adding a subcommand takes one ``run_…(args) -> int`` function and one entry in
+:func:`build_parser`; :func:`add_instance_arguments` and :func:`instance_from_args` give it the
+shared flags ``--widths --samples --seed --regularization --data --format --output``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .architecture import Architecture
+from .bounds import BOUND_DESCRIPTIONS, all_bounds, published_row
+from .data import REGULARIZATIONS, Instance, load_instance, random_instance
+from .errors import ArchitectureError, DataError, LinnetCritError
+from .system import gradient_system, to_bertini, to_json, to_phc, to_text
+
+__all__ = ["main", "build_parser", "add_instance_arguments", "instance_from_args", "emit"]
+
+PROG = "linnet-crit"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line (argparse prints the usage block too)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _whole_number(text: str | None, flag: str, minimum: int) -> int | None:
+    if text is None:
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise DataError(f"{flag} {text!r} is not a whole number; give an integer ≥ {minimum}") from None
+    if value < minimum:
+        raise DataError(f"{flag} {value} is too small; give an integer ≥ {minimum}")
+    return value
+
+
+def add_instance_arguments(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    """The flags every subcommand shares; the first of ``formats`` is the default format."""
+    parser.add_argument("--widths", help="comma-separated widths dx,d_1,…,d_H,dy, e.g. 1,2,2")
+    parser.add_argument("--samples", help="number m of data points of random data (default 1)")
+    parser.add_argument("--seed", help="seed of the random data (default 0; recorded in the output)")
+    parser.add_argument(
+        "--regularization", choices=REGULARIZATIONS, help="Λ of random data (default generic)"
+    )
+    parser.add_argument("--data", help=".npz file with X, Y, Lambda_1, … (instead of random data)")
+    parser.add_argument("--format", choices=tuple(formats), default=formats[0], help="output format")
+    parser.add_argument("--output", "-o", help="write to this file instead of standard output")
+
+
+def instance_from_args(args: argparse.Namespace) -> Instance:
+    """The Instance the shared flags describe: ``--data`` if given, else seeded random data."""
+    samples = _whole_number(args.samples, "--samples", 1)
+    seed = _whole_number(args.seed, "--seed", 0)
+    arch = Architecture.parse(args.widths) if args.widths is not None else None
+    if args.data is None:
+        if arch is None:
+            raise ArchitectureError("no network given; pass --widths (e.g. --widths 1,2,2) or --data FILE")
+        return random_instance(
+            arch, samples=samples or 1, seed=0 if seed is None else seed, regularization=args.regularization or "generic"
+        )
+    ignored = [flag for flag, value in (("--seed", seed), ("--regularization", args.regularization)) if value is not None]
+    if ignored:
+        raise DataError(f"{' and '.join(ignored)} only shape random data; drop them or drop --data")
+    instance = load_instance(Path(args.data), architecture=arch)
+    if samples is not None and samples != instance.samples:
+        raise DataError(
+            f"--samples {samples} but {args.data!r} has {instance.samples} data points; drop --samples"
+        )
+    return instance
+
+
+def emit(text: str, args: argparse.Namespace) -> None:
+    """Print ``text``, or write it to ``--output``."""
+    if args.output is None:
+        print(text)
+        return
+    try:
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise DataError(f"cannot write --output {args.output!r}: {exc.strerror}; give a writable path") from None
+
+
+def run_system(args: argparse.Namespace) -> int:
+    """``linnet-crit system``: the gradient system as text, JSON, Bertini or PHCpack input."""
+    if args.symbolic:
+        given = [f"--{name}" for name in ("data", "seed", "regularization") if getattr(args, name) is not None]
+        if given or args.format in ("bertini", "phc"):
+            clash = " and ".join(given) or f"--format {args.format}"
+            raise DataError(
+                f"--symbolic keeps X, Y and Λ as symbols and cannot go with {clash}; "
+                "use it with --format text or json, --widths and --samples only"
+            )
+    instance = instance_from_args(args)
+    system = gradient_system(instance, symbolic_parameters=args.symbolic)
+    writers: dict[str, Callable] = {
+        "text": to_text,
+        "json": lambda s: json.dumps(to_json(s), indent=2),
+        "bertini": to_bertini,
+        "phc": to_phc,
+    }
+    emit(writers[args.format](system), args)
+    return 0
+
+
+def _bounds_table(report: dict) -> str:
+    lines = [
+        f"# widths {','.join(map(str, report['widths']))}; samples {report['samples']}; "
+        f"N = {report['unknowns']} unknowns; bounds for generic data",
+        f"{'bound':<25} {'value':>22}  {'counts in':<8}  what",
+    ]
+    for name, value in report["bounds"].items():
+        where, what = BOUND_DESCRIPTIONS[name]
+        shown = "n/a" if value is None else str(value)
+        lines.append(f"{name:<25} {shown:>22}  {where:<8}  {what}")
+    row = report["published"]
+    if row is not None:
+        lines.append(
+            f"# thesis Table {row['table']} row {row['row']}: CBB {row['CBB']}, BKK {row['BKK']}, "
+            f"N_C {row['N_C']}, N_C* {row['N_Cstar']}"
+        )
+    return "\n".join(lines)
+
+
+def run_bounds(args: argparse.Namespace) -> int:
+    """``linnet-crit bounds``: every bound on the number of critical points, and the thesis row."""
+    instance = instance_from_args(args)
+    arch, samples = instance.architecture, instance.samples
+    report = {
+        "widths": list(arch.widths),
+        "samples": samples,
+        "unknowns": arch.n_unknowns,
+        "bounds": all_bounds(arch, samples),
+        "published": published_row(arch, samples),
+    }
+    emit(json.dumps(report, indent=2) if args.format == "json" else _bounds_table(report), args)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of every subcommand; each sets ``run`` to its function."""
+    parser = _Parser(prog=PROG, description="Complex critical points of regularized deep linear networks.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    system = commands.add_parser("system", help="print or write the gradient system")
+    add_instance_arguments(system, ("text", "json", "bertini", "phc"))
+    system.add_argument("--symbolic", action="store_true", help="keep X, Y, Λ as symbols (text, json)")
+    system.set_defaults(run=run_system)
+
+    bounds = commands.add_parser("bounds", help="bounds on the number of critical points")
+    add_instance_arguments(bounds, ("table", "json"))
+    bounds.set_defaults(run=run_bounds)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 2 bad input or failed computation).
+
+    Examples
+    --------
+    >>> main(["bounds", "--widths", "1,1,1", "--format", "json"])  # doctest: +ELLIPSIS
+    {
+      "widths": [
+        1,
+    ...
+    0
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse's usage errors (already one line) and --help
+        return int(exc.code or 0)
+    try:
+        return args.run(args)
+    except LinnetCritError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # The reader (say `head`) left early: silence the flush at exit, as the Python docs advise.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
