@@ -16,7 +16,7 @@ def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
     a, b = np.asarray(a), np.asarray(b)
     if a.shape != b.shape or a.dtype != b.dtype:
         return False
-    fa, fb = a.view(np.float64).ravel(), b.view(np.float64).ravel()
+    fa, fb = (np.atleast_1d(x).view(np.float64).ravel() for x in (a, b))
     nan = np.isnan(fa)
     return bool(np.array_equal(nan, np.isnan(fb)) and np.array_equal(fa[~nan].view(np.uint64), fb[~nan].view(np.uint64)))
 
