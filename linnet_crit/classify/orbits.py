@@ -115,17 +115,19 @@ class OrbitReport:
 
 def _matches(tree: cKDTree, images: np.ndarray, tol: float) -> tuple[list[int], np.ndarray]:
     """Distinct points matching the images, and the images left unmatched."""
-    distance, nearest = tree.query(np.hstack([images.real, images.imag]), p=np.inf)
     scale = np.maximum(1.0, np.abs(images).max(axis=1, initial=0.0))
-    found: list[int] = []
+    # the bound prunes the search: unmatched images would otherwise visit most of the tree
+    bound = np.nextafter(tol * scale.max(initial=1.0), np.inf)
+    distance, nearest = tree.query(np.hstack([images.real, images.imag]), p=np.inf, distance_upper_bound=bound)
+    found: dict[int, None] = {}  # ordered set
     missing = []
-    for image, d, j, s in zip(images, distance, nearest, scale):
+    for image, d, j, s in zip(images, distance, nearest.tolist(), scale):
         # an image whose nearest point is already taken has no distinct match
         if d <= tol * s and j not in found:
-            found.append(int(j))
+            found[j] = None
         else:
             missing.append(image)
-    return found, np.array(missing).reshape(len(missing), images.shape[1])
+    return list(found), np.array(missing).reshape(len(missing), images.shape[1])
 
 
 def orbit_completeness(
