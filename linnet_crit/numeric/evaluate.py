@@ -38,17 +38,44 @@ class Parameters:
         return cls(instance.X[None], instance.Y[None], tuple(lam[None] for lam in instance.lambdas))
 
     @classmethod
-    def line(cls, start: Instance, target: Instance, t: np.ndarray) -> tuple[Parameters, Parameters]:
-        """Points ``(1−t)·start + t·target`` for each t and the derivative d/dt (the same for all t).
+    def stack(cls, instances: list[Instance]) -> Parameters:
+        """One parameter point per instance, batched along the first axis."""
+        return cls(
+            np.stack([inst.X for inst in instances]).astype(complex),
+            np.stack([inst.Y for inst in instances]).astype(complex),
+            tuple(np.stack(lams).astype(complex) for lams in zip(*(inst.lambdas for inst in instances))),
+        )
+
+    @property
+    def batch(self) -> int:
+        return self.X.shape[0]
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        return (self.X, self.Y, *self.lambdas)
+
+    @classmethod
+    def from_arrays(cls, arrays) -> Parameters:
+        return cls(arrays[0], arrays[1], tuple(arrays[2:]))
+
+    def select(self, index: np.ndarray) -> Parameters:
+        """The parameter points of the paths ``index`` (a batch of one is shared by all paths)."""
+        if self.batch == 1:
+            return self
+        return Parameters.from_arrays([a[index] for a in self.arrays()])
+
+    @staticmethod
+    def line(start: Parameters, target: Parameters, t: np.ndarray) -> tuple[Parameters, Parameters]:
+        """Points ``(1−t)·start + t·target`` for each t and the derivative d/dt.
 
         X and Y are interpolated, not Σxx and Σyx: a straight line in Σxx leaves the rank-m family
         when m < dx and changes the count.
         """
         t = np.asarray(t, dtype=float)[:, None, None]
-        pairs = list(zip((start.X, start.Y, *start.lambdas), (target.X, target.Y, *target.lambdas)))
-        points = [a + t * (b - a) for a, b in pairs]
-        tangents = [(b - a)[None].astype(complex) for a, b in pairs]
-        return cls(points[0], points[1], tuple(points[2:])), cls(tangents[0], tangents[1], tuple(tangents[2:]))
+        pairs = list(zip(start.arrays(), target.arrays()))
+        return (
+            Parameters.from_arrays([a + t * (b - a) for a, b in pairs]),
+            Parameters.from_arrays([b - a for a, b in pairs]),
+        )
 
     @property
     def sigma_xx(self) -> np.ndarray:

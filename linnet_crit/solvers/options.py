@@ -13,11 +13,14 @@ class TrackerOptions:
 
     A Newton correction is accepted only if its first update is below
     ``first_correction · (1 + ‖x‖)``, every later update contracts by ``contraction``, and the last
-    is below ``final_tolerance · (1 + ‖x‖)`` — the protection against path jumping.
+    is below ``final_tolerance · (1 + ‖x‖)`` — the protection against path jumping. Steps grow or
+    shrink so that the first update stays near ``step_target · first_correction``.
     """
 
     initial_step: float = 0.02
-    max_step: float = 0.1
+    max_step: float = 0.25
+    #: Step control aims the first Newton update at this fraction of ``first_correction``.
+    step_target: float = 0.01
     min_step: float = 1e-9
     max_steps: int = 20_000
     newton_steps: int = 3
@@ -43,6 +46,8 @@ class MonodromyOptions:
 
     stall_loops: int = 10
     max_loops: int = 500
+    #: Loops tracked together in one batch (they share the tracker's per-step overhead).
+    parallel_loops: int = 4
     rank_tolerance: float = 1e-10
 
 

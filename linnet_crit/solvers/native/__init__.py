@@ -1,0 +1,1 @@
+"""The native, pip-only engine: a vectorized numpy path tracker and the structure-aware method."""

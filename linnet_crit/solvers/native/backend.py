@@ -1,0 +1,108 @@
+"""The native backend: assembles a SolveResult from the structure-aware or blackbox method."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from ... import __version__
+from ...data import Instance
+from ...errors import PositiveDimensionalError, SolverError
+from ...results import SolveResult
+from ..options import SolveOptions
+from .dedup import unique_rows
+from .linalg import batch_condition
+from .monodromy import SAME_POINT
+from .structured import NO_STRAY_ZEROS, refine, solve_structured
+from ...numeric import Parameters, gradient_and_jacobian
+
+__all__ = ["NativeBackend"]
+
+#: Condition numbers above this mark a point as singular (a double-precision judgement).
+SINGULAR_CONDITION = 1e12
+
+
+class NativeBackend:
+    """The pip-only engine of linnet_crit (always available)."""
+
+    name = "native"
+
+    def availability(self) -> str | None:
+        return None
+
+    def solve(
+        self,
+        instance: Instance,
+        *,
+        method: str = "auto",
+        seed: int | None = 0,
+        options: SolveOptions | None = None,
+        progress: bool | None = None,
+        generic=None,
+    ) -> SolveResult:
+        options = options or SolveOptions()
+        t0 = time.perf_counter()
+        rng = np.random.default_rng(seed)
+        if method == "auto":
+            run = solve_structured(instance, rng, options, generic=generic, progress=None)
+            points, n_paths, stages, failed = run.points, run.n_paths, run.stages, run.failed
+            at_infinity, assumptions = 0, (NO_STRAY_ZEROS,)
+        elif method == "blackbox":
+            from .blackbox import solve_blackbox
+
+            bb = solve_blackbox(instance, seed=seed, options=options.tracker, progress=progress)
+            points, n_paths, stages, failed = bb.solutions, bb.n_paths, (bb.report,), tuple(bb.failed)
+            at_infinity, assumptions = bb.n_at_infinity, ()
+        else:
+            raise SolverError(f"method {method!r} is not one of ('auto', 'blackbox')")
+        points, residuals, conditions, n_singular = _finalize(instance, points, options)
+        return SolveResult(
+            architecture=instance.architecture,
+            instance=instance,
+            solutions=points,
+            residuals=residuals,
+            conditions=conditions,
+            n_paths_tracked=int(n_paths),
+            seed=seed,
+            method=method,
+            backend=self.name,
+            engine_version=__version__,
+            seconds=time.perf_counter() - t0,
+            stages=tuple(stages),
+            failed_paths=tuple(failed),
+            n_at_infinity=int(at_infinity),
+            n_singular=n_singular,
+            assumptions=assumptions,
+            options={"zero_tolerance": options.zero_tolerance, "real_tolerance": options.real_tolerance,
+                     "residual_tolerance": options.residual_tolerance, "full_orbits": options.full_orbits,
+                     "stall_loops": options.monodromy.stall_loops},
+        )
+
+
+def _finalize(instance: Instance, points: np.ndarray, options: SolveOptions):
+    """Refine on the full system, drop nothing silently: check residuals, singularity, distinctness."""
+    points, residuals = refine(instance, points)
+    bad = residuals > options.residual_tolerance
+    if bad.any():
+        raise SolverError(
+            f"{int(bad.sum())} end points did not refine to residual ≤ {options.residual_tolerance:g} "
+            f"(worst {residuals.max():.2e}); rerun with another seed or SolveOptions(full_orbits=True)"
+        )
+    keep, duplicate = unique_rows(points, SAME_POINT)
+    if duplicate.any():
+        raise SolverError(f"{int(duplicate.sum())} critical points were found twice; this is a bug in the engine")
+    _, J = gradient_and_jacobian(instance.architecture, points, Parameters.of(instance))
+    conditions = batch_condition(J)
+    singular = conditions > SINGULAR_CONDITION
+    if singular.any() and instance.regularization != "generic":
+        from ...verify.dimension import local_dimension
+
+        dims = [local_dimension(instance, p) for p in points[singular]]
+        raise PositiveDimensionalError(
+            f"the critical set of widths {instance.architecture} with {instance.regularization!r} "
+            f"regularization has a positive-dimensional component (local dimension {max(dims)} at a "
+            "found point); use generic Hadamard Λ (regularization='generic') to make every critical point isolated",
+            dimension=max(dims),
+        )
+    return points, residuals, conditions, int(singular.sum())

@@ -1,0 +1,498 @@
+"""The blackbox method: a start system with no structural assumption, tracked in projective space.
+
+For small systems (N ≤ ~8) this finds every isolated critical point without using the structure
+of the gradient system (alive sets, sign flips, linearity in Λ), so it confirms the structure-aware
+method. The homotopy ``H(y, t) = (1 − t)·γ·G(y) + t·F(y)`` joins a linear-product start system G
+(:mod:`.start_systems`) to the homogenized gradient system F in ``y = (x0, x)`` on a random affine
+patch ``a · y = 1``, so the paths that go to infinity (almost all of them) stay bounded and end
+with x0 → 0.
+
+Endgame: paths are tracked to ``t = 1 − δ_0`` and then through the geometric samples
+``1 − t = δ_0 θ^k``. At each sample a path is
+
+* finished as a finite endpoint when Newton's method on F itself, started at the dehomogenized
+  sample, converges to the same point from two consecutive samples (a nonsingular endpoint is
+  reached cleanly, so this happens within a few samples);
+* declared at infinity when ``|x0| / ‖y‖`` is small and has decayed like ``δ^α`` with the same
+  α > 0 over the last samples (a finite endpoint has x0 → x0* ≠ 0, so its α tends to 0).
+
+This costs a handful of samples per path instead of a crawl towards the singular points at
+infinity. A path that is neither when the samples run out is either a finite singular endpoint
+(Newton converges, with a condition number above the singular threshold) or a failure, and failed
+or colliding paths are tracked again with :data:`RETRY_SCHEDULE`.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ...data import Instance
+from ...numeric.evaluate import Parameters, gradient, gradient_and_jacobian, parameter_derivative
+from ...results import PathResult, ReturnCode, StageReport
+from ..options import RETRY_SCHEDULE, TrackerOptions
+from .linalg import batch_condition, batch_solve
+from .start_systems import LinearProductStart, make_start_system
+from .tracker import track
+
+__all__ = ["BlackboxRun", "EndgameOptions", "ProjectiveHomotopy", "solve_blackbox"]
+
+
+@dataclass(frozen=True)
+class EndgameOptions:
+    """Where the endgame starts, how it samples, and the thresholds that classify endpoints.
+
+    ``first_gap`` is δ_0 = 1 − t where the endgame begins; samples shrink the gap by ``ratio``
+    down to ``last_gap``. A path is at infinity when ``|x0|/‖y‖∞ < infinity_ratio`` and the last
+    ``stable_samples`` decay exponents α agree within ``alpha_spread`` and all exceed ``min_alpha``.
+    A finite point is accepted when Newton's last update is below ``newton_tolerance · (1 + ‖x‖)``
+    and ``‖F‖∞ < residual_tolerance · (1 + ‖x‖∞)``; it is singular when its Jacobian's condition
+    number exceeds ``singular_condition``. The endgame accepts a finite endpoint only once the path
+    is within ``finite_distance · (1 + ‖x‖∞)`` of Newton's limit, so that Newton cannot have
+    jumped to a neighbouring solution.
+    """
+
+    first_gap: float = 0.1
+    ratio: float = 0.125
+    last_gap: float = 1e-12
+    infinity_ratio: float = 1e-3
+    min_alpha: float = 0.05
+    alpha_spread: float = 0.25
+    stable_samples: int = 2
+    newton_steps: int = 6
+    newton_tolerance: float = 1e-10
+    residual_tolerance: float = 1e-8
+    singular_condition: float = 1e10
+    finite_distance: float = 1e-4
+    duplicate_tolerance: float = 1e-6
+
+    def gaps(self) -> np.ndarray:
+        """The sample gaps δ_0 > δ_1 > … ≥ last_gap."""
+        count = int(np.floor(np.log(self.last_gap / self.first_gap) / np.log(self.ratio))) + 1
+        return self.first_gap * self.ratio ** np.arange(count)
+
+
+@dataclass(frozen=True, eq=False)
+class BlackboxRun:
+    """What :func:`solve_blackbox` found.
+
+    ``solutions`` ``(n, N)`` are the distinct finite nonsingular endpoints after Newton refinement
+    on F, with their ``residuals`` (‖F‖∞) and Jacobian ``conditions``. Every tracked path is either
+    among them, at infinity, singular (kept in ``singular_points``) or failed (kept in
+    ``failed_paths`` with its last state).
+    """
+
+    solutions: np.ndarray
+    residuals: np.ndarray
+    conditions: np.ndarray
+    n_paths: int
+    n_at_infinity: int
+    n_singular: int
+    n_failed: int
+    failed_paths: tuple[PathResult, ...]
+    singular_points: np.ndarray
+    stage: StageReport
+    seed: int
+    start_system: str
+
+    @property
+    def n_solutions(self) -> int:
+        return int(self.solutions.shape[0])
+
+
+# --- the homotopy ------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class ProjectiveHomotopy:
+    """``[(1 − t)·γ·G(y) + t·F(y); a·y − 1]`` in homogeneous coordinates ``y = (x0, x)``.
+
+    F is homogenized by scaling the data: the gradient has homogeneous parts of degrees 2H+1
+    (the Σxx term), H (the Σyx term) and 1 (the Λ term), so ``x0^{2H+1} F(x / x0)`` is F at x with
+    Y scaled by x0^{H+1} and Λ by x0^{2H} — no division by x0, which vanishes at infinity.
+    """
+
+    instance: Instance
+    start: LinearProductStart
+    gamma: complex
+    patch: np.ndarray
+
+    def _scaled(self, x0: np.ndarray, power_y: int, power_l: int, factor_y: float = 1.0, factor_l: float = 1.0) -> Parameters:
+        inst = self.instance
+        return Parameters(
+            inst.X[None].astype(complex),
+            factor_y * inst.Y[None] * x0[:, None, None] ** power_y,
+            tuple(factor_l * lam[None] * x0[:, None, None] ** power_l for lam in inst.lambdas),
+        )
+
+    def target(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Homogenized F ``(P, N)`` and its Jacobian in y ``(P, N, N + 1)``."""
+        arch = self.instance.architecture
+        depth = arch.depth
+        x0, x = y[:, 0], y[:, 1:]
+        params = self._scaled(x0, depth + 1, 2 * depth)
+        F, Jx = gradient_and_jacobian(arch, x, params)
+        tangent = self._scaled(x0, depth, 2 * depth - 1, depth + 1.0, 2.0 * depth)
+        tangent = replace(tangent, X=np.zeros_like(tangent.X))
+        dx0 = parameter_derivative(arch, x, params, tangent)
+        return F, np.concatenate([dx0[:, :, None], Jx], axis=2)
+
+    def target_value(self, y: np.ndarray) -> np.ndarray:
+        depth = self.instance.architecture.depth
+        return gradient(self.instance.architecture, y[:, 1:], self._scaled(y[:, 0], depth + 1, 2 * depth))
+
+    def evaluate(self, y: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        F, JF = self.target(y)
+        G, JG = self.start.evaluate(y)
+        s, u = (1.0 - t)[:, None] * self.gamma, t[:, None]
+        H = np.concatenate([s * G + u * F, (y @ self.patch - 1.0)[:, None]], axis=1)
+        patch_row = np.broadcast_to(self.patch, (len(y), 1, len(self.patch)))
+        return H, np.concatenate([s[..., None] * JG + u[..., None] * JF, patch_row], axis=1)
+
+    def derivative_t(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
+        G, _ = self.start.evaluate(y)
+        return np.concatenate([self.target_value(y) - self.gamma * G, np.zeros((len(y), 1))], axis=1)
+
+
+@dataclass(frozen=True, eq=False)
+class _Segment:
+    """The homotopy restricted to t ∈ [t0, t1], reparametrized by s ∈ [0, 1] for :func:`track`."""
+
+    homotopy: ProjectiveHomotopy
+    t0: float
+    t1: float
+
+    def _t(self, s: np.ndarray) -> np.ndarray:
+        return self.t0 + s * (self.t1 - self.t0)
+
+    def evaluate(self, y: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.homotopy.evaluate(y, self._t(s))
+
+    def derivative_t(self, y: np.ndarray, s: np.ndarray) -> np.ndarray:
+        return (self.t1 - self.t0) * self.homotopy.derivative_t(y, self._t(s))
+
+
+# --- finite endpoints ----------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class _Refined:
+    """Newton on F from a batch of affine points: the limit, whether it converged, ‖F‖∞, condition."""
+
+    x: np.ndarray
+    converged: np.ndarray
+    residual: np.ndarray
+    condition: np.ndarray
+
+
+def _refine(instance: Instance, x: np.ndarray, opts: EndgameOptions) -> _Refined:
+    arch, params = instance.architecture, Parameters.of(instance)
+    if not len(x):
+        empty = np.zeros(0)
+        return _Refined(x, empty.astype(bool), empty, empty)
+    last = np.full(len(x), np.inf)
+    with np.errstate(all="ignore"):
+        for _ in range(opts.newton_steps):
+            F, J = gradient_and_jacobian(arch, x, params)
+            dx = batch_solve(J, -F)
+            good = np.all(np.isfinite(dx), axis=1)
+            x = np.where(good[:, None], x + np.where(good[:, None], dx, 0.0), x)
+            last = np.where(good, np.abs(dx).max(axis=1, initial=0.0), np.inf)
+        F, J = gradient_and_jacobian(arch, x, params)
+    scale = 1.0 + np.abs(x).max(axis=1, initial=0.0)
+    residual = np.abs(F).max(axis=1, initial=0.0)
+    finite = np.all(np.isfinite(x), axis=1) & np.isfinite(residual)
+    converged = finite & (last < opts.newton_tolerance * scale) & (residual < opts.residual_tolerance * scale)
+    condition = np.full(len(x), np.inf)
+    condition[finite] = batch_condition(J[finite])
+    return _Refined(x, converged, residual, condition)
+
+
+def _dehomogenize(y: np.ndarray) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return y[:, 1:] / y[:, :1]
+
+
+# --- one pass over a batch of paths -------------------------------------------------------------
+@dataclass(eq=False)
+class _Paths:
+    """Mutable per-path state of one pass (kept inside this module)."""
+
+    y: np.ndarray
+    code: np.ndarray
+    point: np.ndarray
+    residual: np.ndarray
+    condition: np.ndarray
+    steps: np.ndarray
+    t: np.ndarray
+    ratios: list[np.ndarray] = field(default_factory=list)
+
+    @classmethod
+    def new(cls, y: np.ndarray) -> _Paths:
+        n, width = y.shape
+        return cls(
+            y=y.copy(),
+            code=np.full(n, None, dtype=object),
+            point=np.full((n, width - 1), np.nan, dtype=complex),
+            residual=np.full(n, np.inf),
+            condition=np.full(n, np.inf),
+            steps=np.zeros(n, dtype=int),
+            t=np.zeros(n),
+        )
+
+    @property
+    def active(self) -> np.ndarray:
+        return np.array([c is None for c in self.code], dtype=bool)
+
+
+def _infinity_trend(ratios: list[np.ndarray], opts: EndgameOptions) -> np.ndarray:
+    """Paths whose |x0|/‖y‖ is small and decays like δ^α with one α > 0 over the last samples."""
+    if len(ratios) < opts.stable_samples + 1:
+        return np.zeros(len(ratios[-1]) if ratios else 0, dtype=bool)
+    recent = np.log(np.maximum(np.stack(ratios[-opts.stable_samples - 1 :]), 1e-300))
+    alphas = -np.diff(recent, axis=0) / np.log(1.0 / opts.ratio)
+    spread = alphas.max(axis=0) - alphas.min(axis=0)
+    return (
+        (ratios[-1] < opts.infinity_ratio)
+        & (alphas.min(axis=0) > opts.min_alpha)
+        & (spread <= opts.alpha_spread * alphas.max(axis=0))
+    )
+
+
+def _run(
+    hom: ProjectiveHomotopy, starts: np.ndarray, tracker: TrackerOptions, opts: EndgameOptions, tick: Callable[[int], None]
+) -> _Paths:
+    """Track every start point through phase 1 and the endgame; classify each endpoint."""
+    paths = _Paths.new(starts)
+    gaps = opts.gaps()
+    first = track(_Segment(hom, 0.0, 1.0 - gaps[0]), starts, tracker)
+    paths.y, paths.steps = first.x, first.steps.copy()
+    paths.t[:] = (1.0 - gaps[0]) * first.t
+    lost = ~first.success
+    paths.code[lost] = first.codes[lost]
+    tick(int(lost.sum()))
+    previous = np.full(paths.point.shape, np.nan, dtype=complex)
+    segment_options = replace(tracker, initial_step=tracker.max_step, max_step=min(4 * tracker.max_step, 0.5))
+    for k, gap in enumerate(gaps):
+        if k:
+            idx = np.flatnonzero(paths.active)
+            result = track(_Segment(hom, 1.0 - gaps[k - 1], 1.0 - gap), paths.y[idx], segment_options)
+            paths.y[idx], paths.steps[idx] = result.x, paths.steps[idx] + result.steps
+            paths.t[idx] = 1.0 - gaps[k - 1] + result.t * (gaps[k - 1] - gap)
+            _close_failed(hom, paths, idx[~result.success], result.codes[~result.success], opts, tick)
+        previous = _sample(hom, paths, previous, opts, tick)
+        if not paths.active.any():
+            break
+    _close_failed(hom, paths, np.flatnonzero(paths.active), None, opts, tick)
+    return paths
+
+
+def _ratio(y: np.ndarray) -> np.ndarray:
+    return np.abs(y[:, 0]) / np.abs(y).max(axis=1)
+
+
+def _sample(hom: ProjectiveHomotopy, paths: _Paths, previous: np.ndarray, opts: EndgameOptions, tick) -> np.ndarray:
+    """Classify the active paths at one endgame sample; returns this sample's affine points.
+
+    A finite endpoint is accepted when Newton on F converges from the sample and the path has
+    closed in on the limit at least like ``2θ`` per sample (a nonsingular endpoint is approached
+    like δ; an endpoint at infinity recedes; a singular one is approached only like δ^{1/c}).
+    """
+    idx = np.flatnonzero(paths.active)
+    ratio = np.full(len(paths.code), np.nan)
+    ratio[idx] = _ratio(paths.y[idx])
+    paths.ratios.append(ratio)
+    here = np.full(paths.point.shape, np.nan, dtype=complex)
+    here[idx] = _dehomogenize(paths.y[idx])
+    refined = _refine(hom.instance, here[idx], opts)
+    now = _distance(here[idx], refined.x)
+    before = _distance(previous[idx], refined.x)
+    finite = refined.converged & (now <= opts.finite_distance) & (now <= 2.0 * opts.ratio * before)
+    _store(paths, idx[finite], refined, finite, opts)
+    at_infinity = idx[~finite & _infinity_trend([r[idx] for r in paths.ratios], opts)]
+    paths.code[at_infinity] = ReturnCode.AT_INFINITY
+    tick(int(finite.sum()) + len(at_infinity))
+    return here
+
+
+def _distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """‖a − b‖∞ relative to 1 + ‖b‖∞ (NaN compares false, so an unknown distance never accepts)."""
+    return np.abs(a - b).max(axis=1, initial=0.0) / (1.0 + np.abs(b).max(axis=1, initial=0.0))
+
+
+def _store(paths: _Paths, where: np.ndarray, refined: _Refined, mask: np.ndarray, opts: EndgameOptions) -> None:
+    """Record refined finite endpoints: SUCCESS, or SINGULAR above the condition threshold."""
+    singular = refined.condition[mask] > opts.singular_condition
+    paths.code[where] = np.where(singular, ReturnCode.SINGULAR, ReturnCode.SUCCESS)
+    paths.point[where] = refined.x[mask]
+    paths.residual[where] = refined.residual[mask]
+    paths.condition[where] = refined.condition[mask]
+
+
+def _close_failed(hom, paths: _Paths, idx: np.ndarray, codes, opts: EndgameOptions, tick) -> None:
+    """Paths the endgame could not finish: at infinity by trend, singular if Newton lands, else failed."""
+    if not len(idx):
+        return
+    trend = _infinity_trend([r[idx] for r in paths.ratios], opts)
+    paths.code[idx[trend]] = ReturnCode.AT_INFINITY
+    rest = idx[~trend]
+    refined = _refine(hom.instance, _dehomogenize(paths.y[rest]), opts)
+    landed = refined.converged & (refined.condition > opts.singular_condition)
+    _store(paths, rest[landed], refined, landed, opts)
+    failed = rest[~landed]
+    paths.code[failed] = codes[~trend][~landed] if codes is not None else ReturnCode.FAILED
+    tick(len(idx))
+
+
+# --- the whole solve ------------------------------------------------------------------------------
+def _clusters(points: np.ndarray, tol: float) -> np.ndarray:
+    """Label of each point: the index of the first point within ``tol·(1 + ‖p‖∞)`` of it."""
+    labels = np.full(len(points), -1)
+    for i in range(len(points)):
+        if labels[i] < 0:
+            scale = 1.0 + np.abs(points[i]).max(initial=0.0)
+            close = np.abs(points - points[i]).max(axis=1, initial=0.0) <= tol * scale
+            labels[close & (labels < 0)] = i
+    return labels
+
+
+def _colliding(paths: _Paths, tol: float) -> np.ndarray:
+    """Successful paths that share their endpoint with another path: path jumps."""
+    ok = np.flatnonzero(paths.code == ReturnCode.SUCCESS)
+    labels = _clusters(paths.point[ok], tol)
+    shared = np.bincount(np.searchsorted(np.unique(labels), labels))[np.searchsorted(np.unique(labels), labels)] > 1
+    out = np.zeros(len(paths.code), dtype=bool)
+    out[ok[shared]] = True
+    return out
+
+
+def _needs_retry(paths: _Paths, tol: float) -> np.ndarray:
+    closed = np.isin(paths.code, [ReturnCode.SUCCESS, ReturnCode.AT_INFINITY, ReturnCode.SINGULAR])
+    return ~closed | _colliding(paths, tol)
+
+
+def _merge(paths: _Paths, where: np.ndarray, again: _Paths) -> None:
+    for name in ("y", "code", "point", "residual", "condition", "steps", "t"):
+        getattr(paths, name)[where] = getattr(again, name)
+
+
+def _mark_duplicates(paths: _Paths, tol: float) -> None:
+    """After the last retry, keep one path per shared endpoint; the others are path jumps (failed)."""
+    ok = np.flatnonzero(paths.code == ReturnCode.SUCCESS)
+    labels = _clusters(paths.point[ok], tol)
+    paths.code[ok[labels != np.arange(len(ok))]] = ReturnCode.DUPLICATE
+
+
+def _path_results(paths: _Paths, starts: np.ndarray, where: np.ndarray) -> tuple[PathResult, ...]:
+    return tuple(
+        PathResult(
+            solution=paths.point[p] if np.all(np.isfinite(paths.point[p])) else _dehomogenize(paths.y[p : p + 1])[0],
+            return_code=paths.code[p],
+            residual=float(paths.residual[p]),
+            condition=float(paths.condition[p]),
+            accuracy=float("nan"),
+            steps=int(paths.steps[p]),
+            t=float(paths.t[p]),
+            start_solution=starts[p],
+            stage="blackbox",
+        )
+        for p in where
+    )
+
+
+def _show_progress(progress: bool | None) -> bool:
+    return sys.stderr.isatty() if progress is None else bool(progress)
+
+
+def solve_blackbox(
+    instance: Instance,
+    *,
+    seed: int = 0,
+    start_system: str = "auto",
+    options: TrackerOptions | None = None,
+    endgame: EndgameOptions | None = None,
+    progress: bool | None = None,
+) -> BlackboxRun:
+    """Every isolated finite critical point of ``instance`` from a start system, with no structural assumption.
+
+    Parameters
+    ----------
+    instance : Instance
+        Architecture and data; meant for small systems (N ≤ ~8): the number of paths is the
+        Bézout number of the start system.
+    seed : int
+        Seeds γ, the affine patch and the coefficients of the m-homogeneous start system.
+    start_system : {"auto", "total_degree", "multihomogeneous"}
+        ``"auto"`` takes the one with fewer paths (the m-homogeneous one whenever it is smaller).
+    options : TrackerOptions, optional
+        Tracker settings of the first pass; failed or colliding paths are tracked again with each
+        entry of :data:`RETRY_SCHEDULE` in turn.
+    endgame : EndgameOptions, optional
+        Endgame samples and classification thresholds.
+    progress : bool, optional
+        tqdm progress bar of finished paths; default: only when stderr is a terminal.
+
+    Returns
+    -------
+    BlackboxRun
+
+    Examples
+    --------
+    >>> from linnet_crit.data import random_instance
+    >>> run = solve_blackbox(random_instance((1, 1, 1), seed=0), seed=0)
+    >>> run.n_paths, run.n_solutions, run.n_failed
+    (5, 5, 0)
+    """
+    from tqdm.auto import tqdm
+
+    began = time.perf_counter()
+    arch = instance.architecture
+    endgame = endgame or EndgameOptions()
+    rng = np.random.default_rng(seed)
+    start = make_start_system(arch, start_system, seed=int(rng.integers(2**32)))
+    gamma = complex(np.exp(2j * np.pi * rng.uniform()))
+    patch = (rng.standard_normal(arch.n_unknowns + 1) + 1j * rng.standard_normal(arch.n_unknowns + 1)) / np.sqrt(2.0)
+    hom = ProjectiveHomotopy(instance, start, gamma, patch)
+    starts = start.start_points(patch)
+    with tqdm(total=start.n_paths, desc=f"blackbox {arch}", unit="path", disable=not _show_progress(progress)) as bar:
+        paths = _run(hom, starts, options or TrackerOptions(), endgame, bar.update)
+    retried = 0
+    for retry in RETRY_SCHEDULE:
+        redo = np.flatnonzero(_needs_retry(paths, endgame.duplicate_tolerance))
+        if not len(redo):
+            break
+        retried += len(redo)
+        _merge(paths, redo, _run(hom, starts[redo], retry, endgame, lambda n: None))
+    _mark_duplicates(paths, endgame.duplicate_tolerance)
+    return _collect(paths, starts, start, seed, retried, time.perf_counter() - began)
+
+
+def _collect(paths: _Paths, starts: np.ndarray, start: LinearProductStart, seed: int, retried: int, seconds: float) -> BlackboxRun:
+    codes = paths.code
+    ok = np.flatnonzero(codes == ReturnCode.SUCCESS)
+    singular = np.flatnonzero(codes == ReturnCode.SINGULAR)
+    failed = np.flatnonzero(~np.isin(codes, [ReturnCode.SUCCESS, ReturnCode.SINGULAR, ReturnCode.AT_INFINITY]))
+    n_infinity = int(np.sum(codes == ReturnCode.AT_INFINITY))
+    stage = StageReport(
+        name=f"blackbox ({start.name})",
+        paths=start.n_paths,
+        failed=len(failed),
+        at_infinity=n_infinity,
+        retried=retried,
+        seconds=seconds,
+        info={"start_system": start.name, "steps": int(paths.steps.sum()), "singular": len(singular)},
+    )
+    return BlackboxRun(
+        solutions=paths.point[ok],
+        residuals=paths.residual[ok],
+        conditions=paths.condition[ok],
+        n_paths=start.n_paths,
+        n_at_infinity=n_infinity,
+        n_singular=len(singular),
+        n_failed=len(failed),
+        failed_paths=_path_results(paths, starts, failed),
+        singular_points=paths.point[singular],
+        stage=stage,
+        seed=seed,
+        start_system=start.name,
+    )

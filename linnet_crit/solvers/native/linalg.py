@@ -1,0 +1,34 @@
+"""Batched linear algebra that survives singular members of a batch."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["batch_solve", "batch_condition"]
+
+
+def batch_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve ``A[p] x[p] = b[p]`` for every p; rows whose matrix is singular come back as NaN.
+
+    ``numpy.linalg.solve`` fails the whole batch on one singular matrix, so fall back to a loop
+    only then.
+    """
+    try:
+        return np.linalg.solve(A, b[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        out = np.full(b.shape, np.nan, dtype=np.result_type(A, b))
+        for p in range(A.shape[0]):
+            try:
+                out[p] = np.linalg.solve(A[p], b[p])
+            except np.linalg.LinAlgError:
+                pass
+        return out
+
+
+def batch_condition(A: np.ndarray) -> np.ndarray:
+    """2-norm condition number of each matrix (``inf`` for singular ones)."""
+    if A.shape[0] == 0:
+        return np.zeros(0)
+    s = np.linalg.svd(A, compute_uv=False)
+    with np.errstate(divide="ignore"):
+        return np.where(s[:, -1] > 0, s[:, 0] / np.where(s[:, -1] > 0, s[:, -1], 1.0), np.inf)

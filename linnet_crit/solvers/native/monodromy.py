@@ -1,0 +1,150 @@
+"""Monodromy: the torus solutions of a (sub-)network at generic complex parameters.
+
+The system is linear in Λ, so for any W₀ with no zero entry and any X, Y the Λ that makes W₀
+critical is read off entrywise: a free start pair. Loops in parameter space (base → p₁ → p₂ →
+base) permute the solutions; new sign-flip orbits are collected until ``stall_loops`` consecutive
+loops bring none. The stopping rule never looks at a known or formula count.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...architecture import Architecture
+from ...data import Instance
+from ...numeric import Parameters, gradient, gradient_and_jacobian
+from ...results import StageReport
+from ..options import MonodromyOptions, TrackerOptions
+from .dedup import match_rows, unique_rows
+from .homotopies import ParameterHomotopy, fixed
+from .symmetry import canonicalize, orbit_size
+from .tracker import newton, track
+
+__all__ = ["GenericSolutions", "generic_solutions", "random_complex_instance", "start_pair"]
+
+#: Relative distance under which two refined points are the same point.
+SAME_POINT = 1e-7
+#: Relative size under which a coordinate of a tracked end point counts as zero.
+TORUS_TOL = 1e-6
+
+
+@dataclass(frozen=True, eq=False)
+class GenericSolutions:
+    """One representative per sign-flip orbit of the torus solutions at a generic parameter point."""
+
+    architecture: Architecture
+    base: Instance
+    representatives: np.ndarray
+    degenerate: bool
+    report: StageReport
+
+    @property
+    def n_orbits(self) -> int:
+        return int(self.representatives.shape[0])
+
+    @property
+    def n_torus(self) -> int:
+        return self.n_orbits * orbit_size(self.architecture)
+
+
+def _complex_normal(rng: np.random.Generator, shape) -> np.ndarray:
+    return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / np.sqrt(2)
+
+
+def random_complex_instance(arch: Architecture, samples: int, rng: np.random.Generator) -> Instance:
+    """Complex Gaussian X, Y, Λ: a generic parameter point."""
+    return Instance(
+        arch,
+        _complex_normal(rng, (arch.dx, samples)),
+        _complex_normal(rng, (arch.dy, samples)),
+        [_complex_normal(rng, shape) for shape in arch.shapes],
+    )
+
+
+def start_pair(arch: Architecture, samples: int, rng: np.random.Generator) -> tuple[Instance, np.ndarray]:
+    """A random torus point W₀ and the generic parameters (X, Y random, Λ read off) making it critical."""
+    w0 = _complex_normal(rng, arch.n_unknowns)
+    data = random_complex_instance(arch, samples, rng)
+    zero_lambda = Instance(arch, data.X, data.Y, [np.zeros(s) for s in arch.shapes])
+    G = gradient(arch, w0[None], Parameters.of(zero_lambda))[0]
+    lam = -G / w0
+    lambdas = [lam[a:b].reshape(s) for a, b, s in zip(arch.offsets[:-1], arch.offsets[1:], arch.shapes)]
+    return Instance(arch, data.X, data.Y, lambdas), w0
+
+
+def is_torus(x: np.ndarray, tol: float = TORUS_TOL) -> np.ndarray:
+    """No coordinate near zero: a path that reaches a point with zeros has jumped off the torus
+    solutions (e.g. onto the origin, which is a solution for every parameter value)."""
+    return np.abs(x).min(axis=1, initial=np.inf) > tol * (1.0 + np.abs(x).max(axis=1, initial=0.0))
+
+
+def _relative_rank_gap(arch: Architecture, base: Instance, w0: np.ndarray) -> float:
+    """σ_min/σ_max of ∂F/∂W at the start pair; tiny when W ↦ Λ(W) is rank-deficient everywhere."""
+    _, J = gradient_and_jacobian(arch, w0[None], Parameters.of(base))
+    s = np.linalg.svd(J[0], compute_uv=False)
+    return float(s[-1] / s[0])
+
+
+def _round(arch, base, known, rng, samples, n_loops: int, tracker: TrackerOptions):
+    """Track every known representative around ``n_loops`` random triangles at once.
+
+    Returns, per loop, the refined arrivals back at ``base``, and the numbers of paths and failures.
+    """
+    corners = [Parameters.stack([random_complex_instance(arch, samples, rng) for _ in range(n_loops)]) for _ in range(2)]
+    loop_of_path = np.repeat(np.arange(n_loops), len(known))
+    p1, p2 = (c.select(loop_of_path) for c in corners)
+    base_params = Parameters.of(base)
+    x, alive = np.tile(known, (n_loops, 1)), np.arange(len(loop_of_path))
+    paths = failed = 0
+    for a, b in ((base_params, p1), (p1, p2), (p2, base_params)):
+        res = track(ParameterHomotopy(arch, a.select(alive), b.select(alive)), x, tracker)
+        paths += len(res)
+        failed += int((~res.success).sum())
+        x, alive = res.x[res.success], alive[res.success]
+    x, _, residual = newton(fixed(arch, base), x, np.ones(len(x)), 2)
+    good = (residual <= 1e-8 * (1 + np.abs(x).max(axis=1))) & is_torus(x)
+    arrivals = [x[good & (loop_of_path[alive] == r)] for r in range(n_loops)]
+    return arrivals, paths, failed
+
+
+def generic_solutions(
+    arch: Architecture,
+    samples: int,
+    rng: np.random.Generator,
+    options: MonodromyOptions | None = None,
+    tracker: TrackerOptions | None = None,
+) -> GenericSolutions:
+    """Monodromy solve for the torus solutions of ``arch`` at a random generic parameter point."""
+    options, tracker = options or MonodromyOptions(), tracker or TrackerOptions()
+    t0 = time.perf_counter()
+    base, w0 = start_pair(arch, samples, rng)
+    gap = _relative_rank_gap(arch, base, w0)
+    if gap < options.rank_tolerance:
+        # W ↦ Λ(W) is rank-deficient: generic Λ has no torus solution (engine notes, pitfall 1).
+        info = {"rank_gap": gap, "stop": "start map rank-deficient: no torus solutions"}
+        return GenericSolutions(arch, base, np.zeros((0, arch.n_unknowns), complex), True,
+                                StageReport(f"monodromy {arch}", 0, seconds=time.perf_counter() - t0, info=info))
+    known = canonicalize(arch, w0[None])
+    loops = stall = paths = failed = 0
+    while stall < options.stall_loops and loops < options.max_loops:
+        n_loops = min(options.parallel_loops, options.max_loops - loops)
+        round_arrivals, n_paths, n_failed = _round(arch, base, known, rng, samples, n_loops, tracker)
+        paths, failed = paths + n_paths, failed + n_failed
+        for arrivals in round_arrivals:
+            loops += 1
+            arrivals = canonicalize(arch, arrivals)
+            keep, _ = unique_rows(arrivals, SAME_POINT)
+            new = arrivals[keep][~match_rows(arrivals[keep], known, SAME_POINT)]
+            stall = 0 if len(new) else stall + 1
+            known = np.concatenate([known, new])
+    stop = (
+        f"{options.stall_loops} consecutive loops found no new orbit"
+        if stall >= options.stall_loops
+        else f"reached max_loops = {options.max_loops}"
+    )
+    info = {"loops": loops, "orbits": len(known), "rank_gap": gap, "stop": stop}
+    report = StageReport(f"monodromy {arch}", paths, failed=failed, seconds=time.perf_counter() - t0, info=info)
+    return GenericSolutions(arch, base, known, False, report)

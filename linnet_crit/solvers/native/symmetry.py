@@ -1,0 +1,51 @@
+"""Neuron sign flips: the symmetry group (Z/2)^(Σ d_i) of the gradient system.
+
+Flipping hidden neuron k of layer i negates row k of W_i and column k of W_{i+1}; it maps critical
+points to critical points for every Λ, X, Y, so it commutes with every parameter homotopy. On
+points with no zero coordinate it acts freely, so each orbit has 2^(Σ d_i) members.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from ...architecture import Architecture
+
+__all__ = ["canonicalize", "expand_orbits", "flip_vectors", "orbit_size"]
+
+
+def flip_vectors(arch: Architecture) -> list[np.ndarray]:
+    """The ±1 vector of each generator (one per hidden neuron), layer by layer."""
+    return [arch.sign_flip_signs(layer, k) for layer in range(1, arch.depth + 1) for k in range(arch.hidden[layer - 1])]
+
+
+def orbit_size(arch: Architecture) -> int:
+    return 2 ** sum(arch.hidden)
+
+
+def canonicalize(arch: Architecture, x: np.ndarray) -> np.ndarray:
+    """The orbit representative whose entry W_i[k, 0] has positive real part, for every neuron.
+
+    Layers are processed in order because W_i[k, 0] also changes sign with neuron 0 of layer
+    i − 1, which is fixed first.
+    """
+    x = np.array(x, dtype=complex, copy=True)
+    for layer in range(1, arch.depth + 1):
+        cols = arch.shapes[layer - 1][1]
+        for k in range(arch.hidden[layer - 1]):
+            v = x[:, arch.offsets[layer - 1] + k * cols]
+            negative = (v.real < 0) | ((v.real == 0) & (v.imag < 0))
+            x[negative] *= arch.sign_flip_signs(layer, k)
+    return x
+
+
+def expand_orbits(arch: Architecture, reps: np.ndarray) -> np.ndarray:
+    """All 2^(Σ d_i) images of each representative, ``(len(reps) · 2^(Σ d_i), N)``."""
+    generators = flip_vectors(arch)
+    signs = [
+        np.prod([g for g, on in zip(generators, choice) if on], axis=0) if any(choice) else np.ones(arch.n_unknowns)
+        for choice in itertools.product((False, True), repeat=len(generators))
+    ]
+    return (np.asarray(reps)[:, None, :] * np.array(signs)[None, :, :]).reshape(-1, arch.n_unknowns)
