@@ -1,0 +1,36 @@
+"""Shared test configuration: deterministic hypothesis runs and fixtures for optional tools."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from linnet_crit.bounds import gfan_executable
+from linnet_crit.errors import ToolUnavailableError
+
+# Fixed seeds everywhere: hypothesis draws the same examples on every run, with no time limit
+# per example (the machines running the suite are shared and slow).
+settings.register_profile(
+    "linnet", derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True
+)
+settings.load_profile("linnet")
+
+
+@pytest.fixture(scope="session")
+def gfan() -> str:
+    """Path of gfan (the ``mixedvolume`` extra); skips the test when it is not installed."""
+    try:
+        return gfan_executable()
+    except ToolUnavailableError as exc:
+        pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def phc() -> str:
+    """Path of PHCpack's ``phc``; skips the test when it is not on PATH."""
+    path = shutil.which("phc")
+    if path is None:
+        pytest.skip("phc (PHCpack) is not on PATH")
+    return path
