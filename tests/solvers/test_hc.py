@@ -1,0 +1,413 @@
+"""The HomotopyContinuation.jl backend.
+
+Tests marked ``julia`` run HC.jl through juliacall and compare it with the native engine; they
+skip, saying why, where Julia is absent. The others run everywhere: detection of Julia without
+starting it, the one-line error, the conversion of HC.jl path tables into a SolveResult, and the
+consistency of the shipped Julia files.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import inspect
+import json
+import re
+import sys
+import tomllib
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from linnet_crit.architecture import Architecture
+from linnet_crit.data import Instance, random_instance
+from linnet_crit.errors import BackendUnavailableError, SolverError
+from linnet_crit.numeric.evaluate import Parameters, gradient
+from linnet_crit.results import ReturnCode
+from linnet_crit.solvers import hc
+from linnet_crit.solvers.base import Backend
+from linnet_crit.solvers.options import SolveOptions
+
+REPO = Path(__file__).resolve().parents[2]
+PACKAGE = REPO / "linnet_crit"
+
+
+# --- finding Julia ---------------------------------------------------------------------------------
+@pytest.fixture
+def no_julia_anywhere(monkeypatch, tmp_path):
+    """An environment with neither PYTHON_JULIAPKG_EXE, nor julia on PATH, nor juliapkg."""
+    monkeypatch.delenv("PYTHON_JULIAPKG_EXE", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(sys, "_xoptions", {k: v for k, v in sys._xoptions.items() if k != "juliapkg-exe"})
+
+
+def fake_find_spec(monkeypatch, present: set[str]) -> None:
+    real = importlib.util.find_spec
+
+    def find_spec(name, *args, **kwargs):
+        if name in ("juliacall", "juliapkg"):
+            return importlib.machinery.ModuleSpec(name, None) if name in present else None
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(hc.importlib.util, "find_spec", find_spec)
+
+
+def test_backend_satisfies_the_protocol():
+    backend = hc.HomotopyContinuationBackend()
+    assert isinstance(backend, Backend)
+    assert backend.name == "hc"
+
+
+def test_without_juliacall_the_reason_names_juliacall(monkeypatch):
+    fake_find_spec(monkeypatch, set())
+    assert hc.julia_unavailable_reason() == "juliacall is not installed"
+
+
+def test_without_a_julia_executable_the_reason_says_so(monkeypatch, no_julia_anywhere):
+    fake_find_spec(monkeypatch, {"juliacall"})
+    assert "no Julia executable was found" in hc.julia_unavailable_reason()
+
+
+def test_a_configured_missing_executable_is_named(monkeypatch, no_julia_anywhere, tmp_path):
+    fake_find_spec(monkeypatch, {"juliacall"})
+    monkeypatch.setenv("PYTHON_JULIAPKG_EXE", str(tmp_path / "no-such-julia"))
+    assert hc.julia_unavailable_reason() == f"PYTHON_JULIAPKG_EXE={tmp_path / 'no-such-julia'} is not an executable"
+
+
+def fake_julia(directory: Path) -> tuple[Path, Path]:
+    """An executable that leaves a marker if anything runs it."""
+    marker = directory / "julia-was-run"
+    exe = directory / "julia"
+    exe.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    exe.chmod(0o755)
+    return exe, marker
+
+
+def test_a_configured_executable_is_found_without_running_it(monkeypatch, no_julia_anywhere, tmp_path):
+    fake_find_spec(monkeypatch, {"juliacall"})
+    (tmp_path / "bin").mkdir()
+    exe, marker = fake_julia(tmp_path / "bin")
+    monkeypatch.setenv("PYTHON_JULIAPKG_EXE", str(exe))
+    assert hc.julia_unavailable_reason() is None
+    assert hc.HomotopyContinuationBackend().availability() is None
+    assert not marker.exists()
+
+
+def test_julia_on_path_is_found(monkeypatch, no_julia_anywhere, tmp_path):
+    fake_find_spec(monkeypatch, {"juliacall"})
+    fake_julia(tmp_path)
+    assert hc.julia_unavailable_reason() is None
+
+
+def test_a_julia_installed_by_juliapkg_is_found(monkeypatch, no_julia_anywhere, tmp_path):
+    fake_find_spec(monkeypatch, {"juliacall", "juliapkg"})
+    (tmp_path / "elsewhere").mkdir()
+    exe, _ = fake_julia(tmp_path / "elsewhere")
+    meta = tmp_path / "meta.json"
+    meta.write_text(json.dumps({"executable": str(exe)}))
+    state = types.ModuleType("juliapkg.state")
+    state.STATE = {"install": str(tmp_path / "install"), "meta": str(meta)}
+    monkeypatch.setitem(sys.modules, "juliapkg", types.ModuleType("juliapkg"))
+    monkeypatch.setitem(sys.modules, "juliapkg.state", state)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert hc.julia_unavailable_reason() is None
+    meta.write_text(json.dumps({"executable": str(tmp_path / "gone")}))
+    assert "no Julia executable was found" in hc.julia_unavailable_reason()
+
+
+def assert_one_line_naming_julia(message: str) -> None:
+    assert "\n" not in message
+    assert "Julia" in message
+    assert "pip install 'linnet-crit[julia]'" in message
+    assert "PYTHON_JULIAPKG_EXE" in message
+
+
+@pytest.mark.parametrize("present", [set(), {"juliacall"}])
+def test_solving_without_julia_raises_a_one_line_error(monkeypatch, no_julia_anywhere, present):
+    fake_find_spec(monkeypatch, present)
+    monkeypatch.setattr(hc, "_SESSION", None)
+    monkeypatch.setattr(hc, "_start_julia", lambda: pytest.fail("Julia was started"))
+    backend = hc.HomotopyContinuationBackend()
+    assert_one_line_naming_julia(backend.availability())
+    with pytest.raises(BackendUnavailableError) as info:
+        backend.solve(random_instance("1,1,1", seed=0))
+    assert_one_line_naming_julia(str(info.value))
+
+
+def test_the_registry_reports_the_same_error(monkeypatch, no_julia_anywhere):
+    from linnet_crit.solvers import solve
+
+    fake_find_spec(monkeypatch, set())
+    monkeypatch.setattr(hc, "_SESSION", None)
+    with pytest.raises(BackendUnavailableError) as info:
+        solve(random_instance("1,1,1", seed=0), backend="hc")
+    assert_one_line_naming_julia(str(info.value))
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 1.5, True])
+def test_seeds_outside_hcs_range_are_refused(seed):
+    with pytest.raises(SolverError, match="2\\*\\*32"):
+        hc._check_seed(seed)
+
+
+def test_seeds_are_kept_or_drawn():
+    assert hc._check_seed(7) == 7
+    assert 0 <= hc._check_seed(None) < 2**32
+
+
+# --- HC.jl path tables into SolveResults -----------------------------------------------------------
+def critical_points_111(inst: Instance) -> np.ndarray:
+    """The 5 critical points of widths 1,1,1 in closed form.
+
+    With σ = x², s = x y: a·F_a − b·F_b = λ1 a² − λ2 b² = 0, so b = k a with k² = λ1/λ2, and then
+    a = 0 or a² = (k s − λ1) / (k² σ).
+    """
+    x, y = inst.X[0, 0], inst.Y[0, 0]
+    l1, l2 = inst.lambdas[0][0, 0], inst.lambdas[1][0, 0]
+    points = [[0.0, 0.0]]
+    for k in (np.sqrt(l1 / l2 + 0j), -np.sqrt(l1 / l2 + 0j)):
+        a = np.sqrt((k * x * y - l1) / (k**2 * x**2) + 0j)
+        points += [[a, k * a], [-a, -k * a]]
+    return np.array(points, dtype=complex)
+
+
+def table(solutions, codes, singular=None, seed=3) -> hc.PathTable:
+    P, N = np.shape(solutions)
+    return hc.PathTable(
+        solutions=np.asarray(solutions, dtype=complex),
+        return_codes=tuple(codes),
+        residuals=np.full(P, 1e-15),
+        accuracies=np.full(P, 1e-15),
+        conditions=np.full(P, 10.0),
+        singular=np.zeros(P, bool) if singular is None else np.asarray(singular),
+        multiplicities=np.ones(P, int),
+        winding_numbers=np.zeros(P, int),
+        steps=np.full(P, 20),
+        t=np.zeros(P),
+        start_solutions=np.full((P, N), np.nan + 0j),
+        paths_tracked=P,
+        seed=seed,
+        hc_version="2.20.0",
+    )
+
+
+def test_closed_form_points_are_critical():
+    inst = random_instance("1,1,1", seed=4)
+    points = critical_points_111(inst)
+    assert np.abs(gradient(inst.architecture, points, Parameters.of(inst))).max() < 1e-12
+
+
+def test_path_table_becomes_an_honest_solve_result():
+    inst = random_instance("1,1,1", seed=4)
+    points = critical_points_111(inst)
+    far = np.array([[1e9, 1e9]])
+    off = points[1:2] + 1e-3  # a "success" whose residual is not small
+    solutions = np.concatenate([points, points[2:3], off, far, far, points[3:4], far])
+    codes = ["success"] * 5 + ["success", "success", "at_infinity", "terminated_step_size_too_small",
+                               "success", "polyhedral_failed"]
+    singular = [False] * 9 + [True, False]
+    stage = hc.Stage("polyhedral", table(solutions, codes, singular), 0.5, inst)
+    result = hc.to_solve_result(inst, [stage], method="auto", seed=3, options=SolveOptions(), seconds=1.0)
+
+    assert result.n_solutions == 5
+    assert result.n_paths_tracked == 11
+    assert result.n_at_infinity == 1
+    assert result.n_singular == 1
+    failures = sorted((p.return_code.value, p.raw_code) for p in result.failed_paths)
+    assert failures == [
+        ("duplicate", "success"),
+        ("failed", "polyhedral_failed"),
+        ("failed", "success"),
+        ("terminated_step_size_too_small", "terminated_step_size_too_small"),
+    ]
+    assert result.origin_found
+    assert result.residuals.max() < 1e-12
+    np.testing.assert_allclose(result.solutions, points)
+    assert (result.backend, result.method, result.engine_version) == ("hc", "auto", "HomotopyContinuation.jl 2.20.0")
+    (report,) = result.stages
+    assert (report.paths, report.failed, report.at_infinity, report.info["found"]) == (11, 4, 1, 5)
+    np.testing.assert_array_equal(report.info["singular_points"], points[3:4])
+    assert "4 failed paths, 1 at infinity, 1 singular" in result.summary()
+
+
+def test_raw_codes_map_onto_the_common_vocabulary():
+    assert hc.return_code("at_zero", False) is ReturnCode.AT_INFINITY
+    assert hc.return_code("terminated_max_steps", False) is ReturnCode.MAX_STEPS
+    assert hc.return_code("terminated_ill_conditioned", False) is ReturnCode.ILL_CONDITIONED
+    assert hc.return_code("terminated_invalid_startvalue", False) is ReturnCode.FAILED
+    assert hc.return_code("at_infinity", True) is ReturnCode.AT_INFINITY
+
+
+def test_a_table_without_solutions_gives_an_empty_result():
+    inst = random_instance("1,2,1", seed=1)
+    N = inst.architecture.n_unknowns
+    stage = hc.Stage("total_degree", table(np.full((2, N), 1e9), ["at_infinity"] * 2), 0.1, inst)
+    result = hc.to_solve_result(inst, [stage], method="blackbox", seed=0, options=SolveOptions(), seconds=0.1)
+    assert result.solutions.shape == (0, N)
+    assert (result.n_solutions, result.n_at_infinity, result.n_failed) == (0, 2, 0)
+    assert not result.origin_found
+
+
+def test_the_last_stage_must_solve_the_result_instance():
+    inst, other = random_instance("1,1,1", seed=1), random_instance("1,1,1", seed=2)
+    stage = hc.Stage("parameter_homotopy", table(critical_points_111(other), ["success"] * 5), 0.1, other)
+    with pytest.raises(SolverError, match="last stage"):
+        hc.to_solve_result(inst, [stage], method="auto", seed=0, options=SolveOptions(), seconds=0.1)
+
+
+def test_generic_start_pair_is_critical_with_no_zero_coordinate():
+    inst = random_instance("1,2,2,1", samples=2, seed=0)
+    x, generic = hc.generic_start_pair(inst, np.random.default_rng(5))
+    assert np.abs(x).min() > 0
+    assert not generic.is_real
+    assert (generic.architecture, generic.samples) == (inst.architecture, inst.samples)
+    assert np.abs(gradient(inst.architecture, x[None], Parameters.of(generic))).max() < 1e-10
+
+
+def test_sign_group_is_the_full_flip_group():
+    arch = Architecture((2, 2, 3, 1))
+    group = hc._group(arch)
+    assert group.shape == (2**5, arch.n_unknowns)
+    assert len({tuple(g) for g in group}) == 2**5
+    np.testing.assert_array_equal(group[0], np.ones(arch.n_unknowns))
+    products = {tuple(a * b) for a in group for b in group}
+    assert products == {tuple(g) for g in group}
+
+
+def test_paths_to_track_refuses_torus_with_total_degree():
+    with pytest.raises(SolverError, match="only_torus"):
+        hc.HomotopyContinuationBackend().paths_to_track("2,2,2", start_system="total_degree", only_torus=True)
+
+
+# --- the shipped Julia project ----------------------------------------------------------------------
+def test_the_packaged_julia_project_is_the_top_level_one():
+    for relative in ("Project.toml", "src/LinnetCrit.jl"):
+        assert (PACKAGE / "julia" / relative).read_bytes() == (REPO / "julia" / relative).read_bytes(), relative
+    assert hc.JULIA_SOURCE == PACKAGE / "julia" / "src" / "LinnetCrit.jl"
+
+
+def test_juliapkg_json_declares_what_the_project_pins():
+    project = tomllib.loads((PACKAGE / "julia" / "Project.toml").read_text())
+    declared = json.loads((PACKAGE / "juliapkg.json").read_text())
+    uuid = project["deps"]["HomotopyContinuation"]
+    assert uuid == "f213a82b-91d6-5c5d-acf7-10f1c761b327"
+    assert declared["packages"]["HomotopyContinuation"] == {"uuid": uuid, "version": project["compat"]["HomotopyContinuation"]}
+    assert declared["julia"] == project["compat"]["julia"]
+
+
+def test_the_julia_module_defines_what_python_calls_and_reads():
+    source = hc.JULIA_SOURCE.read_text()
+    python = Path(hc.__file__).read_text()
+    called = set(re.findall(r'session\.call\(\s*"(\w+)"', python)) | set(re.findall(r'self\.call\(\s*"(\w+)"', python))
+    assert called == {"exchange_system", "solve_system", "parameter_homotopy", "monodromy", "certify", "paths_to_track"}
+    for name in called:
+        assert re.search(rf"^function {name}\(", source, re.MULTILINE), name
+    read = set(re.findall(r"\btable\.(\w+)", inspect.getsource(hc.PathTable.from_julia)))
+    read |= set(re.findall(r"\braw\.(\w+)", inspect.getsource(hc.HomotopyContinuationBackend)))
+    assert {"solutions", "return_codes", "start_solutions", "hc_version", "n_distinct_real_certified"} <= read
+    for field in read:
+        assert re.search(rf"\b{field} = ", source), field
+
+
+# --- HC.jl itself (marker julia) ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def hc_backend():
+    backend = hc.HomotopyContinuationBackend()
+    reason = backend.availability()
+    if reason is not None:
+        pytest.skip(f"Julia is not available here: {reason}")
+    return backend
+
+
+def native(instance: Instance, seed: int = 0):
+    from linnet_crit.solvers import solve
+
+    return solve(instance, backend="native", seed=seed)
+
+
+def same_points(a: np.ndarray, b: np.ndarray, tol: float = 1e-6) -> bool:
+    if a.shape != b.shape:
+        return False
+    gap = np.abs(a[:, None, :] - b[None, :, :]).max(axis=2) / (1 + np.abs(b).max(axis=1))[None, :]
+    return bool((gap.min(axis=1) <= tol).all() and (gap.min(axis=0) <= tol).all())
+
+
+#: Thesis counts N_C (Fig. 3.1 and Table 3.1) for m = 1 and generic Λ.
+THESIS_COUNTS = {(1, 1, 1): 5, (2, 2, 2): 33}
+
+
+@pytest.mark.julia
+@pytest.mark.slow
+@pytest.mark.parametrize("widths", [(1, 1, 1), (2, 2, 2), (1, 2, 2, 1)])
+def test_polyhedral_solve_matches_the_native_engine(hc_backend, widths):
+    inst = random_instance(widths, seed=11)
+    result = hc_backend.solve(inst, method="auto", seed=1)
+    reference = native(inst)
+    assert result.n_solutions == reference.n_solutions == THESIS_COUNTS.get(widths, reference.n_solutions)
+    assert same_points(result.solutions, reference.solutions)
+    assert result.origin_found
+    assert result.n_real() == reference.n_real()
+    assert result.engine_version.startswith("HomotopyContinuation.jl ")
+
+
+@pytest.mark.julia
+@pytest.mark.slow
+@pytest.mark.parametrize("widths", [(1, 1, 1), (2, 2, 2)])
+def test_total_degree_solve_matches_the_native_engine(hc_backend, widths):
+    inst = random_instance(widths, seed=12)
+    result = hc_backend.solve(inst, method="blackbox", seed=2)
+    assert result.n_paths_tracked == Architecture(widths).degree ** Architecture(widths).n_unknowns
+    assert same_points(result.solutions, native(inst).solutions)
+
+
+@pytest.mark.julia
+@pytest.mark.slow
+def test_paths_to_track_is_the_thesis_bkk_number(hc_backend):
+    assert hc_backend.paths_to_track("2,2,2") == 1089
+    assert hc_backend.paths_to_track("2,2,2", only_torus=True) < 1089
+    assert hc_backend.paths_to_track("2,2,2", start_system="total_degree") == 3**8
+
+
+@pytest.mark.julia
+@pytest.mark.slow
+def test_parameter_homotopy_reaches_the_direct_solution(hc_backend):
+    target = random_instance("2,2,2", seed=13)
+    _, generic = hc.generic_start_pair(target, np.random.default_rng(0))
+    start = hc_backend.solve(generic, seed=3)
+    tracked = hc_backend.parameter_homotopy(start, target, seed=4)
+    assert tracked.n_solutions == 33
+    assert same_points(tracked.solutions, hc_backend.solve(target, seed=5).solutions)
+
+
+@pytest.mark.julia
+@pytest.mark.slow
+def test_monodromy_finds_every_point_with_all_neurons_alive(hc_backend):
+    inst = random_instance("2,2,2", seed=14)
+    result = hc_backend.monodromy(inst, seed=6)
+    reference = native(inst)
+    torus = reference.solutions[reference.is_torus()]
+    assert len(torus) == 16
+    assert same_points(result.solutions, torus)
+    assert result.stages[0].name == "monodromy"
+
+
+@pytest.mark.julia
+@pytest.mark.slow
+def test_certification_certifies_every_solution_once(hc_backend):
+    inst = random_instance("2,2,2", seed=15)
+    result = hc_backend.solve(inst, seed=7)
+    certificate = hc_backend.certify(result)
+    assert certificate.n_distinct_certified == result.n_solutions == 33
+    assert certificate.all_certified_distinct
+    assert certificate.n_real_certified <= result.n_real()
+
+
+@pytest.mark.julia
+@pytest.mark.slow
+def test_a_seed_reproduces_the_run(hc_backend):
+    inst = random_instance("1,2,2,1", seed=16)
+    first, second = hc_backend.solve(inst, seed=8), hc_backend.solve(inst, seed=8)
+    np.testing.assert_array_equal(first.solutions, second.solutions)
+    assert first.stages[0].info["hc_seed"] == 8
