@@ -3,12 +3,12 @@
 Every format is lossless and carries the header of :mod:`linnet_crit.readwrite.record`:
 
 ``.json``
-    The full record (:func:`~linnet_crit.readwrite.record.result_to_dict`); points as lists of
-    ``[re, im]`` pairs of exact floats.
+    The full record (:func:`~linnet_crit.readwrite.record.result_to_dict`), one top-level field
+    per line; points as lists of ``[re, im]`` pairs of exact floats.
 ``.csv``
-    The header as indented JSON in leading ``# `` comment lines, then a column line
+    The header as JSON in leading ``# `` comment lines (one field per line), then a column line
     ``W1_0_0_re,W1_0_0_im,…,residual,condition`` and one point per row, floats written with
-    ``repr`` (exact). ``pandas.read_csv(path, comment="#")`` reads the table.
+    ``repr`` (exact). Any CSV reader that skips ``#`` lines sees a plain table.
 ``.npz``
     Arrays ``solutions`` (complex128), ``residuals`` and ``conditions`` (float64) and the header
     as the JSON string ``metadata``; no pickles.
@@ -100,16 +100,22 @@ def _write_atomic(path: Path, payload: bytes) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def _dumps(record: Any, indent: int | None = None) -> str:
-    return json.dumps(record, allow_nan=False, ensure_ascii=False, indent=indent)
+def _dumps(value: Any) -> str:
+    return json.dumps(value, allow_nan=False, ensure_ascii=False)
+
+
+def _json_lines(record: dict[str, Any]) -> list[str]:
+    """A JSON object with one top-level field per line: readable, and still one JSON document."""
+    fields = [f" {_dumps(key)}: {_dumps(value)}" for key, value in record.items()]
+    return ["{", *(line + "," for line in fields[:-1]), *fields[-1:], "}"]
 
 
 def _json_bytes(result: SolveResult) -> bytes:
-    return (_dumps(result_to_dict(result)) + "\n").encode()
+    return ("\n".join(_json_lines(result_to_dict(result))) + "\n").encode()
 
 
 def _csv_bytes(result: SolveResult) -> bytes:
-    lines = ["# " + line for line in _dumps(header(result, "csv"), indent=1).splitlines()]
+    lines = ["# " + line for line in _json_lines(header(result, "csv"))]
     lines.append(",".join(_csv_columns(result.architecture.variable_names())))
     parts = np.ascontiguousarray(result.solutions, dtype=np.complex128).view(np.float64)
     rows = np.column_stack([parts, result.residuals, result.conditions])
@@ -167,7 +173,7 @@ def _write_bertini(result: SolveResult, path: Path) -> None:
     record = header(result, "bertini")
     record["residuals"] = [encode_float(x) for x in result.residuals.tolist()]
     record["conditions"] = [encode_float(x) for x in result.conditions.tolist()]
-    _write_atomic(sidecar_path(path), (_dumps(record, indent=1) + "\n").encode())
+    _write_atomic(sidecar_path(path), ("\n".join(_json_lines(record)) + "\n").encode())
     _write_atomic(path, _solution_file_bytes(result.solutions))
 
 

@@ -3,8 +3,9 @@
 A record is a JSON object: the *header* (format tag and version, provenance, architecture,
 variable names in order, the data X, Y, Λ_i exactly with their SHA-256, seed, method, backend,
 engine version, options, stage reports, failed paths, zero patterns when the classifier is
-installed: ``patterns`` with per point the alive neurons of each hidden layer and the stray zeros,
-at the relative tolerance ``rtol``; and a SHA-256 of the points) plus the per-point arrays. Each file format stores the
+installed: ``patterns``, per point the ``ZeroPattern.to_dict`` of
+:func:`linnet_crit.classify.patterns.zero_pattern` — alive neurons of each hidden layer, stray zeros,
+dead-neuron-law violations — at the default zero tolerance; and a SHA-256 of the points) plus the per-point arrays. Each file format stores the
 header as it can and the arrays as suits it; every reader rebuilds the result through
 :func:`result_from_parts`, which checks the tag, the version and both digests.
 
@@ -102,19 +103,15 @@ def _package_version() -> str:
         return "unknown"
 
 
-def _patterns(result: SolveResult) -> dict[str, Any] | None:
-    """Alive neurons per hidden layer and stray zeros of every point; ``None`` without the classifier."""
+def _patterns(result: SolveResult) -> list[dict[str, Any]] | None:
+    """Each point's zero pattern (alive neurons per hidden layer, stray zeros); ``None`` without the classifier."""
     try:
         from ..classify.patterns import zero_pattern
     except ImportError:
         return None
-    found = [zero_pattern(point, result.architecture, DEFAULT_ZERO_TOL) for point in result.solutions]
-    names = result.architecture.variable_names()
-    return {
-        "rtol": DEFAULT_ZERO_TOL,
-        "alive": [[list(layer) for layer in p.alive] for p in found],
-        "stray_zeros": [[names[k] for k in p.stray_zeros] for p in found],
-    }
+    arch = result.architecture
+    # encode_value: the threshold overflows to infinity at points near the largest double
+    return [encode_value(zero_pattern(point, arch, DEFAULT_ZERO_TOL).to_dict(arch)) for point in result.solutions]
 
 
 def _encode_path(path: PathResult) -> dict[str, Any]:
