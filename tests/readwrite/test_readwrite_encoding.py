@@ -21,21 +21,22 @@ from linnet_crit.readwrite.encoding import (
     encode_value,
 )
 
-DETERMINISTIC = settings(derandomize=True, deadline=None, max_examples=60)
+# derandomized, no deadline: the "linnet" profile of tests/conftest.py
+EXAMPLES = settings(max_examples=60)
 
 
 def through_json(value):
     return json.loads(json.dumps(value, allow_nan=False))
 
 
-@DETERMINISTIC
+@EXAMPLES
 @given(st.floats(width=64))
 def test_floats_survive_strict_json_to_the_last_bit(x):
     back = decode_float(through_json(encode_float(x)))
     assert np.float64(back).view(np.uint64) == np.float64(x).view(np.uint64) or (np.isnan(x) and np.isnan(back))
 
 
-@DETERMINISTIC
+@EXAMPLES
 @given(array=hnp.arrays(st.sampled_from([np.float64, np.complex128, np.int64, np.bool_]), hnp.array_shapes(min_dims=0, max_dims=3, min_side=0)))
 def test_arrays_survive_strict_json(array, bits_equal):
     back = decode_array(through_json(encode_array(array)))
@@ -57,7 +58,7 @@ values = st.recursive(
 )
 
 
-@DETERMINISTIC
+@EXAMPLES
 @given(values)
 def test_free_form_values_read_back_as_written(value):
     # Infinities included: they must come back as floats, not as the strings "Infinity".

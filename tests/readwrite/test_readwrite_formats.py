@@ -25,7 +25,8 @@ from linnet_crit.readwrite import (
 )
 
 SUFFIXES = (".json", ".csv", ".npz", ".sol", ".txt")
-DETERMINISTIC = settings(derandomize=True, deadline=None, max_examples=25)
+# derandomized, no deadline: the "linnet" profile of tests/conftest.py
+EXAMPLES = settings(max_examples=25)
 
 any_float = st.floats(allow_nan=True, allow_infinity=True, width=64)
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
@@ -42,7 +43,7 @@ def points_and_diagnostics(draw, n_unknowns: int):
 
 
 @pytest.mark.parametrize("suffix", SUFFIXES)
-@DETERMINISTIC
+@EXAMPLES
 @given(data=points_and_diagnostics(6))
 def test_round_trip_is_bit_exact(suffix, data, make_result, assert_same):
     # 17 significant digits (Bertini) and repr (CSV) are both exact for doubles, so even the text
@@ -99,7 +100,7 @@ def test_bertini_file_is_what_hc_jl_writes(tmp_path, make_result):
     assert sidecar_path(path).exists()
 
 
-@DETERMINISTIC
+@EXAMPLES
 @given(points=st.integers(0, 3).flatmap(lambda n: hnp.arrays(np.complex128, (n, 3), elements=st.complex_numbers(allow_nan=False, allow_infinity=False))))
 def test_solution_file_alone_round_trips(points, bits_equal):
     with tempfile.TemporaryDirectory() as folder:
