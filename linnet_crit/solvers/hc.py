@@ -34,7 +34,7 @@ import shutil
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -196,11 +196,15 @@ def _start_julia() -> _Session:
     # Multi-threaded Julia code called from Python segfaults unless Julia handles signals.
     os.environ.setdefault("PYTHON_JULIACALL_HANDLE_SIGNALS", "yes")
     try:
-        from juliacall import Main as jl
-    except Exception as exc:  # noqa: BLE001 - juliapkg/juliacall raise plain Exceptions on resolve failures
+        from juliacall import Base, Main
+
+        module = Base.include(Main, str(JULIA_SOURCE))
+    except Exception as exc:  # noqa: BLE001 - juliapkg, juliacall and Julia raise plain Exceptions here
         detail = " ".join(str(exc).split())[:300]
-        raise BackendUnavailableError(_unavailable_message(f"Julia could not be started ({detail})")) from None
-    return _Session(jl.Base.include(jl.Main, str(JULIA_SOURCE)))
+        raise BackendUnavailableError(
+            _unavailable_message(f"Julia or HomotopyContinuation.jl could not be loaded ({detail})")
+        ) from None
+    return _Session(module)
 
 
 # --- results from Julia as plain data ------------------------------------------------------------
@@ -306,15 +310,6 @@ def _duplicates(points: np.ndarray) -> np.ndarray:
     return duplicate
 
 
-def _with_code(path: PathResult, code: ReturnCode) -> PathResult:
-    return PathResult(
-        solution=path.solution, return_code=code, residual=path.residual, condition=path.condition,
-        accuracy=path.accuracy, steps=path.steps, t=path.t, start_solution=path.start_solution,
-        stage=path.stage, winding_number=path.winding_number, multiplicity=path.multiplicity,
-        raw_code=path.raw_code,
-    )
-
-
 @dataclass(frozen=True, eq=False)
 class Stage:
     """One HC.jl call: its name, its path table, its wall time, and the instance its endpoints solve."""
@@ -335,6 +330,10 @@ class _Outcome:
     singular: np.ndarray
 
 
+#: Paths that end neither as a solution nor as one of the counted non-solutions are failures.
+_NOT_FAILED = (ReturnCode.SUCCESS, ReturnCode.AT_INFINITY, ReturnCode.SINGULAR)
+
+
 def _sort_paths(instance: Instance, paths: list[PathResult], options: SolveOptions) -> _Outcome:
     """Counted: nonsingular finite endpoints whose residual, recomputed here, is small; each once.
 
@@ -345,16 +344,16 @@ def _sort_paths(instance: Instance, paths: list[PathResult], options: SolveOptio
     finite = [p for p in paths if p.return_code is ReturnCode.SUCCESS]
     points = np.array([p.solution for p in finite], dtype=complex).reshape(-1, arch.n_unknowns)
     scale = 1.0 + np.abs(points).max(axis=1, initial=0.0)
-    residual = np.abs(gradient(arch, points, Parameters.of(instance))).max(axis=1, initial=0.0) if len(points) else scale
+    residual = np.abs(gradient(arch, points, Parameters.of(instance))).max(axis=1) if len(points) else scale
     accurate = residual <= options.residual_tolerance * scale
-    failed = [_with_code(p, ReturnCode.FAILED) for p, ok in zip(finite, accurate) if not ok]
-    points = points[accurate]
-    duplicate = _duplicates(points)
-    failed += [_with_code(p, ReturnCode.DUPLICATE) for p, d in zip([p for p, ok in zip(finite, accurate) if ok], duplicate) if d]
-    failed += [p for p in paths if p.return_code not in (ReturnCode.SUCCESS, ReturnCode.AT_INFINITY, ReturnCode.SINGULAR)]
+    kept = [p for p, ok in zip(finite, accurate) if ok]
+    duplicate = _duplicates(points[accurate])
+    failed = [replace(p, return_code=ReturnCode.FAILED) for p, ok in zip(finite, accurate) if not ok]
+    failed += [replace(p, return_code=ReturnCode.DUPLICATE) for p, d in zip(kept, duplicate) if d]
+    failed += [p for p in paths if p.return_code not in _NOT_FAILED]
     singular = [p.solution for p in paths if p.return_code is ReturnCode.SINGULAR]
     return _Outcome(
-        solutions=points[~duplicate],
+        solutions=points[accurate][~duplicate],
         failed=tuple(failed),
         at_infinity=sum(p.return_code is ReturnCode.AT_INFINITY for p in paths),
         singular=np.array(singular, dtype=complex).reshape(-1, arch.n_unknowns),
@@ -535,6 +534,8 @@ class HomotopyContinuationBackend:
                 f"start has widths {source.architecture} and {source.samples} samples, the target "
                 f"{target.architecture} and {target.samples}; give instances of one network"
             )
+        if not len(start.solutions):
+            raise SolverError("the start result has no solutions to track; solve the start instance first")
         options = options or SolveOptions()
         seed = _check_seed(seed)
         session = _session()
@@ -594,6 +595,8 @@ class HomotopyContinuationBackend:
         loops = PathTable.from_julia(raw, arch.n_unknowns)
         loop_seconds = time.perf_counter() - start_time
         representatives = _sort_paths(generic, loops.path_results("monodromy"), options).solutions
+        if not len(representatives):
+            raise SolverError(f"monodromy kept no solution (HC.jl: {raw.return_code}); rerun with another seed")
         orbit = (representatives[:, None, :] * _group(arch)[None, :, :]).reshape(-1, arch.n_unknowns)
         orbit = orbit[~_duplicates(orbit)]
         tracked = self._track(session, orbit, generic, instance, seed, progress)
@@ -612,6 +615,8 @@ class HomotopyContinuationBackend:
     def certify(self, result: SolveResult, *, progress: bool | None = None, max_precision: int = 256) -> Certification:
         """HC.jl's interval-arithmetic certification of ``result.solutions`` at ``result.instance``."""
         instance = result.instance
+        if not result.n_solutions:
+            raise SolverError("the result has no solutions to certify")
         session = _session()
         raw = session.call(
             "certify",

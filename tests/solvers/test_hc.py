@@ -281,6 +281,29 @@ def test_paths_to_track_refuses_torus_with_total_degree():
         hc.HomotopyContinuationBackend().paths_to_track("2,2,2", start_system="total_degree", only_torus=True)
 
 
+def test_nothing_to_track_or_certify_is_refused_before_julia(monkeypatch):
+    monkeypatch.setattr(hc, "_session", lambda: pytest.fail("Julia was asked"))
+    inst = random_instance("1,1,1", seed=1)
+    stage = hc.Stage("total_degree", table(np.full((1, 2), 1e9), ["at_infinity"]), 0.1, inst)
+    empty = hc.to_solve_result(inst, [stage], method="blackbox", seed=0, options=SolveOptions(), seconds=0.1)
+    backend = hc.HomotopyContinuationBackend()
+    with pytest.raises(SolverError, match="no solutions to track"):
+        backend.parameter_homotopy(empty, random_instance("1,1,1", seed=2))
+    with pytest.raises(SolverError, match="no solutions to certify"):
+        backend.certify(empty)
+
+
+def test_parameter_homotopy_needs_one_network(monkeypatch):
+    monkeypatch.setattr(hc, "_session", lambda: pytest.fail("Julia was asked"))
+    inst = random_instance("1,1,1", seed=1)
+    start = hc.to_solve_result(
+        inst, [hc.Stage("polyhedral", table(critical_points_111(inst), ["success"] * 5), 0.1, inst)],
+        method="auto", seed=0, options=SolveOptions(), seconds=0.1,
+    )
+    with pytest.raises(SolverError, match="one network"):
+        hc.HomotopyContinuationBackend().parameter_homotopy(start, random_instance("1,1,1", samples=2, seed=2))
+
+
 # --- the shipped Julia project ----------------------------------------------------------------------
 def test_the_packaged_julia_project_is_the_top_level_one():
     for relative in ("Project.toml", "src/LinnetCrit.jl"):
