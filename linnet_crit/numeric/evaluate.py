@@ -19,6 +19,7 @@ __all__ = [
     "Parameters",
     "gradient",
     "gradient_and_jacobian",
+    "jacobian_and_parameter_derivative",
     "loss",
     "parameter_derivative",
     "parameter_jacobian",
@@ -160,12 +161,14 @@ def gradient_and_jacobian(
     arch: Architecture, x: np.ndarray, params: Parameters
 ) -> tuple[np.ndarray, np.ndarray]:
     """F ``(P, N)`` and its Jacobian ∂F/∂W ``(P, N, N)`` (= the Hessian of the loss)."""
-    x = np.atleast_2d(x)
-    P = _Products(arch, x)
+    return _gradient_and_jacobian(arch, _Products(arch, np.atleast_2d(x)), params)
+
+
+def _gradient_and_jacobian(arch: Architecture, P: _Products, params: Parameters) -> tuple[np.ndarray, np.ndarray]:
     E = _residual(P, params)
     sxx = params.sigma_xx
     F = _flatten(_gradient_blocks(arch, P, params))
-    n_points = x.shape[0]
+    n_points = P.weights[0].shape[0]
     L = arch.n_layers
     J = np.empty((n_points, arch.n_unknowns, arch.n_unknowns), dtype=complex)
     for l in range(L):
@@ -192,12 +195,7 @@ def gradient_and_jacobian(
     return F, J
 
 
-def parameter_derivative(
-    arch: Architecture, x: np.ndarray, params: Parameters, tangent: Parameters
-) -> np.ndarray:
-    """Directional derivative of F in parameter space: ``d/ds F(x; params + s·tangent)`` at s = 0."""
-    x = np.atleast_2d(x)
-    P = _Products(arch, x)
+def _parameter_derivative(arch: Architecture, P: _Products, params: Parameters, tangent: Parameters) -> np.ndarray:
     dX, dY, X, Y = tangent.X, tangent.Y, params.X, params.Y
     d_sxx = dX @ _T(X) + X @ _T(dX)
     d_syx = dY @ _T(X) + Y @ _T(dX)
@@ -206,6 +204,24 @@ def parameter_derivative(
         _T(P.U(l)) @ dE @ _T(P.V(l)) + tangent.lambdas[l] * P.weights[l] for l in range(arch.n_layers)
     ]
     return _flatten(blocks)
+
+
+def parameter_derivative(
+    arch: Architecture, x: np.ndarray, params: Parameters, tangent: Parameters
+) -> np.ndarray:
+    """Directional derivative of F in parameter space: ``d/ds F(x; params + s·tangent)`` at s = 0."""
+    return _parameter_derivative(arch, _Products(arch, np.atleast_2d(x)), params, tangent)
+
+
+def jacobian_and_parameter_derivative(
+    arch: Architecture, x: np.ndarray, params: Parameters, tangent: Parameters
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """F, ∂F/∂W and the parameter derivative along ``tangent``, sharing one set of layer products
+    (what a path tracker's predictor needs at every stage)."""
+    x = np.atleast_2d(x)
+    P = _Products(arch, x)
+    F, J = _gradient_and_jacobian(arch, P, params)
+    return F, J, _parameter_derivative(arch, P, params, tangent)
 
 
 def parameter_jacobian(arch: Architecture, x: np.ndarray, instance: Instance) -> np.ndarray:

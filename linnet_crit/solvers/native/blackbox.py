@@ -60,14 +60,14 @@ class EndgameOptions:
     ratio: float = 0.125
     last_gap: float = 1e-12
     infinity_ratio: float = 1e-3
-    min_alpha: float = 0.05
-    alpha_spread: float = 0.25
+    min_alpha: float = 0.1
     stable_samples: int = 2
     newton_steps: int = 6
     newton_tolerance: float = 1e-10
     residual_tolerance: float = 1e-8
     singular_condition: float = 1e10
     finite_distance: float = 1e-4
+    segment_step: float = 0.25
     duplicate_tolerance: float = 1e-6
 
     def gaps(self) -> np.ndarray:
@@ -136,8 +136,10 @@ class ProjectiveHomotopy:
         F, Jx = gradient_and_jacobian(arch, x, params)
         tangent = self._scaled(x0, depth, 2 * depth - 1, depth + 1.0, 2.0 * depth)
         tangent = replace(tangent, X=np.zeros_like(tangent.X))
-        dx0 = parameter_derivative(arch, x, params, tangent)
-        return F, np.concatenate([dx0[:, :, None], Jx], axis=2)
+        J = np.empty((len(y), arch.n_unknowns, arch.n_unknowns + 1), dtype=complex)
+        J[:, :, 0] = parameter_derivative(arch, x, params, tangent)
+        J[:, :, 1:] = Jx
+        return F, J
 
     def target_value(self, y: np.ndarray) -> np.ndarray:
         depth = self.instance.architecture.depth
@@ -147,13 +149,20 @@ class ProjectiveHomotopy:
         F, JF = self.target(y)
         G, JG = self.start.evaluate(y)
         s, u = (1.0 - t)[:, None] * self.gamma, t[:, None]
-        H = np.concatenate([s * G + u * F, (y @ self.patch - 1.0)[:, None]], axis=1)
-        patch_row = np.broadcast_to(self.patch, (len(y), 1, len(self.patch)))
-        return H, np.concatenate([s[..., None] * JG + u[..., None] * JF, patch_row], axis=1)
+        n = F.shape[1]
+        H = np.empty((len(y), n + 1), dtype=complex)
+        H[:, :n] = s * G + u * F
+        H[:, n] = y @ self.patch - 1.0
+        Hy = np.empty((len(y), n + 1, n + 1), dtype=complex)
+        np.multiply(JF, u[..., None], out=Hy[:, :n])
+        Hy[:, :n] += s[..., None] * JG
+        Hy[:, n] = self.patch
+        return H, Hy
 
     def derivative_t(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
-        G, _ = self.start.evaluate(y)
-        return np.concatenate([self.target_value(y) - self.gamma * G, np.zeros((len(y), 1))], axis=1)
+        Ht = np.zeros(y.shape, dtype=complex)
+        Ht[:, :-1] = self.target_value(y) - self.gamma * self.start.value(y)
+        return Ht
 
 
 @dataclass(frozen=True, eq=False)
@@ -246,17 +255,16 @@ class _Paths:
 
 
 def _infinity_trend(ratios: list[np.ndarray], opts: EndgameOptions) -> np.ndarray:
-    """Paths whose |x0|/‖y‖ is small and decays like δ^α with one α > 0 over the last samples."""
+    """Paths whose |x0|/‖y‖ is small and has decayed like δ^α, α ≥ min_alpha, over the last samples.
+
+    A finite endpoint has x0 → x0* ≠ 0, so its decay exponents tend to 0 and it fails this test
+    once the gap is small against |x0*|.
+    """
     if len(ratios) < opts.stable_samples + 1:
         return np.zeros(len(ratios[-1]) if ratios else 0, dtype=bool)
     recent = np.log(np.maximum(np.stack(ratios[-opts.stable_samples - 1 :]), 1e-300))
     alphas = -np.diff(recent, axis=0) / np.log(1.0 / opts.ratio)
-    spread = alphas.max(axis=0) - alphas.min(axis=0)
-    return (
-        (ratios[-1] < opts.infinity_ratio)
-        & (alphas.min(axis=0) > opts.min_alpha)
-        & (spread <= opts.alpha_spread * alphas.max(axis=0))
-    )
+    return (ratios[-1] < opts.infinity_ratio) & np.all(alphas >= opts.min_alpha, axis=0)
 
 
 def _run(
@@ -272,7 +280,10 @@ def _run(
     paths.code[lost] = first.codes[lost]
     tick(int(lost.sum()))
     previous = np.full(paths.point.shape, np.nan, dtype=complex)
-    segment_options = replace(tracker, initial_step=tracker.max_step, max_step=min(4 * tracker.max_step, 0.5))
+    # Each segment shrinks 1 − t by the same ratio, so in s every segment looks alike and
+    # a few long steps cross it; the retry schedule's smaller max_step shrinks them too.
+    step = min(opts.segment_step * tracker.max_step / TrackerOptions().max_step, 1.0)
+    segment_options = replace(tracker, initial_step=step, max_step=min(2.0 * step, 1.0))
     for k, gap in enumerate(gaps):
         if k:
             idx = np.flatnonzero(paths.active)
@@ -307,9 +318,10 @@ def _sample(hom: ProjectiveHomotopy, paths: _Paths, previous: np.ndarray, opts: 
     refined = _refine(hom.instance, here[idx], opts)
     now = _distance(here[idx], refined.x)
     before = _distance(previous[idx], refined.x)
-    finite = refined.converged & (now <= opts.finite_distance) & (now <= 2.0 * opts.ratio * before)
+    closing_in = refined.converged & (now <= 2.0 * opts.ratio * before)
+    finite = closing_in & (now <= opts.finite_distance)
     _store(paths, idx[finite], refined, finite, opts)
-    at_infinity = idx[~finite & _infinity_trend([r[idx] for r in paths.ratios], opts)]
+    at_infinity = idx[~closing_in & _infinity_trend([r[idx] for r in paths.ratios], opts)]
     paths.code[at_infinity] = ReturnCode.AT_INFINITY
     tick(int(finite.sum()) + len(at_infinity))
     return here

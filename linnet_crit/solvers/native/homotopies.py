@@ -10,7 +10,7 @@ import numpy as np
 
 from ...architecture import Architecture
 from ...data import Instance
-from ...numeric import Parameters, gradient_and_jacobian, parameter_derivative
+from ...numeric import Parameters, gradient_and_jacobian, jacobian_and_parameter_derivative, parameter_derivative
 
 __all__ = ["ParameterHomotopy", "fixed"]
 
@@ -34,6 +34,11 @@ class ParameterHomotopy:
     def derivative_t(self, x: np.ndarray, t: np.ndarray) -> np.ndarray:
         params, tangent = Parameters.line(self.start, self.target, t)
         return parameter_derivative(self.arch, x, params, tangent)
+
+    def evaluate_all(self, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """H, H_x and H_t from one set of layer products."""
+        params, tangent = Parameters.line(self.start, self.target, t)
+        return jacobian_and_parameter_derivative(self.arch, x, params, tangent)
 
 
 def fixed(arch: Architecture, params: Parameters | Instance) -> ParameterHomotopy:

@@ -58,16 +58,26 @@ class LinearProductStart:
     def n_paths(self) -> int:
         return int(self.choices.shape[0])
 
+    def _forms(self, y: np.ndarray) -> np.ndarray:
+        """Values of every factor ``(P, N, d)``."""
+        n, d, width = self.factors.shape
+        return (y @ self.factors.reshape(n * d, width).T).reshape(len(y), n, d)
+
+    def value(self, y: np.ndarray) -> np.ndarray:
+        """G ``(P, N)`` at homogeneous points y ``(P, N + 1)``."""
+        return np.prod(self._forms(y), axis=-1)
+
     def evaluate(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """G ``(P, N)`` and ∂G/∂y ``(P, N, N + 1)`` at homogeneous points y ``(P, N + 1)``."""
-        forms = np.einsum("krn,pn->pkr", self.factors, y)
+        forms = self._forms(y)
         ones = np.ones_like(forms[..., :1])
         # Products of the other factors via prefix and suffix products: dividing by the
         # vanishing factor would fail exactly at the start solutions.
         before = np.cumprod(np.concatenate([ones, forms[..., :-1]], axis=-1), axis=-1)
         after = np.cumprod(np.concatenate([ones, forms[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
-        others = before * after
-        return before[..., -1] * forms[..., -1], np.einsum("pkr,krn->pkn", others, self.factors)
+        others = (before * after).transpose(1, 0, 2)  # (N, P, d): one matmul per equation
+        jacobian = np.matmul(others, self.factors).transpose(1, 0, 2)
+        return before[..., -1] * forms[..., -1], jacobian
 
     def start_points(self, patch: np.ndarray) -> np.ndarray:
         """Homogeneous start solutions ``(n_start, N + 1)`` on the patch ``patch · y = 1``."""

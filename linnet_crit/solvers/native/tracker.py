@@ -23,7 +23,8 @@ class Homotopy(Protocol):
     """H(x, t) with x ``(P, n)`` and t ``(P,)``; t runs from 0 (start) to 1 (target).
 
     A homotopy whose parameters differ from path to path also has ``select(index)``, returning
-    the homotopy of those paths; the tracker calls it as paths retire.
+    the homotopy of those paths; the tracker calls it as paths retire. One that can compute H,
+    H_x and H_t together more cheaply has ``evaluate_all(x, t)``.
     """
 
     def evaluate(self, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -55,8 +56,11 @@ class TrackResult:
 
 
 def _tangent(hom: Homotopy, x: np.ndarray, t: np.ndarray) -> np.ndarray:
-    _, Hx = hom.evaluate(x, t)
-    return -batch_solve(Hx, hom.derivative_t(x, t))
+    if hasattr(hom, "evaluate_all"):
+        _, Hx, Ht = hom.evaluate_all(x, t)
+    else:
+        (_, Hx), Ht = hom.evaluate(x, t), hom.derivative_t(x, t)
+    return -batch_solve(Hx, Ht)
 
 
 def _rk4(hom: Homotopy, x: np.ndarray, t: np.ndarray, h: np.ndarray) -> np.ndarray:
