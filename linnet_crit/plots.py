@@ -92,6 +92,7 @@ def plot_pattern_counts(table: PatternTable, *, by: str = "class", ax: Any = Non
           label="bound C(d,r)·(4p)^r")
     ax.set_xticks(xs, labels, rotation=45 if len(rows) > 8 else 0)
     ax.set_xlabel(xlabel)
+    ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel("number of critical points")
     ax.set_title(_title(table))
     ax.legend(fontsize="small")
@@ -127,6 +128,8 @@ def plot_real_counts(counts: Sequence[int], *, n_complex: int | None = None, ax:
     if n_complex is not None:
         ax.axvline(n_complex, color="tab:red", linestyle="--", label=f"complex count {n_complex}")
         ax.legend(fontsize="small")
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("number of real critical points")
     ax.set_ylabel("draws")
     ax.set_title(f"Real critical points over {values.size} draws")
@@ -165,6 +168,7 @@ def plot_loss_vs_index(tables: RealPointTable | Sequence[RealPointTable], *, ax:
         if members:
             ax.scatter([p.hessian_index for p in members], [p.loss for p in members],
                        marker=marker, color=color, label=f"{label} ({len(members)})")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_xlabel("Hessian index (number of negative eigenvalues)")
     ax.set_ylabel("loss")
     ax.set_title(f"{len(points)} real critical points from {len(tables)} instance(s)")
