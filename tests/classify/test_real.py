@@ -17,7 +17,7 @@ from linnet_crit.errors import DataError
 from linnet_crit.numeric.evaluate import Parameters, gradient, gradient_and_jacobian, loss
 
 
-@settings(max_examples=30, deadline=None, database=None)
+@settings(max_examples=30)
 @given(
     widths=st.sampled_from([(1, 1, 1), (2, 2, 1), (1, 2, 2, 1), (2, 1, 3), (1, 1, 1, 1, 1)]),
     samples=st.integers(1, 3),
