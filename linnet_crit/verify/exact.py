@@ -358,7 +358,7 @@ def exact_count(
 
     Examples
     --------
-    >>> count = exact_count((2, 2, 2), seed=0)   # doctest: +SKIP (needs Singular)
+    >>> count = exact_count((2, 2, 2), seed=0)
     >>> count.n_solutions, count.n_torus, count.n_distinct
     (33, 16, 33)
     """

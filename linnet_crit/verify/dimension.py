@@ -1,0 +1,81 @@
+"""Positive-dimensional critical sets, the numeric route: the nullity of the Jacobian at found points.
+
+At a point of a d-dimensional component of the critical set the Jacobian of F (the Hessian of the
+loss) has a kernel of dimension at least d: the tangent space of the component. With generic
+Hadamard Λ every critical point is isolated and nonsingular, so the nullity is 0 everywhere. With
+a scalar λ and a hidden width ≥ 2 the O(d_i) symmetry of the hidden layer survives, and with Λ = 0
+the rescalings W_i ↦ t W_i, W_{i+1} ↦ W_{i+1} / t do: the critical set is then positive-dimensional.
+
+The nullity is an upper bound on the local dimension (an isolated singular point also has a
+kernel); on a generically reduced component, at a general point, the two are equal.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..data import Instance
+from ..errors import PositiveDimensionalError
+from ..numeric.evaluate import Parameters, gradient_and_jacobian
+
+__all__ = ["local_dimension", "jacobian_nullities", "check_isolated"]
+
+
+def jacobian_nullities(instance: Instance, points: np.ndarray, *, rtol: float = 1e-8) -> np.ndarray:
+    """Nullity of the Jacobian at each point: singular values ≤ ``rtol`` · the largest one.
+
+    Examples
+    --------
+    >>> from linnet_crit import random_instance
+    >>> inst = random_instance((1, 1, 1), seed=0)
+    >>> jacobian_nullities(inst, np.zeros((1, 2))).tolist()
+    [0]
+    """
+    points = np.atleast_2d(np.asarray(points, dtype=complex))
+    _, J = gradient_and_jacobian(instance.architecture, points, Parameters.of(instance))
+    sigma = np.linalg.svd(J, compute_uv=False)
+    largest = sigma[:, :1]
+    # A zero Jacobian has a full kernel; the threshold then is 0 and every σ counts.
+    return np.sum(sigma <= rtol * largest, axis=1)
+
+
+def local_dimension(instance: Instance, point: np.ndarray, *, rtol: float = 1e-8) -> int:
+    """Estimated local dimension of the critical set at ``point``: the Jacobian's nullity.
+
+    The point must be accurate (a Newton-refined critical point): a relative singular value of a
+    kernel direction is about the point's relative error.
+
+    Examples
+    --------
+    >>> from linnet_crit import Architecture, Instance
+    >>> arch = Architecture((1, 1, 1))   # Λ = 0: the curve a·b = y/x of critical points
+    >>> inst = Instance(arch, X=[[1.0]], Y=[[2.0]], lambdas=[[[0.0]], [[0.0]]], regularization="none")
+    >>> local_dimension(inst, np.array([1.0, 2.0]))
+    1
+    """
+    return int(jacobian_nullities(instance, np.asarray(point)[None], rtol=rtol)[0])
+
+
+def check_isolated(instance: Instance, points: np.ndarray, *, rtol: float = 1e-8) -> None:
+    """Raise :class:`PositiveDimensionalError` if the Jacobian is rank-deficient at any point.
+
+    The error carries the largest nullity found as its ``dimension`` and names the point.
+
+    Examples
+    --------
+    >>> from linnet_crit import random_instance
+    >>> check_isolated(random_instance((2, 2, 2), seed=0), np.zeros((1, 8)))  # the origin: fine
+    """
+    points = np.atleast_2d(np.asarray(points, dtype=complex))
+    if points.shape[0] == 0:
+        return
+    nullities = jacobian_nullities(instance, points, rtol=rtol)
+    worst = int(np.argmax(nullities))
+    if nullities[worst] > 0:
+        raise PositiveDimensionalError(
+            f"critical point {worst} of {points.shape[0]} has a {int(nullities[worst])}-dimensional "
+            f"Jacobian kernel (relative threshold {rtol:g}): the critical set looks positive-"
+            f"dimensional there ({instance.regularization} regularization); use generic Λ "
+            "(regularization='generic') to make every critical point isolated",
+            int(nullities[worst]),
+        )
