@@ -17,6 +17,8 @@ from typing import Protocol
 
 import numpy as np
 import sympy as sp
+from sympy.polys.polyerrors import GeneratorsError
+from sympy.polys.rings import sring
 
 from ..errors import SolverError
 
@@ -108,14 +110,26 @@ class ExchangeSystem:
         return exponents, coefficients, counts
 
 
-def _coefficient(value: sp.Expr, equation: int) -> complex:
-    try:
-        return complex(value)
-    except TypeError:
-        raise SolverError(
-            f"equation {equation} has the coefficient {value}, which is not a number; declare every "
-            "symbol in it as a variable or a parameter"
-        ) from None
+def _converter(domain, equation: int):
+    """Domain element → complex, exactly rounded, without a detour through SymPy expressions."""
+    if domain.is_ZZ or domain.is_QQ or domain.is_RR:
+        return lambda c: complex(float(c))
+    if domain.is_ZZ_I or domain.is_QQ_I:
+        return lambda c: complex(float(c.x), float(c.y))
+    if domain.is_CC:
+        return complex
+
+    def via_sympy(c) -> complex:
+        value = domain.to_sympy(c)
+        try:
+            return complex(value)
+        except TypeError:
+            raise SolverError(
+                f"equation {equation} has the coefficient {value}, which is not a number; declare "
+                "every symbol in it as a variable or a parameter"
+            ) from None
+
+    return via_sympy
 
 
 def encode(system: _SymbolicSystem) -> ExchangeSystem:
@@ -150,10 +164,12 @@ def encode(system: _SymbolicSystem) -> ExchangeSystem:
     exponents, coefficients = [], []
     for k, equation in enumerate(system.equations):
         try:
-            terms = sp.Poly(sp.sympify(equation), *gens).terms()
-        except sp.PolynomialError as exc:
+            # A sparse ring per equation: dense Poly is slow with dozens of generators.
+            ring, poly = sring(sp.sympify(equation), *gens)
+        except (sp.PolynomialError, GeneratorsError) as exc:
             raise SolverError(f"equation {k} is not a polynomial in the variables and parameters: {exc}") from None
-        terms = [(monomial, _coefficient(value, k)) for monomial, value in terms if value != 0]
+        convert = _converter(ring.domain, k)
+        terms = [(monomial, convert(value)) for monomial, value in sorted(poly.items(), reverse=True) if value]
         exponents.append(np.array([m for m, _ in terms], dtype=np.int64).reshape(len(terms), len(gens)))
         coefficients.append(np.array([c for _, c in terms], dtype=np.complex128))
     return ExchangeSystem(

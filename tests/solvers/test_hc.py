@@ -334,6 +334,15 @@ def test_the_julia_module_defines_what_python_calls_and_reads():
         assert re.search(rf"\b{field} = ", source), field
 
 
+def test_the_julia_module_parses():
+    tree_sitter = pytest.importorskip("tree_sitter", reason="syntax check needs tree-sitter and tree-sitter-julia")
+    julia = pytest.importorskip("tree_sitter_julia", reason="syntax check needs tree-sitter-julia")
+    parser = tree_sitter.Parser(tree_sitter.Language(julia.language()))
+    source = hc.JULIA_SOURCE.read_bytes()
+    assert not parser.parse(source).root_node.has_error
+    assert parser.parse(source.replace(b"    f\nend\n", b"    f\n", 1)).root_node.has_error
+
+
 # --- HC.jl itself (marker julia) ----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def hc_backend():
