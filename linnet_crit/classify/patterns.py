@@ -107,6 +107,8 @@ def _point(point: np.ndarray, arch: Architecture) -> np.ndarray:
     if x.ndim != 1:
         raise DataError(f"a point must be one flat vector of {arch.n_unknowns} weights, got shape {x.shape}")
     arch.split(x)  # raises naming the length when it does not match
+    if not np.all(np.isfinite(x)):
+        raise DataError("a point has NaN or infinite coordinates; drop failed paths before classifying")
     return x
 
 

@@ -242,6 +242,8 @@ def critical_point_table(
     points = np.atleast_2d(np.asarray(points))
     if points.ndim != 2 or points.shape[1] != arch.n_unknowns:
         raise DataError(f"points must be an (n, {arch.n_unknowns}) array for widths {arch}, got shape {points.shape}")
+    if not np.all(np.isfinite(points)):
+        raise DataError("points have NaN or infinite coordinates; drop failed paths before classifying")
     for name, value in (("real_tol", real_tol), ("eigenvalue_rtol", eigenvalue_rtol), ("loss_rtol", loss_rtol)):
         if not value >= 0:
             raise DataError(f"{name} = {value!r}: tolerances must be numbers ≥ 0")

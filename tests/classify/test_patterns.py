@@ -84,6 +84,8 @@ def test_bad_input_is_rejected_with_the_value():
         zero_pattern(np.zeros(4), arch, rtol=-1)
     with pytest.raises(DataError, match="shape"):
         pattern_table(np.zeros(4), arch)
+    with pytest.raises(DataError, match="NaN"):
+        pattern_table(np.array([[0, np.nan, 0, 1.0]]), arch)
 
 
 def _points_per_alive_set(arch, counts, seed=5):

@@ -144,6 +144,8 @@ def test_complex_data_and_bad_tolerances_are_rejected():
     inst = random_instance((1, 1, 1), seed=0)
     with pytest.raises(DataError, match="complex"):
         critical_point_table(inst.with_parameters(inst.parameter_vector() * 1j), np.zeros((1, 2)))
+    with pytest.raises(DataError, match="NaN"):
+        critical_point_table(inst, np.array([[np.inf, 0.0]]))
     with pytest.raises(DataError, match="loss_rtol = nan"):
         critical_point_table(inst, np.zeros((1, 2)), loss_rtol=float("nan"))
 
