@@ -443,6 +443,13 @@ def generic_start_pair(instance: Instance, rng: np.random.Generator) -> tuple[np
     return x, Instance(arch, X, Y, lambdas, regularization=instance.regularization)
 
 
+def _regularization_caveat(instance: Instance) -> tuple[str, ...]:
+    if instance.regularization == "generic":
+        return ()
+    return (f"{instance.regularization!r} regularization can leave positive-dimensional critical sets; "
+            "their points end as singular endpoints and are not counted",)
+
+
 def _sign_generators(arch: Architecture) -> np.ndarray:
     """One ±1 row per hidden neuron: the sign flips generating the symmetry group."""
     rows = [arch.sign_flip_signs(layer, k) for layer in range(1, arch.depth + 1) for k in range(arch.hidden[layer - 1])]
@@ -511,7 +518,8 @@ class HomotopyContinuationBackend:
         seconds = time.perf_counter() - start
         return to_solve_result(
             instance, [Stage(_START_SYSTEMS[method], table, seconds, instance)], method=method, seed=seed, options=options,
-            seconds=seconds, settings={"start_system": _START_SYSTEMS[method], "threading": self.threading},
+            seconds=seconds, assumptions=_regularization_caveat(instance),
+            settings={"start_system": _START_SYSTEMS[method], "threading": self.threading},
         )
 
     def parameter_homotopy(
