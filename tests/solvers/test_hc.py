@@ -257,6 +257,12 @@ def test_the_last_stage_must_solve_the_result_instance():
         hc.to_solve_result(inst, [stage], method="auto", seed=0, options=SolveOptions(), seconds=0.1)
 
 
+def test_non_generic_regularization_is_flagged():
+    assert hc._regularization_caveat(random_instance("2,2,2", seed=0)) == ()
+    (caveat,) = hc._regularization_caveat(random_instance("2,2,2", seed=0, regularization="scalar"))
+    assert "positive-dimensional" in caveat and "'scalar'" in caveat
+
+
 def test_generic_start_pair_is_critical_with_no_zero_coordinate():
     inst = random_instance("1,2,2,1", samples=2, seed=0)
     x, generic = hc.generic_start_pair(inst, np.random.default_rng(5))
