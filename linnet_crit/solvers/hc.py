@@ -440,7 +440,7 @@ def generic_start_pair(instance: Instance, rng: np.random.Generator) -> tuple[np
     unregularized = Instance(arch, X, Y, [np.zeros(s, dtype=complex) for s in arch.shapes])
     G = gradient(arch, x[None], Parameters.of(unregularized))[0]
     lambdas = [-g / w for g, w in zip(arch.split(G), arch.split(x))]
-    return x, Instance(arch, X, Y, lambdas, regularization=instance.regularization)
+    return x, Instance(arch, X, Y, lambdas)
 
 
 def _regularization_caveat(instance: Instance) -> tuple[str, ...]:
