@@ -17,6 +17,7 @@ def _table_3_1() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+@pytest.mark.slow
 def test_thesis_figure_3_1_pattern_counts():
     result = solve(random_instance((2, 2, 2), samples=1, seed=0), seed=0)
     table = pattern_table(result.solutions, result.architecture, samples=1)
