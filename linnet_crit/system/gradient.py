@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import sympy as sp
@@ -78,45 +79,72 @@ class GradientSystem:
     samples: int
     variables: tuple[sp.Symbol, ...]
     parameters: tuple[sp.Symbol, ...]
-    equations: tuple[sp.Expr, ...]
+    # The sparse ring polynomials are the system; Expr and Poly forms are derived on first use
+    # (for N ≈ 40 they take seconds, and most callers need only the terms or supports).
+    _ring_polys: tuple[PolyElement, ...] = field(repr=False, hash=False)
     instance: Instance | None = field(default=None, compare=False, repr=False)
-    _ring_polys: tuple[PolyElement, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def is_symbolic(self) -> bool:
         """Whether X, Y, Λ are symbols (True) or exact numbers (False)."""
         return bool(self.parameters)
 
+    @cached_property
+    def equations(self) -> tuple[sp.Expr, ...]:
+        """``F_k = ∂L/∂w_k`` for the k-th variable, as SymPy expressions (computed once)."""
+        return tuple(f.as_expr(*self.variables, *self.parameters) for f in self._ring_polys)
+
     def polys(self) -> tuple[sp.Poly, ...]:
         """The equations as :class:`sympy.Poly` in :attr:`variables`.
 
         Coefficients are in QQ (real data), QQ_I (complex data) or ``QQ[parameters]`` (symbolic).
+        SymPy's Poly is dense in the variables, so this is slow for large systems; :meth:`terms`
+        gives the same polynomials sparsely.
 
         Examples
         --------
         >>> gradient_system(Architecture((1, 1, 1))).polys()[0].domain
         QQ[X_0_0,Y_0_0,L1_0_0,L2_0_0]
         """
-        n = len(self.variables)
         if not self.is_symbolic:
             domain = self._ring_polys[0].ring.domain
             return tuple(sp.Poly.from_dict(dict(f), self.variables, domain=domain) for f in self._ring_polys)
         domain = QQ.poly_ring(*self.parameters)
-        polys = []
-        for f in self._ring_polys:
-            grouped: dict[Monomial, dict[Monomial, object]] = {}
-            for monom, coeff in f.terms():
-                grouped.setdefault(monom[:n], {})[monom[n:]] = coeff
-            rep = {m: domain.ring.from_dict(c) for m, c in grouped.items()}
-            polys.append(sp.Poly.from_dict(rep, self.variables, domain=domain))
-        return tuple(polys)
+        return tuple(
+            sp.Poly.from_dict(
+                {m: domain.ring.from_dict(c) for m, c in self._grouped(f).items()}, self.variables, domain=domain
+            )
+            for f in self._ring_polys
+        )
 
-    def terms(self) -> tuple[tuple[tuple[Monomial, object], ...], ...]:
-        """Per equation, the terms ``(exponents in the variables, coefficient)`` in a fixed order.
+    def _grouped(self, f: PolyElement) -> dict[Monomial, dict[Monomial, object]]:
+        """Terms of a symbolic equation grouped by their monomial in the variables."""
+        n = len(self.variables)
+        grouped: dict[Monomial, dict[Monomial, object]] = {}
+        for monom, coeff in f.terms():
+            grouped.setdefault(monom[:n], {})[monom[n:]] = coeff
+        return grouped
 
-        Coefficients are SymPy numbers (numeric systems) or SymPy expressions in the parameters.
+    def terms(self) -> tuple[tuple[tuple[Monomial, sp.Expr], ...], ...]:
+        """Per equation, its terms ``(exponents in the variables, coefficient)``, sparse and exact.
+
+        Coefficients are SymPy numbers (numeric systems) or SymPy polynomials in the parameters;
+        the monomials are in decreasing lexicographic order.
+
+        Examples
+        --------
+        >>> gradient_system(Architecture((1, 1, 1))).terms()[1]
+        (((2, 1), X_0_0**2), ((1, 0), -X_0_0*Y_0_0), ((0, 1), L2_0_0))
         """
-        return tuple(tuple(poly.terms()) for poly in self.polys())
+        if not self.is_symbolic:
+            return tuple(
+                tuple((m, f.ring.domain.to_sympy(c)) for m, c in f.terms()) for f in self._ring_polys
+            )
+        params = ring([p.name for p in self.parameters], QQ)[0]
+        return tuple(
+            tuple((m, params.from_dict(c).as_expr(*self.parameters)) for m, c in self._grouped(f).items())
+            for f in self._ring_polys
+        )
 
     def supports(self) -> tuple[frozenset[Monomial], ...]:
         """Per equation, the exponent vectors (in the variables) with a nonzero coefficient.
@@ -159,15 +187,13 @@ def _domain_for(values: Sequence[sp.Expr]):
 
 
 def _make(arch: Architecture, samples: int, parameters, polys, instance) -> GradientSystem:
-    variables = tuple(sp.Symbol(name) for name in arch.variable_names())
     return GradientSystem(
         architecture=arch,
         samples=samples,
-        variables=variables,
+        variables=tuple(sp.Symbol(name) for name in arch.variable_names()),
         parameters=tuple(parameters),
-        equations=tuple(f.as_expr(*variables, *parameters) for f in polys),
-        instance=instance,
         _ring_polys=tuple(polys),
+        instance=instance,
     )
 
 
