@@ -14,7 +14,8 @@ from ..options import SolveOptions
 from .dedup import unique_rows
 from .linalg import batch_condition
 from .monodromy import SAME_POINT
-from .structured import NO_STRAY_ZEROS, refine, solve_structured
+from .monodromy import GenericSolutions
+from .structured import NO_STRAY_ZEROS, refine, solve_structured, solve_structured_many
 from ...numeric import Parameters, gradient_and_jacobian
 
 __all__ = ["NativeBackend"]
@@ -39,45 +40,68 @@ class NativeBackend:
         seed: int | None = 0,
         options: SolveOptions | None = None,
         progress: bool | None = None,
-        generic=None,
+        generic: dict[tuple[int, ...], GenericSolutions] | None = None,
     ) -> SolveResult:
         options = options or SolveOptions()
         t0 = time.perf_counter()
-        rng = np.random.default_rng(seed)
         if method == "auto":
-            run = solve_structured(instance, rng, options, generic=generic, progress=None)
-            points, n_paths, stages, failed = run.points, run.n_paths, run.stages, run.failed
-            at_infinity, assumptions = 0, (NO_STRAY_ZEROS,)
-        elif method == "blackbox":
+            run = solve_structured(instance, np.random.default_rng(seed), options, generic=generic)
+            return _result(instance, run.points, run.n_paths, run.stages, run.failed, 0,
+                           (NO_STRAY_ZEROS,), seed, method, options, t0)
+        if method == "blackbox":
             from .blackbox import solve_blackbox
 
             bb = solve_blackbox(instance, seed=seed, options=options.tracker, progress=progress)
-            points, n_paths, stages, failed = bb.solutions, bb.n_paths, (bb.report,), tuple(bb.failed)
-            at_infinity, assumptions = bb.n_at_infinity, ()
-        else:
-            raise SolverError(f"method {method!r} is not one of ('auto', 'blackbox')")
-        points, residuals, conditions, n_singular = _finalize(instance, points, options)
-        return SolveResult(
-            architecture=instance.architecture,
-            instance=instance,
-            solutions=points,
-            residuals=residuals,
-            conditions=conditions,
-            n_paths_tracked=int(n_paths),
-            seed=seed,
-            method=method,
-            backend=self.name,
-            engine_version=__version__,
-            seconds=time.perf_counter() - t0,
-            stages=tuple(stages),
-            failed_paths=tuple(failed),
-            n_at_infinity=int(at_infinity),
-            n_singular=n_singular,
-            assumptions=assumptions,
-            options={"zero_tolerance": options.zero_tolerance, "real_tolerance": options.real_tolerance,
-                     "residual_tolerance": options.residual_tolerance, "full_orbits": options.full_orbits,
-                     "stall_loops": options.monodromy.stall_loops},
-        )
+            return _result(instance, bb.solutions, bb.n_paths, (bb.report,), tuple(bb.failed), bb.n_at_infinity,
+                           (), seed, method, options, t0)
+        raise SolverError(f"method {method!r} is not one of ('auto', 'blackbox')")
+
+    def solve_many(
+        self,
+        instances: list[Instance],
+        generic: dict[tuple[int, ...], GenericSolutions],
+        *,
+        seeds: list[int | None],
+        options: SolveOptions | None = None,
+    ) -> list[SolveResult]:
+        """Several instances of one architecture from one cached generic solution set, their
+        paths tracked in one batch (what makes studies of many draws cheap)."""
+        options = options or SolveOptions()
+        t0 = time.perf_counter()
+        runs = solve_structured_many(instances, generic, options)
+        return [
+            _result(inst, run.points, run.n_paths, run.stages, run.failed, 0, (NO_STRAY_ZEROS,), seed, "auto", options, t0)
+            for inst, run, seed in zip(instances, runs, seeds)
+        ]
+
+
+def _result(instance, points, n_paths, stages, failed, at_infinity, assumptions, seed, method, options, t0) -> SolveResult:
+    points, residuals, conditions, n_singular = _finalize(instance, points, options)
+    return SolveResult(
+        architecture=instance.architecture,
+        instance=instance,
+        solutions=points,
+        residuals=residuals,
+        conditions=conditions,
+        n_paths_tracked=int(n_paths),
+        seed=seed,
+        method=method,
+        backend=NativeBackend.name,
+        engine_version=__version__,
+        seconds=time.perf_counter() - t0,
+        stages=tuple(stages),
+        failed_paths=tuple(failed),
+        n_at_infinity=int(at_infinity),
+        n_singular=n_singular,
+        assumptions=assumptions,
+        options={
+            "zero_tolerance": options.zero_tolerance,
+            "real_tolerance": options.real_tolerance,
+            "residual_tolerance": options.residual_tolerance,
+            "full_orbits": options.full_orbits,
+            "stall_loops": options.monodromy.stall_loops,
+        },
+    )
 
 
 def _finalize(instance: Instance, points: np.ndarray, options: SolveOptions):

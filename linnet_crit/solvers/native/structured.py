@@ -28,7 +28,7 @@ from .monodromy import SAME_POINT, GenericSolutions, generic_solutions, is_torus
 from .symmetry import canonicalize, expand_orbits
 from .tracker import newton, track
 
-__all__ = ["NO_STRAY_ZEROS", "StructuredRun", "solve_generic", "solve_structured"]
+__all__ = ["NO_STRAY_ZEROS", "StructuredRun", "solve_generic", "solve_structured", "solve_structured_many"]
 
 NO_STRAY_ZEROS = (
     "zeros only from dead neurons (no stray zeros): proved for H = 1, m = 1; elsewhere checked by "
@@ -65,18 +65,19 @@ def _track_with_retries(
     """Track; retry failed paths and paths that collided with another with stricter settings.
 
     ``key`` maps end points to what must be distinct (orbit representatives, or the points).
+    Returns the end points, their codes and how often each path was tracked.
     """
     res = track(hom_for(np.arange(len(start))), start, options.tracker)
     x, codes = res.x.copy(), res.codes.copy()
-    retried = 0
+    tracked = np.ones(len(start), dtype=int)
     for tracker in RETRY_SCHEDULE:
         bad = np.flatnonzero(~_good(x, codes, key(x)))
         if len(bad) == 0:
             break
-        retried += len(bad)
+        tracked[bad] += 1
         again = track(hom_for(bad), start[bad], tracker)
         x[bad], codes[bad] = again.x, again.codes
-    return x, codes, len(start) + retried, retried
+    return x, codes, tracked
 
 
 def _good(x: np.ndarray, codes: np.ndarray, key: np.ndarray) -> np.ndarray:
@@ -90,31 +91,83 @@ def _good(x: np.ndarray, codes: np.ndarray, key: np.ndarray) -> np.ndarray:
     return success & ~collided
 
 
-def _alive_set_batch(
-    arch: Architecture, instance: Instance, generic: GenericSolutions, sizes, options: SolveOptions
-):
-    """Carry the generic representatives of one size tuple to every alive set of those sizes at once."""
+@dataclass(frozen=True, eq=False)
+class _Batch:
+    """End points of the paths of one size tuple, for every (instance, alive set) target."""
+
+    targets: list[tuple[int, tuple[tuple[int, ...], ...]]]
+    target_of_path: np.ndarray
+    start: np.ndarray
+    x: np.ndarray
+    codes: np.ndarray
+    good: np.ndarray
+    paths_of_target: np.ndarray
+
+
+def _carry(arch: Architecture, instances: list[Instance], generic: GenericSolutions, sizes, options: SolveOptions) -> _Batch:
+    """Carry the generic representatives of one size tuple to every alive set of every instance, in one batch."""
     sub = generic.architecture
-    reps = generic.representatives
-    if options.full_orbits:
-        reps = expand_orbits(sub, reps)
-    alive_sets = list(arch.alive_sets(sizes))
-    targets = Parameters.stack([instance.restrict(alive) for alive in alive_sets])
-    set_of_path = np.repeat(np.arange(len(alive_sets)), len(reps))
-    start = np.tile(reps, (len(alive_sets), 1))
+    reps = expand_orbits(sub, generic.representatives) if options.full_orbits else generic.representatives
+    targets = [(k, alive) for k in range(len(instances)) for alive in arch.alive_sets(sizes)]
+    target_params = Parameters.stack([instances[k].restrict(alive) for k, alive in targets])
+    target_of_path = np.repeat(np.arange(len(targets)), len(reps))
+    start = np.tile(reps, (len(targets), 1))
     base = Parameters.of(generic.base)
 
     def hom_for(index: np.ndarray) -> ParameterHomotopy:
-        return ParameterHomotopy(sub, base, targets.select(set_of_path[index]))
+        return ParameterHomotopy(sub, base, target_params.select(target_of_path[index]))
 
     def key(x: np.ndarray) -> np.ndarray:
         # one path per orbit: a path ending on another orbit's member has jumped too
         distinct = x if options.full_orbits else canonicalize(sub, x)
-        return np.concatenate([distinct, set_of_path[:, None] * np.ones((1, 1))], axis=1)
+        return np.concatenate([distinct, target_of_path[:, None].astype(float)], axis=1)
 
-    x, codes, n_paths, retried = _track_with_retries(hom_for, start, key, options)
+    x, codes, tracked = _track_with_retries(hom_for, start, key, options)
     good = _good(x, codes, key(x))
-    return alive_sets, set_of_path, start, x, codes, good, n_paths, retried
+    paths_of_target = np.bincount(target_of_path, weights=tracked, minlength=len(targets)).astype(int)
+    return _Batch(targets, target_of_path, start, x, codes, good, paths_of_target)
+
+
+def solve_structured_many(
+    instances: list[Instance],
+    generic: dict[tuple[int, ...], GenericSolutions],
+    options: SolveOptions,
+) -> list[StructuredRun]:
+    """All critical points of several instances of one architecture, their paths tracked together."""
+    arch = instances[0].architecture
+    points: list[list[np.ndarray]] = [[np.zeros((1, arch.n_unknowns), dtype=complex)] for _ in instances]
+    failed: list[list[PathResult]] = [[] for _ in instances]
+    stages: list[list[StageReport]] = [[] for _ in instances]
+    n_paths = np.zeros(len(instances), dtype=int)
+    for sizes, gen in generic.items():
+        if gen.n_orbits == 0:
+            continue
+        t0 = time.perf_counter()
+        batch = _carry(arch, instances, gen, sizes, options)
+        for p in np.flatnonzero(~batch.good):
+            k, alive = batch.targets[batch.target_of_path[p]]
+            # a successful path rejected here collided with another or left the torus: it jumped
+            code = batch.codes[p] if batch.codes[p] is not ReturnCode.SUCCESS else ReturnCode.DUPLICATE
+            failed[k].append(PathResult(batch.x[p], code, np.nan, np.nan, np.nan, 0, np.nan, batch.start[p], stage=f"alive {alive}"))
+        for j, (k, alive) in enumerate(batch.targets):
+            sub_points = batch.x[batch.good & (batch.target_of_path == j)]
+            if not options.full_orbits:
+                sub_points = expand_orbits(gen.architecture, sub_points)
+            full = np.zeros((len(sub_points), arch.n_unknowns), dtype=complex)
+            full[:, arch.embedding_index(alive)] = sub_points
+            points[k].append(full)
+        seconds = (time.perf_counter() - t0) / len(instances)
+        for k in range(len(instances)):
+            mine = np.array([tk == k for tk, _ in batch.targets])
+            paths = int(batch.paths_of_target[mine].sum())
+            n_paths[k] += paths
+            lost = int(sum(batch.targets[batch.target_of_path[p]][0] == k for p in np.flatnonzero(~batch.good)))
+            stages[k].append(StageReport(f"parameter homotopy, alive sizes {sizes}", paths, failed=lost,
+                                         seconds=seconds, info={"alive_sets": int(mine.sum())}))
+    return [
+        StructuredRun(np.concatenate(points[k]), int(n_paths[k]), tuple(stages[k]), tuple(failed[k]))
+        for k in range(len(instances))
+    ]
 
 
 def solve_structured(
@@ -122,40 +175,17 @@ def solve_structured(
     rng: np.random.Generator,
     options: SolveOptions,
     generic: dict[tuple[int, ...], GenericSolutions] | None = None,
-    progress: Callable[[str], None] | None = None,
 ) -> StructuredRun:
-    """All critical points of ``instance`` by the structure-aware method."""
-    arch = instance.architecture
-    stages: list[StageReport] = []
-    if generic is None:
-        generic = solve_generic(arch, instance.samples, rng, options)
-        stages.extend(g.report for g in generic.values())
-    n_paths = sum(g.report.paths for g in generic.values()) if stages else 0
-    points = [np.zeros((1, arch.n_unknowns), dtype=complex)]
-    failed: list[PathResult] = []
-    for sizes, gen in generic.items():
-        if gen.n_orbits == 0:
-            continue
-        t0 = time.perf_counter()
-        alive_sets, set_of_path, start, x, codes, good, paths, retried = _alive_set_batch(arch, instance, gen, sizes, options)
-        n_paths += paths
-        for p in np.flatnonzero(~good):
-            # a successful path rejected here collided with another or left the torus: it jumped
-            code = codes[p] if codes[p] is not ReturnCode.SUCCESS else ReturnCode.DUPLICATE
-            failed.append(PathResult(x[p], code, np.nan, np.nan, np.nan, 0, np.nan, start[p], stage=f"alive {alive_sets[set_of_path[p]]}"))
-        for k, alive in enumerate(alive_sets):
-            sub_points = x[good & (set_of_path == k)]
-            if not options.full_orbits:
-                sub_points = expand_orbits(gen.architecture, sub_points)
-            full = np.zeros((len(sub_points), arch.n_unknowns), dtype=complex)
-            full[:, arch.embedding_index(alive)] = sub_points
-            points.append(full)
-        stages.append(StageReport(f"parameter homotopy, alive sizes {sizes}", paths, failed=int((~good).sum()),
-                                  retried=retried, seconds=time.perf_counter() - t0,
-                                  info={"alive_sets": len(alive_sets)}))
-        if progress:
-            progress(f"alive sizes {sizes}")
-    return StructuredRun(np.concatenate(points), n_paths, tuple(stages), tuple(failed))
+    """All critical points of ``instance`` by the structure-aware method (monodromy included
+    unless a cached ``generic`` solution set is given)."""
+    cold = generic is None
+    if cold:
+        generic = solve_generic(instance.architecture, instance.samples, rng, options)
+    run = solve_structured_many([instance], generic, options)[0]
+    if not cold:
+        return run
+    monodromy = tuple(g.report for g in generic.values())
+    return StructuredRun(run.points, run.n_paths + sum(r.paths for r in monodromy), monodromy + run.stages, run.failed)
 
 
 def refine(instance: Instance, points: np.ndarray, steps: int = 2) -> tuple[np.ndarray, np.ndarray]:
