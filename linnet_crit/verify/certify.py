@@ -1,8 +1,8 @@
 """Interval certification of numeric critical points (Krawczyk test in python-flint's acb).
 
-For each numeric point x̃ a box X (a rectangle of half-width r around x̃ in the real and in the
-imaginary part of every coordinate) is proved to hold exactly one solution of F = 0 when the
-Krawczyk operator
+Each numeric point is refined by three Newton steps to x̃; a box X (a rectangle of half-width r
+around x̃ in the real and in the imaginary part of every coordinate, large enough to contain the
+input point too) is proved to hold exactly one solution of F = 0 when the Krawczyk operator
 
     K(X) = x̃ − Y F(x̃) + (I − Y J(X)) (X − x̃),    Y ≈ J(x̃)⁻¹ (any matrix),
 
@@ -47,7 +47,8 @@ class PointCertificate:
     """The outcome for one input point.
 
     ``center`` is the centre of the certified box (the refined point), ``radius`` the half-width
-    of the box in the real and imaginary part of every coordinate (NaN when not certified).
+    of the box in the real and imaginary part of every coordinate (NaN when not certified); the box
+    contains the input point as well as its centre.
     ``duplicate_of`` is the first point whose box overlaps this one's (directly or through others).
     """
 
@@ -240,13 +241,18 @@ def _newton(arch: Architecture, params: Parameters, x: np.ndarray, steps: int) -
     return x, Y, step
 
 
-def _certify_at(arch, params, data, x: np.ndarray) -> tuple[np.ndarray, float] | None:
-    """Refine x and try growing radii; the centre and radius of a certified box, or None."""
-    x, Y, step = _newton(arch, params, x, steps=3)
+def _certify_at(arch, params, data, start: np.ndarray, point: np.ndarray) -> tuple[np.ndarray, float] | None:
+    """Refine ``start`` and try growing radii; the centre and radius of a certified box, or None.
+
+    The box must contain the input ``point`` itself, so a certificate is about that point and not
+    about wherever Newton's method went.
+    """
+    x, Y, step = _newton(arch, params, start, steps=3)
     if not np.all(np.isfinite(x)) or not np.isfinite(step):
         return None
     scale = max(1.0, float(np.abs(x).max()))
-    first = max(4.0 * step, 2.0**-44 * scale)
+    offset = float(np.maximum(np.abs((x - point).real), np.abs((x - point).imag)).max())
+    first = max(4.0 * step, 2.0**-44 * scale, 2.0 * offset)
     for factor in _RADIUS_FACTORS:
         radius = first * factor
         if radius > _MAX_RELATIVE_RADIUS * scale:
@@ -261,11 +267,11 @@ def _certify_point(index: int, instance: Instance, params: Parameters, data: _Ba
     scale = max(1.0, float(np.abs(x).max()))
     if instance.is_real and np.abs(x.imag).max(initial=0.0) <= DEFAULT_REAL_TOL * scale:
         # A real centre makes the box conjugation-symmetric; with real data that proves realness.
-        found = _certify_at(arch, params, data, x.real.astype(complex))
+        found = _certify_at(arch, params, data, x.real.astype(complex), x)
         if found is None:
-            found = _certify_at(arch, params, data, x.astype(complex))
+            found = _certify_at(arch, params, data, x, x)
     else:
-        found = _certify_at(arch, params, data, x.astype(complex))
+        found = _certify_at(arch, params, data, x, x)
     if found is None:
         return PointCertificate(index, False, False, False, float("nan"), x.astype(complex))
     center, radius = found
