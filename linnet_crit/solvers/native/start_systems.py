@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 
@@ -58,10 +58,16 @@ class LinearProductStart:
     def n_paths(self) -> int:
         return int(self.choices.shape[0])
 
+    @cached_property
+    def _form_matrix(self) -> np.ndarray:
+        # Contiguous, so that the product with a batch is one fast matrix multiplication.
+        n, d, width = self.factors.shape
+        return np.ascontiguousarray(self.factors.reshape(n * d, width).T)
+
     def _forms(self, y: np.ndarray) -> np.ndarray:
         """Values of every factor ``(P, N, d)``."""
-        n, d, width = self.factors.shape
-        return (y @ self.factors.reshape(n * d, width).T).reshape(len(y), n, d)
+        n, d, _ = self.factors.shape
+        return (y @ self._form_matrix).reshape(len(y), n, d)
 
     def value(self, y: np.ndarray) -> np.ndarray:
         """G ``(P, N)`` at homogeneous points y ``(P, N + 1)``."""
