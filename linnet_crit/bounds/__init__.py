@@ -6,7 +6,7 @@ published tables of the thesis ship with the package (:func:`published_row`).
 """
 
 from .classical import bezout, bh_torus, bh_total, multihomogeneous_bezout
-from .mixed_volume import bkk_affine, bkk_torus, generic_supports, gfan_executable, mixed_volume
+from .bkk import bkk_affine, bkk_torus, generic_supports, gfan_executable, mixed_volume
 from .published import TABLES, published_row, published_rows
 from .summary import BOUND_DESCRIPTIONS, all_bounds
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from ..architecture import Architecture
 from ..errors import BoundNotApplicableError
 from .classical import as_architecture, bezout, bh_torus, bh_total, check_samples, multihomogeneous_bezout
-from .mixed_volume import bkk_affine, bkk_torus
+from .bkk import bkk_affine, bkk_torus
 
 __all__ = ["all_bounds", "BOUND_DESCRIPTIONS"]
 
