@@ -57,9 +57,10 @@ class EndgameOptions:
     """
 
     first_gap: float = 0.1
-    ratio: float = 0.125
+    ratio: float = 1.0 / 32.0
     last_gap: float = 1e-12
     infinity_ratio: float = 1e-3
+    collapse_ratio: float = 1e-2
     min_alpha: float = 0.1
     stable_samples: int = 2
     newton_steps: int = 6
@@ -83,7 +84,7 @@ class BlackboxRun:
     ``solutions`` ``(n, N)`` are the distinct finite nonsingular endpoints after Newton refinement
     on F, with their ``residuals`` (‖F‖∞) and Jacobian ``conditions``. Every tracked path is either
     among them, at infinity, singular (kept in ``singular_points``) or failed (kept in
-    ``failed_paths`` with its last state).
+    ``failed`` with its last state).
     """
 
     solutions: np.ndarray
@@ -92,16 +93,19 @@ class BlackboxRun:
     n_paths: int
     n_at_infinity: int
     n_singular: int
-    n_failed: int
-    failed_paths: tuple[PathResult, ...]
+    failed: tuple[PathResult, ...]
     singular_points: np.ndarray
-    stage: StageReport
+    report: StageReport
     seed: int
     start_system: str
 
     @property
     def n_solutions(self) -> int:
         return int(self.solutions.shape[0])
+
+    @property
+    def n_failed(self) -> int:
+        return len(self.failed)
 
 
 # --- the homotopy ------------------------------------------------------------------------------
@@ -145,7 +149,8 @@ class ProjectiveHomotopy:
         depth = self.instance.architecture.depth
         return gradient(self.instance.architecture, y[:, 1:], self._scaled(y[:, 0], depth + 1, 2 * depth))
 
-    def evaluate(self, y: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def evaluate_all(self, y: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """H, H_y and H_t from one evaluation of F and G (the tracker's predictor needs all three)."""
         F, JF = self.target(y)
         G, JG = self.start.evaluate(y)
         s, u = (1.0 - t)[:, None] * self.gamma, t[:, None]
@@ -155,8 +160,14 @@ class ProjectiveHomotopy:
         H[:, n] = y @ self.patch - 1.0
         Hy = np.empty((len(y), n + 1, n + 1), dtype=complex)
         np.multiply(JF, u[..., None], out=Hy[:, :n])
-        Hy[:, :n] += s[..., None] * JG
+        Hy[:, :n] += np.multiply(JG, s[..., None], out=JG)
         Hy[:, n] = self.patch
+        Ht = np.zeros(y.shape, dtype=complex)
+        Ht[:, :n] = F - self.gamma * G
+        return H, Hy, Ht
+
+    def evaluate(self, y: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        H, Hy, _ = self.evaluate_all(y, t)
         return H, Hy
 
     def derivative_t(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
@@ -181,6 +192,10 @@ class _Segment:
 
     def derivative_t(self, y: np.ndarray, s: np.ndarray) -> np.ndarray:
         return (self.t1 - self.t0) * self.homotopy.derivative_t(y, self._t(s))
+
+    def evaluate_all(self, y: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        H, Hy, Ht = self.homotopy.evaluate_all(y, self._t(s))
+        return H, Hy, (self.t1 - self.t0) * Ht
 
 
 # --- finite endpoints ----------------------------------------------------------------------------
@@ -254,7 +269,7 @@ class _Paths:
         return np.array([c is None for c in self.code], dtype=bool)
 
 
-def _infinity_trend(ratios: list[np.ndarray], opts: EndgameOptions) -> np.ndarray:
+def _infinity_trend(ratios: list[np.ndarray], opts: EndgameOptions, below: float) -> np.ndarray:
     """Paths whose |x0|/‖y‖ is small and has decayed like δ^α, α ≥ min_alpha, over the last samples.
 
     A finite endpoint has x0 → x0* ≠ 0, so its decay exponents tend to 0 and it fails this test
@@ -264,7 +279,7 @@ def _infinity_trend(ratios: list[np.ndarray], opts: EndgameOptions) -> np.ndarra
         return np.zeros(len(ratios[-1]) if ratios else 0, dtype=bool)
     recent = np.log(np.maximum(np.stack(ratios[-opts.stable_samples - 1 :]), 1e-300))
     alphas = -np.diff(recent, axis=0) / np.log(1.0 / opts.ratio)
-    return (ratios[-1] < opts.infinity_ratio) & np.all(alphas >= opts.min_alpha, axis=0)
+    return (ratios[-1] < below) & np.all(alphas >= opts.min_alpha, axis=0)
 
 
 def _run(
@@ -321,7 +336,7 @@ def _sample(hom: ProjectiveHomotopy, paths: _Paths, previous: np.ndarray, opts: 
     closing_in = refined.converged & (now <= 2.0 * opts.ratio * before)
     finite = closing_in & (now <= opts.finite_distance)
     _store(paths, idx[finite], refined, finite, opts)
-    at_infinity = idx[~closing_in & _infinity_trend([r[idx] for r in paths.ratios], opts)]
+    at_infinity = idx[~closing_in & _infinity_trend([r[idx] for r in paths.ratios], opts, opts.infinity_ratio)]
     paths.code[at_infinity] = ReturnCode.AT_INFINITY
     tick(int(finite.sum()) + len(at_infinity))
     return here
@@ -345,7 +360,7 @@ def _close_failed(hom, paths: _Paths, idx: np.ndarray, codes, opts: EndgameOptio
     """Paths the endgame could not finish: at infinity by trend, singular if Newton lands, else failed."""
     if not len(idx):
         return
-    trend = _infinity_trend([r[idx] for r in paths.ratios], opts)
+    trend = _infinity_trend([r[idx] for r in paths.ratios], opts, opts.collapse_ratio)
     paths.code[idx[trend]] = ReturnCode.AT_INFINITY
     rest = idx[~trend]
     refined = _refine(hom.instance, _dehomogenize(paths.y[rest]), opts)
@@ -501,10 +516,9 @@ def _collect(paths: _Paths, starts: np.ndarray, start: LinearProductStart, seed:
         n_paths=start.n_paths,
         n_at_infinity=n_infinity,
         n_singular=len(singular),
-        n_failed=len(failed),
-        failed_paths=_path_results(paths, starts, failed),
+        failed=_path_results(paths, starts, failed),
         singular_points=paths.point[singular],
-        stage=stage,
+        report=stage,
         seed=seed,
         start_system=start.name,
     )
