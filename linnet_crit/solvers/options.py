@@ -47,7 +47,7 @@ class MonodromyOptions:
     stall_loops: int = 10
     max_loops: int = 500
     #: Loops tracked together in one batch (they share the tracker's per-step overhead).
-    parallel_loops: int = 8
+    parallel_loops: int = 12
     rank_tolerance: float = 1e-10
 
 

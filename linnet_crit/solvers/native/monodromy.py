@@ -64,15 +64,19 @@ def random_complex_instance(arch: Architecture, samples: int, rng: np.random.Gen
     )
 
 
-def start_pair(arch: Architecture, samples: int, rng: np.random.Generator) -> tuple[Instance, np.ndarray]:
-    """A random torus point W₀ and the generic parameters (X, Y random, Λ read off) making it critical."""
+def start_pair(arch: Architecture, data: Instance, rng: np.random.Generator) -> tuple[Instance, np.ndarray]:
+    """A random torus point W₀ and the Λ (read off entrywise) that makes it critical for the X, Y of ``data``."""
     w0 = _complex_normal(rng, arch.n_unknowns)
-    data = random_complex_instance(arch, samples, rng)
     zero_lambda = Instance(arch, data.X, data.Y, [np.zeros(s) for s in arch.shapes])
     G = gradient(arch, w0[None], Parameters.of(zero_lambda))[0]
     lam = -G / w0
-    lambdas = [lam[a:b].reshape(s) for a, b, s in zip(arch.offsets[:-1], arch.offsets[1:], arch.shapes)]
-    return Instance(arch, data.X, data.Y, lambdas), w0
+    return _with_lambdas(data, lam), w0
+
+
+def _with_lambdas(data: Instance, flat: np.ndarray) -> Instance:
+    arch = data.architecture
+    lambdas = [flat[a:b].reshape(s) for a, b, s in zip(arch.offsets[:-1], arch.offsets[1:], arch.shapes)]
+    return Instance(arch, data.X, data.Y, lambdas)
 
 
 def is_torus(x: np.ndarray, tol: float = TORUS_TOL) -> np.ndarray:
@@ -88,12 +92,17 @@ def _relative_rank_gap(arch: Architecture, base: Instance, w0: np.ndarray) -> fl
     return float(s[-1] / s[0])
 
 
-def _round(arch, base, known, rng, samples, n_loops: int, tracker: TrackerOptions):
+def _round(arch, base, known, rng, n_loops: int, tracker: TrackerOptions):
     """Track every known representative around ``n_loops`` random triangles at once.
 
     Returns, per loop, the refined arrivals back at ``base``, and the numbers of paths and failures.
     """
-    corners = [Parameters.stack([random_complex_instance(arch, samples, rng) for _ in range(n_loops)]) for _ in range(2)]
+    # Loops move Λ only: the torus incidence variety {(W, Λ(W))} is a copy of the torus, hence
+    # irreducible, so Λ-loops act transitively; fixed data avoid the data's own degenerations.
+    corners = [
+        Parameters.stack([_with_lambdas(base, _complex_normal(rng, arch.n_unknowns)) for _ in range(n_loops)])
+        for _ in range(2)
+    ]
     loop_of_path = np.repeat(np.arange(n_loops), len(known))
     p1, p2 = (c.select(loop_of_path) for c in corners)
     base_params = Parameters.of(base)
@@ -112,15 +121,22 @@ def _round(arch, base, known, rng, samples, n_loops: int, tracker: TrackerOption
 
 def generic_solutions(
     arch: Architecture,
-    samples: int,
+    data: Instance | int,
     rng: np.random.Generator,
     options: MonodromyOptions | None = None,
     tracker: TrackerOptions | None = None,
 ) -> GenericSolutions:
-    """Monodromy solve for the torus solutions of ``arch`` at a random generic parameter point."""
+    """Monodromy solve for the torus solutions of ``arch`` at generic Λ.
+
+    ``data`` fixes X and Y (its Λ is ignored); an integer m draws complex random X, Y with m
+    samples instead — a generic point of the whole parameter space, from which the solutions of
+    any data can be reached.
+    """
     options, tracker = options or MonodromyOptions(), tracker or TrackerOptions()
     t0 = time.perf_counter()
-    base, w0 = start_pair(arch, samples, rng)
+    if not isinstance(data, Instance):
+        data = random_complex_instance(arch, data, rng)
+    base, w0 = start_pair(arch, data, rng)
     gap = _relative_rank_gap(arch, base, w0)
     if gap < options.rank_tolerance:
         # W ↦ Λ(W) is rank-deficient: generic Λ has no torus solution (engine notes, pitfall 1).
@@ -131,7 +147,7 @@ def generic_solutions(
     loops = stall = paths = failed = 0
     while stall < options.stall_loops and loops < options.max_loops:
         n_loops = min(options.parallel_loops, options.max_loops - loops)
-        round_arrivals, n_paths, n_failed = _round(arch, base, known, rng, samples, n_loops, tracker)
+        round_arrivals, n_paths, n_failed = _round(arch, base, known, rng, n_loops, tracker)
         paths, failed = paths + n_paths, failed + n_failed
         for arrivals in round_arrivals:
             loops += 1

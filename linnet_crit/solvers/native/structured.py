@@ -47,11 +47,21 @@ class StructuredRun:
 
 
 def solve_generic(
-    arch: Architecture, samples: int, rng: np.random.Generator, options: SolveOptions
+    arch: Architecture, data: Instance | int, rng: np.random.Generator, options: SolveOptions
 ) -> dict[tuple[int, ...], GenericSolutions]:
-    """Monodromy for every alive-size tuple: the data-independent part of a solve (cacheable)."""
+    """Monodromy at generic Λ for every alive-size tuple.
+
+    With an instance, X and Y are its own (its solve then moves Λ only); with a number of samples
+    they are complex random, and the result serves any data of that shape (a study's cache).
+    """
+    def sub_data(sizes):
+        if not isinstance(data, Instance):
+            return data
+        sub = arch.subnetwork(sizes)
+        return Instance(sub, data.X, data.Y, [np.zeros(s) for s in sub.shapes])
+
     return {
-        sizes: generic_solutions(arch.subnetwork(sizes), samples, rng, options.monodromy, options.tracker)
+        sizes: generic_solutions(arch.subnetwork(sizes), sub_data(sizes), rng, options.monodromy, options.tracker)
         for sizes in arch.alive_shapes()
     }
 
@@ -180,7 +190,7 @@ def solve_structured(
     unless a cached ``generic`` solution set is given)."""
     cold = generic is None
     if cold:
-        generic = solve_generic(instance.architecture, instance.samples, rng, options)
+        generic = solve_generic(instance.architecture, instance, rng, options)
     run = solve_structured_many([instance], generic, options)[0]
     if not cold:
         return run

@@ -7,13 +7,14 @@ import pytest
 
 from linnet_crit import Architecture
 from linnet_crit.numeric import Parameters, gradient
-from linnet_crit.solvers.native.monodromy import generic_solutions, start_pair
+from linnet_crit.solvers.native.monodromy import generic_solutions, random_complex_instance, start_pair
 from linnet_crit.solvers.native.symmetry import canonicalize, expand_orbits, orbit_size
 
 
 def test_start_pair_is_a_critical_point():
     arch = Architecture((2, 3, 2))
-    base, w0 = start_pair(arch, 2, np.random.default_rng(3))
+    rng = np.random.default_rng(3)
+    base, w0 = start_pair(arch, random_complex_instance(arch, 2, rng), rng)
     F = gradient(arch, w0[None], Parameters.of(base))
     assert np.abs(F).max() < 1e-12 * (1 + np.abs(w0).max())
 
@@ -21,7 +22,8 @@ def test_start_pair_is_a_critical_point():
 @pytest.mark.parametrize("widths", [(2, 2, 2), (1, 2, 2, 1)])
 def test_sign_flips_are_a_symmetry_for_every_parameter(widths):
     arch = Architecture(widths)
-    base, w0 = start_pair(arch, 1, np.random.default_rng(0))
+    rng = np.random.default_rng(0)
+    base, w0 = start_pair(arch, random_complex_instance(arch, 1, rng), rng)
     orbit = expand_orbits(arch, w0[None])
     assert len(orbit) == orbit_size(arch)
     assert np.abs(gradient(arch, orbit, Parameters.of(base))).max() < 1e-12
