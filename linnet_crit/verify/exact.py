@@ -95,10 +95,6 @@ class ExactCount:
     seconds: float
 
     @property
-    def zero_dimensional(self) -> bool:
-        return self.dimension <= 0
-
-    @property
     def reduced(self) -> bool | None:
         """Every solution has multiplicity one (None when the ideal is positive-dimensional)."""
         if self.n_solutions is None:
