@@ -157,7 +157,7 @@ class ProjectiveHomotopy:
         n = F.shape[1]
         H = np.empty((len(y), n + 1), dtype=complex)
         H[:, :n] = s * G + u * F
-        H[:, n] = y @ self.patch - 1.0
+        H[:, n] = np.einsum("pn,n->p", y, self.patch) - 1.0  # not y @ patch: see LinearProductStart._forms
         Hy = np.empty((len(y), n + 1, n + 1), dtype=complex)
         np.multiply(JF, u[..., None], out=Hy[:, :n])
         Hy[:, :n] += np.multiply(JG, s[..., None], out=JG)
