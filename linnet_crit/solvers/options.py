@@ -41,8 +41,9 @@ RETRY_SCHEDULE: tuple[TrackerOptions, ...] = (
 
 @dataclass(frozen=True)
 class MonodromyOptions:
-    """When monodromy stops: after ``stall_loops`` consecutive loops that found no new sign-flip
-    orbit (never at a known or formula count), or after ``max_loops``."""
+    """When monodromy stops: after ``stall_loops`` consecutive loops, each tracking every orbit
+    known when it started, found no new sign-flip orbit (never at a known or formula count), or
+    after ``max_loops``."""
 
     stall_loops: int = 10
     max_loops: int = 500

@@ -11,10 +11,11 @@ Endgame: paths are tracked to ``t = 1 − δ_0`` and then through the geometric 
 ``1 − t = δ_0 θ^k``. At each sample a path is
 
 * finished as a finite endpoint when Newton's method on F itself, started at the dehomogenized
-  sample, converges to the same point from two consecutive samples (a nonsingular endpoint is
-  reached cleanly, so this happens within a few samples);
-* declared at infinity when ``|x0| / ‖y‖`` is small and has decayed like ``δ^α`` with the same
-  α > 0 over the last samples (a finite endpoint has x0 → x0* ≠ 0, so its α tends to 0).
+  sample, converges, the sample is already within ``finite_distance`` of the limit, and the path
+  has closed in on it by at least 2θ since the previous sample (a nonsingular endpoint is
+  approached like δ, so this happens within a few samples; a singular one only like δ^{1/c});
+* declared at infinity when ``|x0| / ‖y‖`` is small and has decayed like ``δ^α`` with α ≥
+  ``min_alpha`` over the last samples (a finite endpoint has x0 → x0* ≠ 0, so its α tends to 0).
 
 This costs a handful of samples per path instead of a crawl towards the singular points at
 infinity. A path that is neither when the samples run out is either a finite singular endpoint
@@ -30,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from tqdm import tqdm
 
 from ...data import Instance
 from ...numeric.evaluate import Parameters, gradient, gradient_and_jacobian, parameter_derivative
@@ -47,13 +49,21 @@ class EndgameOptions:
     """Where the endgame starts, how it samples, and the thresholds that classify endpoints.
 
     ``first_gap`` is δ_0 = 1 − t where the endgame begins; samples shrink the gap by ``ratio``
-    down to ``last_gap``. A path is at infinity when ``|x0|/‖y‖∞ < infinity_ratio`` and the last
-    ``stable_samples`` decay exponents α agree within ``alpha_spread`` and all exceed ``min_alpha``.
-    A finite point is accepted when Newton's last update is below ``newton_tolerance · (1 + ‖x‖)``
-    and ``‖F‖∞ < residual_tolerance · (1 + ‖x‖∞)``; it is singular when its Jacobian's condition
-    number exceeds ``singular_condition``. The endgame accepts a finite endpoint only once the path
-    is within ``finite_distance · (1 + ‖x‖∞)`` of Newton's limit, so that Newton cannot have
-    jumped to a neighbouring solution.
+    down to ``last_gap``, each segment crossed with steps of about ``segment_step`` (relative to
+    the segment, scaled like the tracker's ``max_step``). A path is at infinity when
+    ``|x0|/‖y‖∞ < infinity_ratio`` and the last ``stable_samples`` decay exponents α
+    (``|x0|/‖y‖ ∼ δ^α`` between two samples) all reach ``min_alpha``; when the tracker's step size
+    collapses, the same trend already counts below ``collapse_ratio``, because a finite
+    nonsingular endpoint is approached analytically and never makes the step collapse.
+
+    A finite point is accepted when Newton's last update is below ``newton_tolerance · (1 + ‖x‖∞)``
+    and ``‖F‖∞ < residual_tolerance · (1 + ‖x‖∞)``, and only once the path is within
+    ``finite_distance · (1 + ‖x‖∞)`` of Newton's limit, so that Newton cannot have jumped to a
+    neighbouring solution; it is singular when its Jacobian's condition number exceeds
+    ``singular_condition``. Endpoints closer than ``duplicate_tolerance · (1 + ‖x‖∞)`` are one point.
+
+    Finite endpoints with ``‖x‖∞`` beyond about ``1 / infinity_ratio`` (in the patch's scale) could
+    be mistaken for points at infinity; the critical points of random data are far smaller.
     """
 
     first_gap: float = 0.1
@@ -83,8 +93,9 @@ class BlackboxRun:
 
     ``solutions`` ``(n, N)`` are the distinct finite nonsingular endpoints after Newton refinement
     on F, with their ``residuals`` (‖F‖∞) and Jacobian ``conditions``. Every tracked path is either
-    among them, at infinity, singular (kept in ``singular_points``) or failed (kept in
-    ``failed`` with its last state).
+    among them, at infinity, singular (its endpoint kept in ``singular_points``, so a point of
+    multiplicity k appears k times) or failed (kept in ``failed`` with its last state, path jumps
+    that persisted through every retry as ``ReturnCode.DUPLICATE``).
     """
 
     solutions: np.ndarray
@@ -387,7 +398,7 @@ def _colliding(paths: _Paths, tol: float) -> np.ndarray:
     """Successful paths that share their endpoint with another path: path jumps."""
     ok = np.flatnonzero(paths.code == ReturnCode.SUCCESS)
     labels = _clusters(paths.point[ok], tol)
-    shared = np.bincount(np.searchsorted(np.unique(labels), labels))[np.searchsorted(np.unique(labels), labels)] > 1
+    shared = np.bincount(labels, minlength=len(ok))[labels] > 1
     out = np.zeros(len(paths.code), dtype=bool)
     out[ok[shared]] = True
     return out
@@ -470,8 +481,6 @@ def solve_blackbox(
     >>> run.n_paths, run.n_solutions, run.n_failed
     (5, 5, 0)
     """
-    from tqdm.auto import tqdm
-
     began = time.perf_counter()
     arch = instance.architecture
     endgame = endgame or EndgameOptions()

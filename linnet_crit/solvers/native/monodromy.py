@@ -149,13 +149,14 @@ def generic_solutions(
         n_loops = min(options.parallel_loops, options.max_loops - loops)
         round_arrivals, n_paths, n_failed = _round(arch, base, known, rng, n_loops, tracker)
         paths, failed = paths + n_paths, failed + n_failed
-        for arrivals in round_arrivals:
-            loops += 1
-            arrivals = canonicalize(arch, arrivals)
-            keep, _ = unique_rows(arrivals, SAME_POINT)
-            new = arrivals[keep][~match_rows(arrivals[keep], known, SAME_POINT)]
-            stall = 0 if len(new) else stall + 1
-            known = np.concatenate([known, new])
+        loops += n_loops
+        arrivals = canonicalize(arch, np.concatenate(round_arrivals))
+        keep, _ = unique_rows(arrivals, SAME_POINT)
+        new = arrivals[keep][~match_rows(arrivals[keep], known, SAME_POINT)]
+        # Only loops that tracked every known orbit count towards the stall: a round started from
+        # fewer orbits than it found says nothing about the ones it found.
+        stall = 0 if len(new) else stall + n_loops
+        known = np.concatenate([known, new])
     stop = (
         f"{options.stall_loops} consecutive loops found no new orbit"
         if stall >= options.stall_loops

@@ -49,3 +49,12 @@ def test_rank_deficient_start_map_means_no_torus_solutions(widths):
     """Engine notes, pitfall 1: W ↦ Λ(W) rank-deficient everywhere, so generic Λ has no torus point."""
     gen = generic_solutions(Architecture(widths), 1, np.random.default_rng(0))
     assert gen.degenerate and gen.n_torus == 0 and gen.report.info["rank_gap"] < 1e-12
+
+
+def test_stall_counts_only_loops_that_tracked_every_known_orbit():
+    """Regression: loops of a batch that started from fewer orbits than the batch found used to
+    count towards the stall, and widths 1,1,2 stopped at 3 of 4 orbits for this data seed."""
+    from linnet_crit import random_instance, solve
+
+    result = solve(random_instance((1, 1, 2), seed=2968811710), seed=0)
+    assert (result.n_solutions, result.n_torus()) == (9, 8)
