@@ -39,7 +39,7 @@ def lambdified(widths: tuple[int, ...], seed: int) -> tuple[Callable, Callable, 
     start = time.perf_counter()
     system = gradient_system(random_instance(widths, seed=seed))
     f = sp.lambdify(system.variables, list(system.equations), "numpy")
-    j = sp.lambdify(system.variables, sp.Matrix(system.equations).jacobian(system.variables).tolist(), "numpy")
+    j = sp.lambdify(system.variables, [list(row) for row in system.jacobian()], "numpy")
     return f, j, time.perf_counter() - start
 
 

@@ -30,7 +30,7 @@ def _parse(value: str) -> int | str:
 def _rows() -> tuple[dict, ...]:
     rows = []
     for table, filename in TABLES.items():
-        text = files("linnet_crit").joinpath("data", filename).read_text(encoding="utf-8")
+        text = files("linnet_crit").joinpath("data").joinpath(filename).read_text(encoding="utf-8")
         for raw in csv.DictReader(text.splitlines()):
             row = {key: _parse(value) for key, value in raw.items()}
             widths = (row["dx"], *(row["d"],) * row["H"], row["dy"])

@@ -30,8 +30,9 @@ def architectures(draw, max_unknowns: int = 40) -> Architecture:
 def test_one_equation_per_weight_of_degree_2H_plus_1_without_constant(arch, samples, seed):
     system = gradient_system(random_instance(arch, samples=samples, seed=seed))
     assert [str(v) for v in system.variables] == list(arch.variable_names())
-    assert len(system.terms()) == arch.n_unknowns and system.parameters == ()
-    for terms in system.terms():
+    equations = system.terms()
+    assert len(equations) == arch.n_unknowns and system.parameters == ()
+    for terms in equations:
         degrees = [sum(m) for m, _ in terms]
         assert max(degrees) == 2 * arch.depth + 1  # exactly: generic data leave the top terms nonzero
         assert min(degrees) >= 1  # no constant term: W = 0 is a solution
@@ -150,3 +151,15 @@ def test_system_is_immutable():
 def test_supports_match_the_terms():
     system = gradient_system(random_instance((2, 2, 2), seed=3))
     assert system.supports() == tuple(frozenset(m for m, _ in terms) for terms in system.terms())
+
+
+@pytest.mark.parametrize("source", ["symbolic", "real", "complex"])
+def test_jacobian_equals_sympys(source):
+    inst = random_instance((2, 1, 2), samples=2, seed=7)
+    if source == "complex":
+        inst = inst.with_parameters(inst.parameter_vector() * (1 - 0.5j))
+    system = gradient_system((2, 1, 2), samples=2) if source == "symbolic" else gradient_system(inst)
+    expected = sp.Matrix(system.equations).jacobian(system.variables)
+    got = system.jacobian()
+    assert len(got) == len(system.variables) and all(len(row) == len(system.variables) for row in got)
+    assert all(sp.expand(g - e) == 0 for g, e in zip(sp.Matrix(got), expected))
