@@ -15,7 +15,15 @@ from linnet_crit.data import random_instance
 from linnet_crit.errors import SolverError
 from linnet_crit.numeric.evaluate import Parameters, gradient
 from linnet_crit.results import ReturnCode
-from linnet_crit.solvers.native.blackbox import ProjectiveHomotopy, solve_blackbox
+from linnet_crit.solvers.native.blackbox import (
+    EndgameOptions,
+    ProjectiveHomotopy,
+    _infinity_trend,
+    _mark_duplicates,
+    _needs_retry,
+    _Paths,
+    solve_blackbox,
+)
 from linnet_crit.solvers.native.start_systems import (
     make_start_system,
     multihomogeneous_bezout,
@@ -222,3 +230,35 @@ def test_points_are_listed_once_and_are_the_critical_points_of_the_data():
         assert not np.allclose(p, q)
     for p in nonzero:
         assert np.abs(run.solutions + p).max(axis=1).min() < 1e-8
+
+
+# --- the endgame's classification rules on synthetic paths --------------------------------------
+def _ratios(values):
+    return [np.array([v]) for v in values]
+
+
+def test_decay_of_x0_like_a_power_of_the_gap_is_at_infinity():
+    opts = EndgameOptions()
+    gaps = opts.gaps()
+    assert _infinity_trend(_ratios(0.3 * np.sqrt(gaps[:6])), opts, opts.infinity_ratio)[0]
+    # Not yet: still above the threshold (the path may be a large finite point).
+    assert not _infinity_trend(_ratios(0.3 * np.sqrt(gaps[:3])), opts, opts.infinity_ratio)[0]
+
+
+def test_a_large_finite_endpoint_is_not_taken_for_infinity():
+    """x0 → x0* ≠ 0: the decay exponent falls to 0 once the gap is small against x0*."""
+    opts = EndgameOptions()
+    gaps = opts.gaps()
+    for x0_star in (1e-2, 2e-3):
+        ratios = np.abs(x0_star + gaps)
+        flags = [_infinity_trend(_ratios(ratios[: k + 1]), opts, opts.infinity_ratio)[0] for k in range(len(gaps))]
+        assert not any(flags)
+
+
+def test_paths_sharing_an_endpoint_are_retried_then_kept_once():
+    paths = _Paths.new(np.zeros((4, 3), dtype=complex))
+    paths.code[:] = [ReturnCode.SUCCESS, ReturnCode.SUCCESS, ReturnCode.SUCCESS, ReturnCode.AT_INFINITY]
+    paths.point[:3] = [[1.0, 2.0], [1.0 + 1e-9, 2.0], [3.0, 4.0]]
+    assert list(_needs_retry(paths, 1e-6)) == [True, True, False, False]
+    _mark_duplicates(paths, 1e-6)
+    assert list(paths.code) == [ReturnCode.SUCCESS, ReturnCode.DUPLICATE, ReturnCode.SUCCESS, ReturnCode.AT_INFINITY]
