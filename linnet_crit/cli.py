@@ -137,6 +137,11 @@ def _bounds_table(report: dict) -> str:
 
 def run_bounds(args: argparse.Namespace) -> int:
     """``linnet-crit bounds``: every bound on the number of critical points, and the thesis row."""
+    given = [f"--{name}" for name in ("seed", "regularization") if getattr(args, name) is not None]
+    if given:
+        raise DataError(
+            f"bounds hold for generic data, so {' and '.join(given)} would be ignored; drop them"
+        )
     instance = instance_from_args(args)
     arch, samples = instance.architecture, instance.samples
     report = {

@@ -105,6 +105,8 @@ def test_flags_that_would_be_ignored_are_refused(capsys, tmp_path):
         _assert_one_line_error(*_run(capsys, "system", "--data", str(path), *extra))
     for extra in (["--seed", "3"], ["--format", "bertini"], ["--format", "phc"]):
         _assert_one_line_error(*_run(capsys, "system", "--widths", "1,2,2", "--symbolic", *extra))
+    for extra in (["--seed", "3"], ["--regularization", "none"]):
+        _assert_one_line_error(*_run(capsys, "bounds", "--widths", "1,2,2", *extra))
 
 
 # --- system ----------------------------------------------------------------------------------
