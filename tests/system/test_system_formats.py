@@ -88,3 +88,21 @@ def test_phc_solves_our_file_to_the_published_count(phc, tmp_path):
     regular = re.search(r"A list of (\d+) solutions has been refined :\nNumber of regular solutions\s*: (\d+)\.", report)
     assert regular is not None
     assert int(regular.group(1)) == int(regular.group(2)) == published_row(widths)["N_C"]
+
+
+@pytest.mark.bertini
+def test_bertini_reads_evaluates_and_solves_our_file():
+    bertini = pytest.importorskip("bertini")
+    from linnet_crit.bounds import multihomogeneous_bezout
+    from linnet_crit.numeric import Parameters, gradient
+
+    widths = (1, 2, 1)
+    inst = random_instance(widths, seed=3)
+    system = bertini.parse.system(to_bertini(gradient_system(inst)))
+    assert (system.num_variables(), system.num_functions(), system.num_variable_groups()) == (4, 4, 2)
+    x = np.array([0.3 + 0.1j, -0.2 + 0.5j, 0.7 - 0.4j, 0.1 + 0.9j])
+    np.testing.assert_allclose(system.eval(x), gradient(inst.architecture, x[None], Parameters.of(inst))[0], rtol=1e-14)
+    solver = bertini.nag_algorithm.ZeroDimSolver(system, startsystem="mhom", mptype="double")
+    solver.solve()
+    assert solver.num_paths() == multihomogeneous_bezout(widths)  # its layer-grouped start system
+    assert len(solver.nonsingular_solutions()) == published_row(widths)["N_C"]
