@@ -34,7 +34,7 @@ def _rows() -> tuple[dict, ...]:
         for raw in csv.DictReader(text.splitlines()):
             row = {key: _parse(value) for key, value in raw.items()}
             widths = (row["dx"], *(row["d"],) * row["H"], row["dy"])
-            rows.append({"table": table, "widths": widths, "samples": 1, **row})
+            rows.append({"table": table, "row": row["row"], "widths": widths, "samples": 1, **row})
     return tuple(rows)
 
 
