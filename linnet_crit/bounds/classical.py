@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from math import comb, factorial
+from numbers import Integral
 
 from ..architecture import Architecture
 from ..errors import BoundNotApplicableError, DataError
@@ -18,9 +19,9 @@ def as_architecture(arch: Architecture | Sequence[int] | str) -> Architecture:
 
 def check_samples(samples: object) -> int:
     """Validate the number m of data points."""
-    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+    if isinstance(samples, bool) or not isinstance(samples, Integral) or samples < 1:
         raise DataError(f"samples = {samples!r}: the number of data points must be an integer ≥ 1")
-    return samples
+    return int(samples)
 
 
 def bezout(arch: Architecture | Sequence[int] | str) -> int:
