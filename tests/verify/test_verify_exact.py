@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import linnet_crit.verify.exact as exact_module
+from linnet_crit.verify import exact as exact_module
 from linnet_crit.architecture import Architecture
 from linnet_crit.data import Instance, random_instance
 from linnet_crit.errors import DataError, ToolUnavailableError
@@ -61,10 +61,20 @@ def test_second_prime_agrees():
 
 
 def test_radical_fallback_gives_the_same_distinct_count(monkeypatch):
-    monkeypatch.setattr(exact_module, "_is_squarefree", lambda poly: False)
+    monkeypatch.setattr(exact_module, "_linear_form_is_separating", lambda *args: False)
     count = exact_count((1, 2, 2), seed=0)
     assert count.reducedness == "radical"
-    assert (count.n_distinct, count.n_torus_distinct) == (33, 16)
+    assert (count.n_solutions, count.n_distinct, count.n_torus, count.n_torus_distinct) == (33, 33, 16, 16)
+
+
+def test_non_reduced_instance_is_counted_with_and_without_multiplicity():
+    # Widths 1,1,1 with x = y = λ₁ = λ₂ = 1: two of the four torus points of the branch b = a
+    # (c = ab = (t − λ₁/k)/s = 0) fall into the origin, which becomes a triple point.
+    arch = Architecture((1, 1, 1))
+    inst = Instance(arch, X=[[1.0]], Y=[[1.0]], lambdas=[[[1.0]], [[1.0]]], regularization="scalar")
+    count = exact_count(inst)
+    assert (count.n_solutions, count.n_distinct, count.origin_multiplicity) == (5, 3, 3)
+    assert (count.n_torus, count.n_torus_distinct, count.reducedness) == (2, 2, "radical")
 
 
 @pytest.mark.parametrize("widths", [(1, 2, 1), (2, 2, 2)])
