@@ -77,3 +77,13 @@ def test_singular_point_is_not_certified():
     arch = Architecture((1, 1, 1))
     inst = Instance(arch, X=[[1.0]], Y=[[2.0]], lambdas=[[[0.0]], [[0.0]]], regularization="none")
     assert certify(inst, np.array([[1.0, 2.0]])).n_certified == 0
+
+
+def test_triple_origin_of_a_non_reduced_instance_is_not_certified():
+    # x = y = λ₁ = λ₂ = 1: the origin is a triple point, the two points a = ±i√2, b = −a are simple.
+    arch = Architecture((1, 1, 1))
+    inst = Instance(arch, X=[[1.0]], Y=[[1.0]], lambdas=[[[1.0]], [[1.0]]], regularization="scalar")
+    a = 1j * np.sqrt(2.0)
+    result = certify(inst, np.array([[0, 0], [a, -a], [-a, a]]))
+    assert [p.certified for p in result.points] == [False, True, True]
+    assert result.n_distinct == 2 and result.n_certified_real == 0
