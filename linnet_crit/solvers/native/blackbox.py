@@ -52,9 +52,11 @@ class EndgameOptions:
     down to ``last_gap``, each segment crossed with steps of about ``segment_step`` (relative to
     the segment, scaled like the tracker's ``max_step``). A path is at infinity when
     ``|x0|/‖y‖∞ < infinity_ratio`` and the last ``stable_samples`` decay exponents α
-    (``|x0|/‖y‖ ∼ δ^α`` between two samples) all reach ``min_alpha``; when the tracker's step size
-    collapses, the same trend already counts below ``collapse_ratio``, because a finite
-    nonsingular endpoint is approached analytically and never makes the step collapse.
+    (``|x0|/‖y‖ ∼ δ^α`` between two samples) all reach ``min_alpha``. When the tracker's step size
+    collapses (paths at infinity are singular there, and some decay only like δ^{1/4}), the trend
+    already counts below ``collapse_ratio`` if those exponents also agree within
+    ``alpha_spread``: a finite nonsingular endpoint is approached analytically and does not make
+    the step collapse.
 
     A finite point is accepted when Newton's last update is below ``newton_tolerance · (1 + ‖x‖∞)``
     and ``‖F‖∞ < residual_tolerance · (1 + ‖x‖∞)``, and only once the path is within
@@ -70,8 +72,9 @@ class EndgameOptions:
     ratio: float = 1.0 / 32.0
     last_gap: float = 1e-12
     infinity_ratio: float = 1e-3
-    collapse_ratio: float = 1e-2
+    collapse_ratio: float = 0.1
     min_alpha: float = 0.1
+    alpha_spread: float = 0.25
     stable_samples: int = 2
     newton_steps: int = 6
     newton_tolerance: float = 1e-10
@@ -280,17 +283,22 @@ class _Paths:
         return np.array([c is None for c in self.code], dtype=bool)
 
 
-def _infinity_trend(ratios: list[np.ndarray], opts: EndgameOptions, below: float) -> np.ndarray:
+def _infinity_trend(ratios: list[np.ndarray], opts: EndgameOptions, collapsed: bool = False) -> np.ndarray:
     """Paths whose |x0|/‖y‖ is small and has decayed like δ^α, α ≥ min_alpha, over the last samples.
 
     A finite endpoint has x0 → x0* ≠ 0, so its decay exponents tend to 0 and it fails this test
-    once the gap is small against |x0*|.
+    once the gap is small against |x0*|. After a step-size collapse the ratio need only be below
+    ``collapse_ratio``, but the exponents must then also agree within ``alpha_spread``.
     """
     if len(ratios) < opts.stable_samples + 1:
         return np.zeros(len(ratios[-1]) if ratios else 0, dtype=bool)
     recent = np.log(np.maximum(np.stack(ratios[-opts.stable_samples - 1 :]), 1e-300))
     alphas = -np.diff(recent, axis=0) / np.log(1.0 / opts.ratio)
-    return (ratios[-1] < below) & np.all(alphas >= opts.min_alpha, axis=0)
+    decaying = np.all(alphas >= opts.min_alpha, axis=0)
+    if not collapsed:
+        return (ratios[-1] < opts.infinity_ratio) & decaying
+    steady = alphas.max(axis=0) - alphas.min(axis=0) <= opts.alpha_spread * alphas.max(axis=0)
+    return (ratios[-1] < opts.collapse_ratio) & decaying & steady
 
 
 def _run(
@@ -347,7 +355,7 @@ def _sample(hom: ProjectiveHomotopy, paths: _Paths, previous: np.ndarray, opts: 
     closing_in = refined.converged & (now <= 2.0 * opts.ratio * before)
     finite = closing_in & (now <= opts.finite_distance)
     _store(paths, idx[finite], refined, finite, opts)
-    at_infinity = idx[~closing_in & _infinity_trend([r[idx] for r in paths.ratios], opts, opts.infinity_ratio)]
+    at_infinity = idx[~closing_in & _infinity_trend([r[idx] for r in paths.ratios], opts)]
     paths.code[at_infinity] = ReturnCode.AT_INFINITY
     tick(int(finite.sum()) + len(at_infinity))
     return here
@@ -371,7 +379,7 @@ def _close_failed(hom, paths: _Paths, idx: np.ndarray, codes, opts: EndgameOptio
     """Paths the endgame could not finish: at infinity by trend, singular if Newton lands, else failed."""
     if not len(idx):
         return
-    trend = _infinity_trend([r[idx] for r in paths.ratios], opts, opts.collapse_ratio)
+    trend = _infinity_trend([r[idx] for r in paths.ratios], opts, collapsed=True)
     paths.code[idx[trend]] = ReturnCode.AT_INFINITY
     rest = idx[~trend]
     refined = _refine(hom.instance, _dehomogenize(paths.y[rest]), opts)

@@ -240,9 +240,19 @@ def _ratios(values):
 def test_decay_of_x0_like_a_power_of_the_gap_is_at_infinity():
     opts = EndgameOptions()
     gaps = opts.gaps()
-    assert _infinity_trend(_ratios(0.3 * np.sqrt(gaps[:6])), opts, opts.infinity_ratio)[0]
+    assert _infinity_trend(_ratios(0.3 * np.sqrt(gaps[:6])), opts)[0]
     # Not yet: still above the threshold (the path may be a large finite point).
-    assert not _infinity_trend(_ratios(0.3 * np.sqrt(gaps[:3])), opts, opts.infinity_ratio)[0]
+    assert not _infinity_trend(_ratios(0.3 * np.sqrt(gaps[:3])), opts)[0]
+
+
+def test_slow_steady_decay_counts_as_infinity_only_after_the_step_size_collapsed():
+    """Some paths of depth-2 networks decay like δ^{1/4} and collapse near |x0|/‖y‖ ≈ 1e-2."""
+    opts = EndgameOptions()
+    ratios = _ratios(0.5 * opts.gaps()[:6] ** 0.25)
+    assert not _infinity_trend(ratios, opts)[0]
+    assert _infinity_trend(ratios, opts, collapsed=True)[0]
+    wobbly = _ratios([0.3, 0.1, 0.09, 0.03])
+    assert not _infinity_trend(wobbly, opts, collapsed=True)[0]
 
 
 def test_a_large_finite_endpoint_is_not_taken_for_infinity():
@@ -251,7 +261,7 @@ def test_a_large_finite_endpoint_is_not_taken_for_infinity():
     gaps = opts.gaps()
     for x0_star in (1e-2, 2e-3):
         ratios = np.abs(x0_star + gaps)
-        flags = [_infinity_trend(_ratios(ratios[: k + 1]), opts, opts.infinity_ratio)[0] for k in range(len(gaps))]
+        flags = [_infinity_trend(_ratios(ratios[: k + 1]), opts)[0] for k in range(len(gaps))]
         assert not any(flags)
 
 
