@@ -19,10 +19,23 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .architecture import Architecture
-from .bounds import BOUND_DESCRIPTIONS, all_bounds, published_row
+from .bounds import (
+    BOUND_DESCRIPTIONS,
+    all_bounds,
+    bezout,
+    bh_torus,
+    bh_total,
+    multihomogeneous_bezout,
+    published_row,
+)
+from .classify import critical_point_table, format_pattern_table, format_real_table, pattern_table, patterns_as_json
 from .data import REGULARIZATIONS, Instance, load_instance, random_instance
-from .errors import ArchitectureError, DataError, LinnetCritError
+from .errors import ArchitectureError, BoundNotApplicableError, DataError, LinnetCritError, ToolUnavailableError
+from .readwrite import FORMATS, show, summarize, write_result
+from .solvers import solve
+from .study import study
 from .system import gradient_system, to_bertini, to_json, to_phc, to_text
+from .verify import verify
 
 __all__ = ["main", "build_parser", "add_instance_arguments", "instance_from_args", "emit"]
 
@@ -155,6 +168,113 @@ def run_bounds(args: argparse.Namespace) -> int:
     return 0
 
 
+def _bounds_or_reason(arch: Architecture, samples: int) -> tuple[dict, str | None]:
+    """Every bound; without gfan, the ones that need no mixed volume and the reason for the rest."""
+    try:
+        return all_bounds(arch, samples), None
+    except ToolUnavailableError as exc:
+        bounds = {"bezout": bezout(arch), "multihomogeneous_bezout": multihomogeneous_bezout(arch),
+                  "bkk_torus": None, "bkk_affine": None}
+        for name, bound in (("bh_total", bh_total), ("bh_torus", bh_torus)):
+            try:
+                bounds[name] = bound(arch, samples)
+            except BoundNotApplicableError:
+                bounds[name] = None
+        return bounds, str(exc)
+
+
+def _solve_report(result, bounds: dict, note: str | None, patterns, reals) -> dict:
+    report = summarize(result)
+    report["patterns"] = patterns_as_json(patterns)
+    report["bounds"] = bounds
+    if note:
+        report["bounds_note"] = note
+    report["published"] = published_row(result.architecture, result.instance.samples)
+    report["real_points"] = None if reals is None else reals.to_dict()["points"]
+    report["assumptions"] = list(result.assumptions)
+    return report
+
+
+def _counts_vs_bounds(result, bounds: dict, note: str | None) -> str:
+    found = {"C^n": result.n_solutions, "(C*)^n": result.n_torus()}
+    lines = [f"{'bound':<25} {'value':>16}  {'counts in':<8}  {'found':>6}"]
+    for name, value in bounds.items():
+        where, _ = BOUND_DESCRIPTIONS[name]
+        shown = "n/a" if value is None else str(value)
+        lines.append(f"{name:<25} {shown:>16}  {where:<8}  {found[where]:>6}")
+    row = published_row(result.architecture, result.instance.samples)
+    if row is not None:
+        lines.append(f"thesis Table {row['table']} row {row['row']}: N_C = {row['N_C']}, N_C* = {row['N_Cstar']}")
+    if note:
+        lines.append(f"note: {note}")
+    return "\n".join(lines)
+
+
+def run_solve(args: argparse.Namespace) -> int:
+    """``linnet-crit solve``: every complex critical point, classified, against the bounds."""
+    if args.output is not None and Path(args.output).suffix.lower() not in FORMATS:
+        raise DataError(f"--output {args.output!r}: the extension must be one of {sorted(FORMATS)}")
+    instance = instance_from_args(args)
+    seed = _whole_number(args.seed, "--seed", 0) or 0
+    result = solve(instance, method=args.method, backend=args.backend, seed=seed, progress=args.progress)
+    arch = instance.architecture
+    bounds, note = _bounds_or_reason(arch, instance.samples)
+    patterns = pattern_table(result.solutions, arch, samples=instance.samples, rtol=result.options.get("zero_tolerance", 1e-8))
+    reals = critical_point_table(instance, result.solutions) if instance.is_real else None
+    if args.output is not None:
+        write_result(result, args.output)
+    if args.format == "json":
+        print(json.dumps(_solve_report(result, bounds, note, patterns, reals), indent=2, default=str))
+    else:
+        parts = [result.summary(), _counts_vs_bounds(result, bounds, note), format_pattern_table(patterns)]
+        if reals is not None:
+            parts.append(format_real_table(reals))
+        print("\n\n".join(parts))
+    return 0
+
+
+def run_study(args: argparse.Namespace) -> int:
+    """``linnet-crit study``: many data draws, per-draw counts and the thesis columns."""
+    if args.data is not None:
+        raise DataError("study draws its own random data; drop --data")
+    draws = _whole_number(args.draws, "--draws", 1)
+    workers = _whole_number(args.workers, "--workers", 1)
+    arch = Architecture.parse(args.widths) if args.widths is not None else None
+    if arch is None:
+        raise ArchitectureError("no network given; pass --widths (e.g. --widths 1,2,2)")
+    res = study(arch, draws=draws, samples=_whole_number(args.samples, "--samples", 1) or 1,
+                seed=_whole_number(args.seed, "--seed", 0) or 0, regularization=args.regularization or "generic",
+                workers=workers, record=args.record, progress=args.progress)
+    if args.format == "json":
+        emit(json.dumps(res.to_dict(), indent=2), args)
+        return 0
+    cols = res.thesis_columns()
+    lines = [f"study of widths {arch} (m = {res.samples}), {len(res.draws)} draws, seed {res.seed}",
+             f"N_C = {cols['N_C']}, N_C* = {cols['N_Cstar']}, max N_R = {cols['max_N_R']}, "
+             f"all draws agree: {cols['all_draws_agree']}",
+             f"N_R distribution: {cols['N_R_distribution']}",
+             f"paths: {res.total_paths} ({res.paths_per_solution:.3f} per solution, monodromy {res.generic_paths})",
+             f"{'draw':>5} {'seed':>11} {'N_C':>6} {'N_C*':>6} {'N_R':>5} {'failed':>6}"]
+    lines += [f"{d.draw:>5} {d.seed:>11} {d.n_solutions:>6} {d.n_torus:>6} {d.n_real:>5} {d.n_failed:>6}" for d in res.draws]
+    emit("\n".join(lines), args)
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """``linnet-crit verify``: exact count, numeric count and certified count side by side."""
+    instance = instance_from_args(args)
+    report = verify(instance, seed=_whole_number(args.seed, "--seed", 0) or 0)
+    data = report.to_dict()
+    emit(json.dumps(data, indent=2, default=str) if args.format == "json" else report.summary(), args)
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """``linnet-crit show FILE``: the summary of a result file written by ``solve --output``."""
+    print(show(args.file, args.format))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every subcommand; each sets ``run`` to its function."""
     parser = _Parser(prog=PROG, description="Complex critical points of regularized deep linear networks.")
@@ -168,6 +288,34 @@ def build_parser() -> argparse.ArgumentParser:
     bounds = commands.add_parser("bounds", help="bounds on the number of critical points")
     add_instance_arguments(bounds, ("table", "json"))
     bounds.set_defaults(run=run_bounds)
+
+    solver = commands.add_parser("solve", help="every complex critical point, classified, vs the bounds")
+    add_instance_arguments(solver, ("table", "json"))
+    solver.add_argument("--method", choices=("auto", "blackbox"), default="auto",
+                        help="auto: structure-aware (default); blackbox: start system, small N only")
+    solver.add_argument("--backend", choices=("native", "hc"), default="native",
+                        help="native (pip-only, default) or hc (HomotopyContinuation.jl via juliacall)")
+    solver.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress bars (default: on when stderr is a terminal)")
+    solver.set_defaults(run=run_solve)
+
+    studies = commands.add_parser("study", help="many data draws: per-draw counts and the thesis columns")
+    add_instance_arguments(studies, ("table", "json"))
+    studies.add_argument("--draws", default="100", help="number of data draws (default 100)")
+    studies.add_argument("--workers", help="worker processes (default: all cores)")
+    studies.add_argument("--record", help="JSON Lines file of finished draws; a rerun resumes from it")
+    studies.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                         help="progress bar (default: on when stderr is a terminal)")
+    studies.set_defaults(run=run_study)
+
+    verifier = commands.add_parser("verify", help="exact, numeric and certified counts side by side")
+    add_instance_arguments(verifier, ("table", "json"))
+    verifier.set_defaults(run=run_verify)
+
+    shower = commands.add_parser("show", help="summary of a result file (json, csv, npz, sol)")
+    shower.add_argument("file", help="a file written by solve --output")
+    shower.add_argument("--format", choices=("table", "json"), default="table")
+    shower.set_defaults(run=run_show)
     return parser
 
 

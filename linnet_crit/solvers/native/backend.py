@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 import numpy as np
@@ -43,9 +44,10 @@ class NativeBackend:
         generic: dict[tuple[int, ...], GenericSolutions] | None = None,
     ) -> SolveResult:
         options = options or SolveOptions()
+        progress = sys.stderr.isatty() if progress is None else progress
         t0 = time.perf_counter()
         if method == "auto":
-            run = solve_structured(instance, np.random.default_rng(seed), options, generic=generic)
+            run = solve_structured(instance, np.random.default_rng(seed), options, generic=generic, progress=progress)
             return _result(instance, run.points, run.n_paths, run.stages, run.failed, 0,
                            (NO_STRAY_ZEROS,), seed, method, options, t0)
         if method == "blackbox":

@@ -110,7 +110,7 @@ class BlackboxRun:
     failed: tuple[PathResult, ...]
     singular_points: np.ndarray
     report: StageReport
-    seed: int
+    seed: int | None
     start_system: str
 
     @property
@@ -453,7 +453,7 @@ def _show_progress(progress: bool | None) -> bool:
 def solve_blackbox(
     instance: Instance,
     *,
-    seed: int = 0,
+    seed: int | None = 0,
     start_system: str = "auto",
     options: TrackerOptions | None = None,
     endgame: EndgameOptions | None = None,
@@ -466,8 +466,9 @@ def solve_blackbox(
     instance : Instance
         Architecture and data; meant for small systems (N ≤ ~8): the number of paths is the
         Bézout number of the start system.
-    seed : int
-        Seeds γ, the affine patch and the coefficients of the m-homogeneous start system.
+    seed : int or None
+        Seeds γ, the affine patch and the coefficients of the m-homogeneous start system
+        (``None``: fresh entropy, not reproducible).
     start_system : {"auto", "total_degree", "multihomogeneous"}
         ``"auto"`` takes the one with fewer paths (the m-homogeneous one whenever it is smaller).
     options : TrackerOptions, optional
@@ -500,31 +501,34 @@ def solve_blackbox(
     starts = start.start_points(patch)
     with tqdm(total=start.n_paths, desc=f"blackbox {arch}", unit="path", disable=not _show_progress(progress)) as bar:
         paths = _run(hom, starts, options or TrackerOptions(), endgame, bar.update)
-    retried = 0
+    retried, steps = 0, int(paths.steps.sum())
     for retry in RETRY_SCHEDULE:
         redo = np.flatnonzero(_needs_retry(paths, endgame.duplicate_tolerance))
         if not len(redo):
             break
-        retried += len(redo)
-        _merge(paths, redo, _run(hom, starts[redo], retry, endgame, lambda n: None))
+        again = _run(hom, starts[redo], retry, endgame, lambda n: None)
+        retried, steps = retried + len(redo), steps + int(again.steps.sum())
+        _merge(paths, redo, again)
     _mark_duplicates(paths, endgame.duplicate_tolerance)
-    return _collect(paths, starts, start, seed, retried, time.perf_counter() - began)
+    return _collect(paths, starts, start, seed, retried, steps, time.perf_counter() - began)
 
 
-def _collect(paths: _Paths, starts: np.ndarray, start: LinearProductStart, seed: int, retried: int, seconds: float) -> BlackboxRun:
+def _collect(
+    paths: _Paths, starts: np.ndarray, start: LinearProductStart, seed: int | None, retried: int, steps: int, seconds: float
+) -> BlackboxRun:
     codes = paths.code
     ok = np.flatnonzero(codes == ReturnCode.SUCCESS)
     singular = np.flatnonzero(codes == ReturnCode.SINGULAR)
     failed = np.flatnonzero(~np.isin(codes, [ReturnCode.SUCCESS, ReturnCode.SINGULAR, ReturnCode.AT_INFINITY]))
     n_infinity = int(np.sum(codes == ReturnCode.AT_INFINITY))
-    stage = StageReport(
+    report = StageReport(
         name=f"blackbox ({start.name})",
         paths=start.n_paths,
         failed=len(failed),
         at_infinity=n_infinity,
         retried=retried,
         seconds=seconds,
-        info={"start_system": start.name, "steps": int(paths.steps.sum()), "singular": len(singular)},
+        info={"start_system": start.name, "steps": steps, "singular": len(singular)},
     )
     return BlackboxRun(
         solutions=paths.point[ok],
@@ -535,7 +539,7 @@ def _collect(paths: _Paths, starts: np.ndarray, start: LinearProductStart, seed:
         n_singular=len(singular),
         failed=_path_results(paths, starts, failed),
         singular_points=paths.point[singular],
-        report=stage,
+        report=report,
         seed=seed,
         start_system=start.name,
     )

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from tqdm.auto import tqdm
 
 from ...architecture import Architecture
 from ...data import Instance
@@ -47,7 +48,11 @@ class StructuredRun:
 
 
 def solve_generic(
-    arch: Architecture, data: Instance | int, rng: np.random.Generator, options: SolveOptions
+    arch: Architecture,
+    data: Instance | int,
+    rng: np.random.Generator,
+    options: SolveOptions,
+    progress: bool = False,
 ) -> dict[tuple[int, ...], GenericSolutions]:
     """Monodromy at generic Λ for every alive-size tuple.
 
@@ -60,9 +65,10 @@ def solve_generic(
         sub = arch.subnetwork(sizes)
         return Instance(sub, data.X, data.Y, [np.zeros(s) for s in sub.shapes])
 
+    shapes = list(arch.alive_shapes())
     return {
         sizes: generic_solutions(arch.subnetwork(sizes), sub_data(sizes), rng, options.monodromy, options.tracker)
-        for sizes in arch.alive_shapes()
+        for sizes in tqdm(shapes, desc="monodromy per alive sizes", unit="shape", disable=not progress)
     }
 
 
@@ -185,12 +191,13 @@ def solve_structured(
     rng: np.random.Generator,
     options: SolveOptions,
     generic: dict[tuple[int, ...], GenericSolutions] | None = None,
+    progress: bool = False,
 ) -> StructuredRun:
     """All critical points of ``instance`` by the structure-aware method (monodromy included
     unless a cached ``generic`` solution set is given)."""
     cold = generic is None
     if cold:
-        generic = solve_generic(instance.architecture, instance, rng, options)
+        generic = solve_generic(instance.architecture, instance, rng, options, progress)
     run = solve_structured_many([instance], generic, options)[0]
     if not cold:
         return run

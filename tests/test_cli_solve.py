@@ -1,0 +1,91 @@
+"""The solve, study, verify and show subcommands (the system and bounds ones are in test_cli.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from linnet_crit.cli import main
+
+JSON_KEYS = {
+    "widths", "samples", "seed", "backend", "method", "n_unknowns", "n_paths_tracked", "n_solutions",
+    "n_torus", "n_real", "n_failed", "n_at_infinity", "origin_found", "patterns", "bounds", "seconds",
+}
+
+
+def _json(capsys, argv):
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_solve_json_has_the_documented_keys_and_counts(capsys):
+    out = _json(capsys, ["solve", "--widths", "2,1,2", "--seed", "3", "--format", "json"])
+    assert JSON_KEYS <= set(out)
+    assert (out["n_solutions"], out["n_torus"], out["origin_found"]) == (9, 8, True)
+    assert sum(p["count"] for p in out["patterns"]) == out["n_solutions"]
+    assert {"alive": [[]], "count": 1} in out["patterns"]
+    assert out["bounds"]["bezout"] == 3**4 and out["n_failed"] == 0
+    assert len(out["real_points"]) == out["n_real"]
+    assert all({"loss", "hessian_index", "kind"} <= set(p) for p in out["real_points"])
+
+
+def test_solve_table_prints_summary_bounds_patterns_and_real_points(capsys):
+    assert main(["solve", "--widths", "1,1,1", "--seed", "1"]) == 0
+    text = capsys.readouterr().out
+    for needle in ("5 distinct critical points", "bezout", "thesis Table 3.1 row 1", "alive set", "index"):
+        assert needle in text
+
+
+@pytest.mark.parametrize("suffix", [".json", ".csv", ".npz", ".sol"])
+def test_show_reads_back_the_counts_of_the_solve_that_wrote_the_file(capsys, tmp_path, suffix):
+    path = tmp_path / f"result{suffix}"
+    solved = _json(capsys, ["solve", "--widths", "1,1,2", "--seed", "2", "--format", "json", "--output", str(path)])
+    shown = _json(capsys, ["show", str(path), "--format", "json"])
+    for key in ("n_solutions", "n_torus", "n_real", "n_failed", "n_paths_tracked", "seed", "widths"):
+        assert shown[key] == solved[key]
+
+
+def test_solve_with_hc_backend_without_julia_exits_2_with_one_line(capsys):
+    pytest.importorskip("linnet_crit.solvers.hc")
+    from linnet_crit.solvers.hc import HomotopyContinuationBackend
+
+    if HomotopyContinuationBackend().availability() is None:
+        pytest.skip("Julia is installed here: the hc backend would run")
+    assert main(["solve", "--widths", "1,1,1", "--backend", "hc"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "Julia" in err and "linnet-crit[julia]" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["solve", "--widths", "0,2"],
+        ["solve", "--widths", "1,1,1", "--output", "out.xlsx"],
+        ["study", "--widths", "1,1,1", "--draws", "0"],
+        ["show", "no/such/file.json"],
+    ],
+)
+def test_bad_input_exits_2_with_one_line(capsys, argv):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err and "\n" not in err
+
+
+def test_study_json_gives_per_draw_table_and_thesis_columns(capsys, tmp_path):
+    record = tmp_path / "study.jsonl"
+    argv = ["study", "--widths", "1,1,1", "--draws", "4", "--seed", "0", "--workers", "1",
+            "--format", "json", "--record", str(record)]
+    out = _json(capsys, argv)
+    assert (out["N_C"], out["N_Cstar"], out["n_draws"]) == (5, 4, 4)
+    assert [d["draw"] for d in out["draws"]] == [0, 1, 2, 3]
+    assert out["paths_per_solution"] < 1 + out["generic_paths"] / 20
+    again = _json(capsys, argv)  # resumes: every draw read back, none solved twice
+    assert again["resumed_draws"] == 4 and again["draws"] == out["draws"]
+
+
+def test_verify_json_agrees(capsys):
+    pytest.importorskip("flint")
+    out = _json(capsys, ["verify", "--widths", "1,1,1", "--seed", "0", "--format", "json"])
+    assert out["agree"] is True
+    assert out["exact_n_solutions"] == out["n_solutions"] == out["n_certified"] == 5
