@@ -1,9 +1,12 @@
 """Studies: many data draws of one architecture, solved from one cached generic solution set.
 
-The monodromy (the data-independent part of a solve) runs once; each draw is then a batch of
-parameter homotopies, one path per sign-flip orbit and alive set. Draws run in worker processes;
-every finished draw is appended to an optional JSON Lines record file, so an interrupted study
-resumes where it stopped and no draw is lost or counted twice.
+The monodromy (the data-independent part of a solve) runs once, here; each draw is then a batch of
+parameter homotopies, one path per sign-flip orbit and alive set. Chunks of draws are the units of
+work of an executor (:mod:`linnet_crit.executors`: this process, local worker processes, or a Dask
+cluster), which receives the generic cache once per worker. Every finished draw is appended to an
+optional JSON Lines record file by this process (the only writer), so an interrupted study resumes
+where it stopped; records are keyed by draw index, so no draw is lost or counted twice, and the
+result does not depend on the executor, worker count, chunking or completion order.
 """
 
 from __future__ import annotations
@@ -12,8 +15,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,12 +24,17 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from .architecture import Architecture
+from .budget import DEFAULT_MAX_MEMORY, DEFAULT_MAX_PATHS, check_budget, chunk_for_memory, estimate_study
 from .data import Instance, random_instance
-from .errors import DataError
+from .errors import DataError, SolverError
+from .executors import Executor, make_executor
 from .results import SolveResult
 from .solvers.options import SolveOptions
 
-__all__ = ["DrawRecord", "StudyResult", "draw_seeds", "study"]
+__all__ = ["DrawRecord", "StudyContext", "StudyResult", "draw_seeds", "solve_chunk", "study"]
+
+#: Fields of a record that measure time, not the outcome (left out of :meth:`StudyResult.outcome`).
+TIMING_FIELDS = ("seconds",)
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,14 @@ class StudyResult:
             "draws": [asdict(d) for d in self.draws],
         }
 
+    def outcome(self) -> dict[str, Any]:
+        """:meth:`to_dict` without timings and resumption counts: what must not depend on where,
+        how chunked or in how many sittings the study ran (compare two runs with ``==``)."""
+        out = self.to_dict()
+        del out["resumed_draws"]
+        out["draws"] = [{k: v for k, v in d.items() if k not in TIMING_FIELDS} for d in out["draws"]]
+        return out
+
 
 def draw_seeds(seed: int, draws: int) -> list[int]:
     """The data seed of each draw, derived from the study seed (stable under resumption)."""
@@ -161,6 +176,34 @@ def solve_draws(tasks: list[tuple[int, int, Instance]]) -> list[DrawRecord]:
     return [_record(draw, seed, result) for draw, seed, result in zip(draws, seeds, results)]
 
 
+@dataclass(frozen=True, eq=False)
+class StudyContext:
+    """What every worker needs once: the architecture, draw settings, generic cache and options."""
+
+    architecture: Architecture
+    samples: int
+    regularization: str
+    generic: dict
+    options: SolveOptions
+
+
+def solve_chunk(context: StudyContext, tasks: Sequence[tuple[int, int]]) -> list[DrawRecord]:
+    """Solve a chunk of ``(draw, seed)`` tasks, their paths in one batch (an executor's unit of work).
+
+    The data of each draw are drawn here from its seed, so a unit is a few integers on the wire.
+    """
+    from .solvers.native.backend import NativeBackend
+
+    draws = [int(k) for k, _ in tasks]
+    seeds = [int(s) for _, s in tasks]
+    instances = [
+        random_instance(context.architecture, samples=context.samples, seed=s, regularization=context.regularization)
+        for s in seeds
+    ]
+    results = NativeBackend().solve_many(instances, context.generic, seeds=seeds, options=context.options)
+    return [_record(draw, seed, result) for draw, seed, result in zip(draws, seeds, results)]
+
+
 def _settings(arch: Architecture, samples: int, seed: int, regularization: str) -> dict[str, Any]:
     return {"kind": "study", "widths": list(arch.widths), "samples": samples, "seed": seed, "regularization": regularization}
 
@@ -183,23 +226,6 @@ def _resume(path: Path | None, settings: dict[str, Any]) -> dict[int, DrawRecord
     return done
 
 
-def _executor(workers: int, generic, options):
-    if workers == 1:
-        _init_worker(generic, options)
-        return None
-    return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(generic, options))
-
-
-def _run(tasks: Sequence[tuple[int, int, Instance]], pool, progress: bool, chunk: int) -> Iterable[DrawRecord]:
-    bar = tqdm(total=len(tasks), disable=not progress, desc="draws", unit="draw")
-    chunks = [list(tasks[i : i + chunk]) for i in range(0, len(tasks), chunk)]
-    results = map(solve_draws, chunks) if pool is None else pool.map(solve_draws, chunks)
-    for records in results:
-        bar.update(len(records))
-        yield from records
-    bar.close()
-
-
 def study(
     architecture: Architecture | Sequence[int] | str,
     *,
@@ -212,6 +238,10 @@ def study(
     record: str | Path | None = None,
     progress: bool | None = None,
     chunk_size: int = 25,
+    executor: str | Executor | None = None,
+    scheduler: Any = None,
+    max_paths: int | None = DEFAULT_MAX_PATHS,
+    max_memory: int | None = DEFAULT_MAX_MEMORY,
 ) -> StudyResult:
     """Solve ``draws`` random instances of one architecture (thesis-style statistics).
 
@@ -225,14 +255,29 @@ def study(
     seed : int
         Seeds the generic monodromy and, through :func:`draw_seeds`, every draw.
     workers : int
-        Worker processes (default: all cores; 1 runs in this process).
+        Worker processes (default: all cores, at most one per two draws; 1 runs in this process).
+        With ``executor="dask"`` and no scheduler: the workers of a local Dask cluster.
     record : path
-        JSON Lines file; every finished draw is appended, and a rerun with the same arguments
-        resumes from it.
+        JSON Lines file; every finished draw is appended (and fsynced), and a rerun with the same
+        widths, samples, seed and regularization resumes from it — on any executor, with any
+        number of draws (draws beyond ``draws`` in the file are left out of the result).
     progress : bool
         Progress bar (default: on when stderr is a terminal).
     chunk_size : int
-        Draws whose paths are tracked together in one batch (records are written per chunk).
+        Draws whose paths are tracked together in one batch, the unit of work (at most; chunks
+        shrink so that every worker gets work and a batch fits ``max_memory``).
+    executor : {"serial", "processes", "dask"}, Executor or None
+        Where chunks run (:mod:`linnet_crit.executors`); default: Dask when ``scheduler`` is
+        given, this process when ``workers == 1``, local processes otherwise.
+    scheduler : str or distributed.Client
+        A Dask scheduler address (``"tcp://host:8786"``) or client: run the chunks on that cluster.
+    max_paths : int or None
+        Refuse (:class:`~linnet_crit.errors.BudgetExceededError`) before anything runs when the
+        upper estimate of all paths (:func:`linnet_crit.budget.estimate_study`) exceeds this;
+        None: no limit.
+    max_memory : int or None
+        Bytes one worker may use for one batch, by the exact path count known after the generic
+        stage: chunks shrink to fit, and a single draw that does not fit is refused. None: no limit.
 
     Examples
     --------
@@ -240,49 +285,60 @@ def study(
     >>> res.thesis_columns()["N_C"], len(res.draws)
     (5, 3)
     """
+    from .readwrite import append_record
     from .solvers.native.structured import solve_generic
 
     arch = architecture if isinstance(architecture, Architecture) else Architecture.parse(architecture)
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
         raise DataError(f"draws = {draws!r}: give a whole number ≥ 1")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise DataError(f"chunk_size = {chunk_size!r}: give a whole number ≥ 1")
+    draws = int(draws)
     options = options or SolveOptions()
     progress = sys.stderr.isatty() if progress is None else progress
     path = Path(record) if record is not None else None
     settings = _settings(arch, samples, seed, regularization)
-    done = _resume(path, settings)
+    done = {k: rec for k, rec in _resume(path, settings).items() if k < draws}
+    check_budget(estimate_study(arch, draws=draws - len(done), samples=samples, options=options), max_paths=max_paths)
     if path is not None and not path.exists():
-        from .readwrite import append_record
-
         append_record(path, settings)
     t0 = time.perf_counter()
     generic = solve_generic(arch, samples, np.random.default_rng(seed), options)
     generic_seconds = time.perf_counter() - t0
     seeds = draw_seeds(seed, draws)
-    tasks = [
-        (k, seeds[k], random_instance(arch, samples=samples, seed=seeds[k], regularization=regularization))
-        for k in range(draws)
-        if k not in done
-    ]
-    workers = min(workers or os.cpu_count() or 1, max(1, len(tasks) // 2))
-    chunk = max(1, min(chunk_size, -(-len(tasks) // workers)))
-    pool = _executor(workers, generic, options)
+    tasks = [(k, seeds[k]) for k in range(draws) if k not in done]
+    estimate = estimate_study(arch, draws=len(tasks), samples=samples, options=options, generic=generic)
+    check_budget(estimate, max_paths=None, max_memory=max_memory, chunk=1)
+    if executor is None and scheduler is None:
+        workers = min(workers or os.cpu_count() or 1, max(1, len(tasks) // 2))
+    runner = make_executor(executor, workers=workers, scheduler=scheduler)
     records = dict(done)
     try:
-        for rec in _run(tasks, pool, progress, chunk):
-            records[rec.draw] = rec
-            if path is not None:
-                from .readwrite import append_record
-
-                append_record(path, asdict(rec))
+        chunk = max(1, min(chunk_size, -(-len(tasks) // max(1, runner.workers))))
+        chunk = chunk_for_memory(estimate, chunk, max_memory)
+        chunks = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
+        context = StudyContext(arch, samples, regularization, generic, options)
+        with tqdm(total=len(tasks), disable=not progress, desc="draws", unit="draw") as bar:
+            for _, chunk_records in runner.run(solve_chunk, context, chunks):
+                for rec in chunk_records:
+                    if rec.draw in records:  # a unit computed twice (a lost worker's result arrived after all)
+                        continue
+                    records[rec.draw] = rec
+                    if path is not None:
+                        append_record(path, asdict(rec))
+                bar.update(len(chunk_records))
     finally:
-        if pool is not None:
-            pool.shutdown()
+        if runner is not executor:
+            runner.close()
+    missing = sorted(set(range(draws)) - set(records))
+    if missing:
+        raise SolverError(f"draws {missing[:5]} were not solved; this is a bug in the executor {runner.name!r}")
     return StudyResult(
         widths=arch.widths,
         samples=samples,
         seed=seed,
         regularization=regularization,
-        draws=tuple(records[k] for k in sorted(records)),
+        draws=tuple(records[k] for k in range(draws)),
         generic_paths=sum(g.report.paths for g in generic.values()),
         generic_seconds=generic_seconds,
         resumed=len(done),
