@@ -458,6 +458,7 @@ def solve_blackbox(
     options: TrackerOptions | None = None,
     endgame: EndgameOptions | None = None,
     progress: bool | None = None,
+    max_paths: int | None = 1_000_000,
 ) -> BlackboxRun:
     """Every isolated finite critical point of ``instance`` from a start system, with no structural assumption.
 
@@ -478,6 +479,9 @@ def solve_blackbox(
         Endgame samples and classification thresholds.
     progress : bool, optional
         tqdm progress bar of finished paths; default: only when stderr is a terminal.
+    max_paths : int or None
+        Refuse (:class:`~linnet_crit.errors.BudgetExceededError`) start systems with more paths;
+        ``None`` for no limit.
 
     Returns
     -------
@@ -494,7 +498,7 @@ def solve_blackbox(
     arch = instance.architecture
     endgame = endgame or EndgameOptions()
     rng = np.random.default_rng(seed)
-    start = make_start_system(arch, start_system, seed=int(rng.integers(2**32)))
+    start = make_start_system(arch, start_system, seed=int(rng.integers(2**32)), max_paths=max_paths)
     gamma = complex(np.exp(2j * np.pi * rng.uniform()))
     patch = (rng.standard_normal(arch.n_unknowns + 1) + 1j * rng.standard_normal(arch.n_unknowns + 1)) / np.sqrt(2.0)
     hom = ProjectiveHomotopy(instance, start, gamma, patch)

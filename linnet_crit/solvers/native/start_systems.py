@@ -22,7 +22,7 @@ from functools import cache, cached_property
 import numpy as np
 
 from ...architecture import Architecture
-from ...errors import SolverError
+from ...errors import BudgetExceededError, SolverError
 
 __all__ = [
     "START_SYSTEMS",
@@ -187,12 +187,21 @@ def multihomogeneous_bezout(arch: Architecture) -> int:
     return count(0, arch.group_sizes)
 
 
-def make_start_system(arch: Architecture, kind: str, seed: int = 0) -> LinearProductStart:
-    """The start system ``kind`` (see :data:`START_SYSTEMS`); ``"auto"`` takes the one with fewer paths."""
+def make_start_system(arch: Architecture, kind: str, seed: int = 0, max_paths: int | None = None) -> LinearProductStart:
+    """The start system ``kind`` (see :data:`START_SYSTEMS`); ``"auto"`` takes the one with fewer paths.
+
+    Raises :class:`BudgetExceededError` before enumerating more than ``max_paths`` start points.
+    """
     if kind not in START_SYSTEMS:
         raise SolverError(f"start_system {kind!r} is not one of {START_SYSTEMS}")
+    counts = {"total_degree": arch.degree**arch.n_unknowns, "multihomogeneous": multihomogeneous_bezout(arch)}
     if kind == "auto":
-        kind = "multihomogeneous" if multihomogeneous_bezout(arch) < arch.degree**arch.n_unknowns else "total_degree"
+        kind = min(counts, key=lambda name: (counts[name], name != "multihomogeneous"))
+    if max_paths is not None and counts[kind] > max_paths:
+        raise BudgetExceededError(
+            f"the {kind} start system of widths {arch} has {counts[kind]} paths, over the budget of "
+            f"{max_paths}; use the structure-aware method, or raise max_paths"
+        )
     if kind == "total_degree":
         return total_degree_start(arch)
     return multihomogeneous_start(arch, seed)

@@ -12,7 +12,7 @@ import sympy
 from linnet_crit.architecture import Architecture
 from linnet_crit.bounds.published import published_row
 from linnet_crit.data import random_instance
-from linnet_crit.errors import SolverError
+from linnet_crit.errors import BudgetExceededError, SolverError
 from linnet_crit.numeric.evaluate import Parameters, gradient
 from linnet_crit.results import ReturnCode
 from linnet_crit.solvers.native.blackbox import (
@@ -78,8 +78,9 @@ def test_multihomogeneous_bezout_is_the_coefficient_and_the_number_of_start_poin
 
 
 def test_known_bezout_numbers():
-    # 2,2,2: the 1 921 paths bertini2's m-homogeneous start system tracks (reference §8).
+    # The paths bertini2's m-homogeneous start system tracks (reference §8).
     assert multihomogeneous_bezout(Architecture((2, 2, 2))) == 1921
+    assert multihomogeneous_bezout(Architecture((1, 2, 2, 2))) == 452_225  # bertini2's count too
     assert multihomogeneous_bezout(Architecture((1, 1, 1))) == 5
     assert total_degree_start(Architecture((1, 1, 1, 1))).n_paths == 5**3
 
@@ -116,6 +117,13 @@ def test_start_system_jacobian_matches_finite_differences():
 
 def test_auto_takes_the_smaller_start_system():
     assert make_start_system(Architecture((2, 2, 2)), "auto").name == "multihomogeneous"
+
+
+def test_start_systems_over_the_path_budget_are_refused_before_enumeration():
+    with pytest.raises(BudgetExceededError, match="1,2,2,2 has 4"):
+        make_start_system(Architecture((1, 2, 2, 2)), "auto", max_paths=1000)
+    with pytest.raises(BudgetExceededError, match="6561 paths"):
+        solve_blackbox(random_instance((2, 2, 2), seed=0), start_system="total_degree", max_paths=2000)
 
 
 def test_unknown_start_system_is_refused():
