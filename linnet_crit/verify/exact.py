@@ -359,63 +359,67 @@ def exact_count(
     if not _is_odd_prime(prime):
         raise DataError(f"prime = {prime!r} is not an odd prime; use e.g. 32003 or 2147483629")
     rng = np.random.default_rng(seed)
-    if isinstance(instance_or_arch, Instance):
-        arch, source = instance_or_arch.architecture, "instance"
-        samples, regularization = instance_or_arch.samples, instance_or_arch.regularization
-        data = _instance_data(instance_or_arch, prime)
-    else:
-        arch = instance_or_arch if isinstance(instance_or_arch, Architecture) else Architecture.parse(instance_or_arch)
-        if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
-            raise DataError(f"samples = {samples!r}: the number of data points must be an integer ≥ 1")
-        if regularization not in REGULARIZATIONS:
-            raise DataError(f"regularization {regularization!r} is not one of {REGULARIZATIONS}")
-        source = "random"
-        data = _random_data(arch, int(samples), regularization, prime, rng)
+    arch, source, samples, regularization, data = _system_data(instance_or_arch, samples, regularization, prime, rng)
     lines = _system_lines(arch, data, prime)
     n = arch.n_unknowns
     product = "*".join(f"x({k})" for k in range(1, n + 1))
-    coefficients = rng.integers(1, prime, n)
-    linear_form = "+".join(f"{int(c)}*x({k + 1})" for k, c in enumerate(coefficients))
+    linear_form = "+".join(f"{int(c)}*x({k + 1})" for k, c in enumerate(rng.integers(1, prime, n)))
     program = _COUNT_PROGRAM.format(product=product, linear_form=linear_form, prime=prime, n=n)
     values = _run_singular(_script(lines, program, ["elim.lib"]), timeout)
-
-    dimension = int(values["dimension"])
-    n_solutions = _optional_int(values, "vdim")
-    n_torus = _optional_int(values, "torus")
-    torus_dimension = _optional_int(values, "torus_dimension")
-    n_distinct = n_torus_distinct = reducedness = None
-    if n_solutions is not None:
-        if _linear_form_is_separating(values["linear_form"], n_solutions, prime):
-            n_distinct, reducedness = n_solutions, "squarefree charpoly"
-            n_torus = n_torus_distinct = n_solutions - int(values["nontorus_points"])
-        else:
-            radical = _run_singular(
-                _script(lines, _RADICAL_PROGRAM.format(product=product), ["elim.lib", "primdec.lib"]), timeout
-            )
-            n_distinct, reducedness = int(radical["distinct"]), "radical"
-            n_torus, n_torus_distinct = int(radical["torus"]), int(radical["torus_distinct"])
-        torus_dimension = 0 if n_torus else -1
+    counts = _zero_dimensional_counts(values, lines, product, prime, timeout)
     origin = int(values["origin"])
     return ExactCount(
         widths=arch.widths,
-        samples=int(samples),
+        samples=samples,
         regularization=regularization,
         data=source,
-        dimension=dimension,
-        n_solutions=n_solutions,
-        n_distinct=n_distinct,
-        torus_dimension=torus_dimension,
-        n_torus=n_torus,
-        n_torus_distinct=n_torus_distinct,
+        dimension=int(values["dimension"]),
         degree=_optional_int(values, "degree"),
         origin_multiplicity=origin if origin >= 0 else None,
-        reducedness=reducedness,
         tool="Singular",
         version=singular_version(singular_executable()),
         prime=prime,
         seed=seed,
         seconds=time.perf_counter() - start,
+        **counts,
     )
+
+
+def _system_data(instance_or_arch, samples, regularization, prime: int, rng: np.random.Generator):
+    """Architecture, data source, samples, regularization and GF(p) data of what is to be counted."""
+    if isinstance(instance_or_arch, Instance):
+        inst = instance_or_arch
+        return inst.architecture, "instance", inst.samples, inst.regularization, _instance_data(inst, prime)
+    arch = instance_or_arch if isinstance(instance_or_arch, Architecture) else Architecture.parse(instance_or_arch)
+    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
+        raise DataError(f"samples = {samples!r}: the number of data points must be an integer ≥ 1")
+    if regularization not in REGULARIZATIONS:
+        raise DataError(f"regularization {regularization!r} is not one of {REGULARIZATIONS}")
+    return arch, "random", int(samples), regularization, _random_data(arch, int(samples), regularization, prime, rng)
+
+
+def _zero_dimensional_counts(values: dict[str, str], lines, product: str, prime: int, timeout) -> dict:
+    """n_solutions, n_distinct, n_torus, n_torus_distinct, torus_dimension and how reducedness was shown."""
+    n_solutions = _optional_int(values, "vdim")
+    counts = {
+        "n_solutions": n_solutions, "n_distinct": None, "n_torus": _optional_int(values, "torus"),
+        "n_torus_distinct": None, "torus_dimension": _optional_int(values, "torus_dimension"), "reducedness": None,
+    }
+    if n_solutions is None:
+        return counts
+    if _linear_form_is_separating(values["linear_form"], n_solutions, prime):
+        n_torus = n_solutions - int(values["nontorus_points"])
+        counts.update(n_distinct=n_solutions, n_torus=n_torus, n_torus_distinct=n_torus, reducedness="squarefree charpoly")
+    else:
+        radical = _run_singular(
+            _script(lines, _RADICAL_PROGRAM.format(product=product), ["elim.lib", "primdec.lib"]), timeout
+        )
+        counts.update(
+            n_distinct=int(radical["distinct"]), n_torus=int(radical["torus"]),
+            n_torus_distinct=int(radical["torus_distinct"]), reducedness="radical",
+        )
+    counts["torus_dimension"] = 0 if counts["n_torus"] else -1
+    return counts
 
 
 def _is_odd_prime(p: object) -> bool:
