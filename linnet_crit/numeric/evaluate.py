@@ -165,31 +165,40 @@ def gradient_and_jacobian(
 
 
 def _gradient_and_jacobian(arch: Architecture, P: _Products, params: Parameters) -> tuple[np.ndarray, np.ndarray]:
+    """F and J, J filled block by block from the layer products.
+
+    J is the Hessian of the (polynomial) loss, hence symmetric: only the blocks (l, j) with
+    j ≥ l are computed; the others are their transposes. Block (l, j), rows (a, b) of W_l and
+    columns (c, d) of W_j, is ``(U_lᵀU_j)[a,c] (V_j Σxx V_lᵀ)[d,b]`` plus, for j > l, the
+    second-derivative term ``M[d,a] (U_jᵀ E V_lᵀ)[c,b]`` with M = W_{j−1}⋯W_{l+1}.
+    """
     E = _residual(P, params)
     sxx = params.sigma_xx
     F = _flatten(_gradient_blocks(arch, P, params))
     n_points = P.weights[0].shape[0]
     L = arch.n_layers
+    Ut = [_T(P.U(l)) for l in range(L)]
+    VS = [P.V(l) @ sxx for l in range(L)]
+    UtE = [Ut[l] @ E for l in range(L)]
     J = np.empty((n_points, arch.n_unknowns, arch.n_unknowns), dtype=complex)
     for l in range(L):
         rl, cl = arch.shapes[l]
-        Ul, Vl = P.U(l), P.V(l)
+        Vlt = _T(P.V(l))
         rows = slice(arch.offsets[l], arch.offsets[l + 1])
-        for j in range(L):
+        for j in range(l, L):
             rj, cj = arch.shapes[j]
-            A = _T(Ul) @ P.U(j)  # (rl, rj): a, c
-            B = P.V(j) @ sxx @ _T(Vl)  # (cj, cl): d, b
-            block = A[:, :, None, :, None] * _T(B)[:, None, :, None, :]
+            cols = slice(arch.offsets[j], arch.offsets[j + 1])
+            A = Ut[l] @ P.U(j)  # (rl, rj): a, c
+            Bt = _T(VS[j] @ Vlt)  # (cl, cj): b, d
+            block = A[:, :, None, :, None] * Bt[:, None, :, None, :]
             if j > l:
                 M = P.between(j, l)  # (cj, rl): d, a
-                G = _T(P.U(j)) @ E @ _T(Vl)  # (rj, cl): c, b
-                block = block + _T(M)[:, :, None, None, :] * _T(G)[:, None, :, :, None]
-            elif j < l:
-                C = P.between(l, j)  # (cl, rj): b, c
-                K = _T(Ul) @ E @ _T(P.V(j))  # (rl, cj): a, d
-                block = block + K[:, :, None, None, :] * C[:, None, :, :, None]
+                Gt = _T(UtE[j] @ Vlt)  # (cl, rj): b, c
+                block = block + _T(M)[:, :, None, None, :] * Gt[:, None, :, :, None]
             block = np.broadcast_to(block, (n_points, rl, cl, rj, cj)).reshape(n_points, rl * cl, rj * cj)
-            J[:, rows, arch.offsets[j] : arch.offsets[j + 1]] = block
+            J[:, rows, cols] = block
+            if j > l:
+                J[:, cols, rows] = np.swapaxes(block, 1, 2)
         diag = np.arange(arch.offsets[l], arch.offsets[l + 1])
         J[:, diag, diag] += np.broadcast_to(params.lambdas[l], (n_points, rl, cl)).reshape(n_points, -1)
     return F, J
