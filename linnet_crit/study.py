@@ -293,6 +293,8 @@ def study(
         raise DataError(f"draws = {draws!r}: give a whole number ≥ 1")
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
         raise DataError(f"chunk_size = {chunk_size!r}: give a whole number ≥ 1")
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1):
+        raise DataError(f"workers = {workers!r}: give a whole number ≥ 1")
     draws = int(draws)
     options = options or SolveOptions()
     progress = sys.stderr.isatty() if progress is None else progress
@@ -319,7 +321,7 @@ def study(
         chunks = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
         context = StudyContext(arch, samples, regularization, generic, options)
         with tqdm(total=len(tasks), disable=not progress, desc="draws", unit="draw") as bar:
-            for _, chunk_records in runner.run(solve_chunk, context, chunks):
+            for _, chunk_records in runner.run(solve_chunk, context, chunks) if chunks else ():
                 for rec in chunk_records:
                     if rec.draw in records:  # a unit computed twice (a lost worker's result arrived after all)
                         continue

@@ -145,3 +145,14 @@ def test_plugin_executor_is_found_by_name():
     finally:
         del EXECUTORS["test-plugin"]
     assert made == [(2, None)]
+
+
+@pytest.mark.slow
+def test_dask_without_scheduler_starts_and_closes_a_local_cluster():
+    ex = make_executor("dask", workers=1)
+    try:
+        assert ex.workers == 1
+        assert sorted(ex.run(scaled, 3, [1, 2])) == [(0, 3), (1, 6)]
+    finally:
+        ex.close()
+    assert ex.client.status == "closed" and ex.cluster is None

@@ -240,6 +240,7 @@ def test_estimates_are_upper_bounds(widths, request):
     [
         ({"draws": 0}, r"draws = 0: give a whole number ≥ 1"),
         ({"chunk_size": 0}, r"chunk_size = 0: give a whole number ≥ 1"),
+        ({"workers": 0}, r"workers = 0: give a whole number ≥ 1"),
         ({"max_paths": -1}, r"max_paths = -1: give a whole number ≥ 1, or None"),
         ({"executor": "gpu"}, r"executor = 'gpu': not one of"),
     ],
