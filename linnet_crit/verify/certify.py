@@ -40,6 +40,8 @@ PRECISION = 106
 _RADIUS_FACTORS = tuple(32.0**k for k in range(7))
 #: Largest radius tried, relative to max(1, ‖x̃‖∞): beyond it a box says little about the point.
 _MAX_RELATIVE_RADIUS = 1e-3
+#: arb stores radii rounded up (30-bit mantissa), so float comparisons use radii inflated by this.
+_RADIUS_SLACK = 1 + 1e-6
 
 
 @dataclass(frozen=True)
@@ -275,7 +277,7 @@ def _certify_point(index: int, instance: Instance, params: Parameters, data: _Ba
     if found is None:
         return PointCertificate(index, False, False, False, float("nan"), x.astype(complex))
     center, radius = found
-    nonreal = instance.is_real and bool(np.any(np.abs(center.imag) > radius))
+    nonreal = instance.is_real and bool(np.any(np.abs(center.imag) > radius * _RADIUS_SLACK))
     real = instance.is_real and not np.any(center.imag)
     return PointCertificate(index, True, real, nonreal, radius, center)
 
@@ -292,7 +294,7 @@ def _overlap_groups(points: list[PointCertificate]) -> list[PointCertificate]:
         return points
     centers = np.array([p.center for p in certified])
     # Rounding in the comparison is pushed towards "overlap": distinctness is never overclaimed.
-    radii = np.array([p.radius for p in certified]) * (1 + 1e-9)
+    radii = np.array([p.radius for p in certified]) * _RADIUS_SLACK
     rows, cols = [], []
     for i in range(len(certified)):
         gap = radii[i] + radii[i + 1 :, None]
