@@ -10,7 +10,9 @@
 Each configuration runs ``--repeat`` times, interleaved, and its best wall time counts. Every run
 must give exactly the outcome of the first (:meth:`StudyResult.outcome`, timings left
 out); the script exits with status 1 otherwise, or when the draws-phase speed-up is below
-``--require``. The machine may be shared: ``os.getloadavg()`` is printed with the figures.
+``--require``. The machine may be shared: ``os.getloadavg()`` is printed with the figures, and
+the CPU seconds of the local runs (this process and its pool workers) show the work each did —
+when the load exceeds the cores, wall-clock speed-ups say more about the neighbours than about us.
 
 Run: ``python benchmarks/bench_scaling.py`` (add ``--json out.json`` to keep the figures).
 """
@@ -33,10 +35,14 @@ from linnet_crit.solvers.options import SolveOptions
 from linnet_crit.study import StudyResult, study
 
 
-def timed(**kwargs: Any) -> tuple[float, StudyResult]:
-    start = time.perf_counter()
+def timed(**kwargs: Any) -> tuple[float, StudyResult, float]:
+    """Wall seconds, result, and CPU seconds of this process and its finished children (local runs:
+    the pool's workers are joined before study returns; Dask workers are not counted)."""
+    start, before = time.perf_counter(), os.times()
     result = study(progress=False, **kwargs)
-    return time.perf_counter() - start, result
+    wall, after = time.perf_counter() - start, os.times()
+    cpu = sum(getattr(after, f) - getattr(before, f) for f in ("user", "system", "children_user", "children_system"))
+    return wall, result, cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,10 +61,10 @@ def main(argv: list[str] | None = None) -> int:
                                "chunk_size": args.chunk_size, "cpus": os.cpu_count(), "load_before": os.getloadavg()}
     print(f"study of widths {args.widths}, {args.draws} draws, seed {args.seed}, chunks of ≤ {args.chunk_size}, "
           f"best of {args.repeat}; {os.cpu_count()} cpus, load {os.getloadavg()[0]:.1f}")
-    runs: dict[str, tuple[float, StudyResult]] = {}
+    runs: dict[str, tuple[float, StudyResult, float]] = {}
     outcomes_agree = True
 
-    def keep(name: str, run: tuple[float, StudyResult]) -> None:
+    def keep(name: str, run: tuple[float, StudyResult, float]) -> None:
         # the best of the repeats (a loaded machine only ever slows a run down); every repeat must agree
         nonlocal outcomes_agree
         if name in runs:
@@ -88,19 +94,24 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generic cache: {figures['generic_cache_pickled_bytes']} bytes pickled "
               f"({generic.generic_paths} monodromy paths)")
     ok = outcomes_agree
-    print(f"{'run':<22}{'wall s':>9}{'generic s':>11}{'draws s':>10}{'same outcome':>14}")
-    for name, (wall, res) in runs.items():
+    print(f"{'run':<22}{'wall s':>9}{'generic s':>11}{'draws s':>10}{'cpu s':>8}{'same outcome':>14}")
+    for name, (wall, res, cpu) in runs.items():
         same = res.outcome() == reference
         ok &= same
         draws_phase = wall - res.generic_seconds
-        figures[name] = {"wall": wall, "generic": res.generic_seconds, "draws_phase": draws_phase, "same_outcome": same}
-        print(f"{name:<22}{wall:>9.2f}{res.generic_seconds:>11.2f}{draws_phase:>10.2f}{str(same):>14}")
+        local = name.startswith("local")
+        figures[name] = {"wall": wall, "generic": res.generic_seconds, "draws_phase": draws_phase,
+                         "cpu": cpu if local else None, "same_outcome": same}
+        shown = f"{cpu:>8.2f}" if local else f"{'-':>8}"
+        print(f"{name:<22}{wall:>9.2f}{res.generic_seconds:>11.2f}{draws_phase:>10.2f}{shown}{str(same):>14}")
     one, two = figures["local 1"], figures["local 2"]
     figures["speedup_wall"] = one["wall"] / two["wall"]
     figures["speedup_draws_phase"] = one["draws_phase"] / two["draws_phase"]
+    figures["cpu_ratio"] = two["cpu"] / one["cpu"]
     figures["load_after"] = os.getloadavg()
     print(f"speed-up 1 → 2 local workers: {figures['speedup_wall']:.2f}× wall, "
-          f"{figures['speedup_draws_phase']:.2f}× draws phase; load now {os.getloadavg()[0]:.1f}")
+          f"{figures['speedup_draws_phase']:.2f}× draws phase; CPU seconds 2 workers / 1 worker = "
+          f"{figures['cpu_ratio']:.2f} (the overhead of splitting); load now {os.getloadavg()[0]:.1f}")
     print(f"N_C = {runs['local 1'][1].thesis_columns()['N_C']}, every run the same outcome: {ok}")
     if args.json:
         with open(args.json, "w") as handle:
