@@ -74,7 +74,7 @@ class EndgameOptions:
     infinity_ratio: float = 1e-3
     collapse_ratio: float = 0.1
     min_alpha: float = 0.1
-    alpha_spread: float = 0.25
+    alpha_spread: float = 0.5
     stable_samples: int = 2
     newton_steps: int = 6
     newton_tolerance: float = 1e-10
