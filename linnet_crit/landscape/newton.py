@@ -41,7 +41,14 @@ def data_scale(instance: Instance) -> float:
 
 
 def unique_points(points: np.ndarray, rtol: float = 1e-6) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows (``max|a − b| ≤ rtol·max(1, ‖a‖∞)`` is one point) and how often each occurred."""
+    """Distinct rows (``max|a − b| ≤ rtol·max(1, ‖a‖∞)`` is one point) and how often each occurred.
+
+    Examples
+    --------
+    >>> points, hits = unique_points(np.array([[1.0, 2.0], [1.0, 2.0 + 1e-9], [0.0, 0.0]]))
+    >>> points.tolist(), hits.tolist()
+    ([[1.0, 2.0], [0.0, 0.0]], [2, 1])
+    """
     reps: list[np.ndarray] = []
     hits: list[int] = []
     for p in np.atleast_2d(points):

@@ -64,6 +64,13 @@ def engine_solver(instance: Instance, seed: int = 0, options: SolveOptions | Non
     The monodromy runs once, at complex random X, Y with the instance's number of samples (the
     route of :func:`linnet_crit.study`, seeded by ``seed``); each call is then a batch of parameter
     homotopies.
+
+    Examples
+    --------
+    >>> from linnet_crit import random_instance
+    >>> solve_at = engine_solver(random_instance((1, 1, 1), seed=0), seed=0)
+    >>> [solve_at(random_instance((1, 1, 1), seed=s)).n_solutions for s in (1, 2)]
+    [5, 5]
     """
     from ..solvers.native.backend import NativeBackend
     from ..solvers.native.structured import solve_generic

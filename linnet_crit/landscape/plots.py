@@ -60,7 +60,15 @@ def plot_index_counts(stats: Sequence[RealStatistics], *, ax: Any = None) -> Any
 
 
 def plot_real_count_distribution(stats: Sequence[RealStatistics], *, ax: Any = None) -> Any:
-    """Fraction of draws with each number N_R of real critical points, one marker series per architecture."""
+    """Fraction of draws with each number N_R of real critical points, one marker series per architecture.
+
+    Examples
+    --------
+    >>> from linnet_crit.landscape.stats import real_statistics_from_records, _example_record
+    >>> fig = plot_real_count_distribution([real_statistics_from_records((1, 1, 1), [_example_record()])])
+    >>> fig.axes[0].lines[0].get_xydata().tolist()
+    [[3.0, 1.0]]
+    """
     if not stats:
         raise DataError("plot_real_count_distribution needs at least one RealStatistics")
     figure, ax = _figure(ax)
@@ -78,6 +86,13 @@ def plot_loss_by_index(stats: RealStatistics, *, excess: bool = True, ax: Any = 
     """Loss of every real critical point against its Hessian index (jittered), all draws pooled.
 
     ``excess=True`` plots loss minus the lowest minimum loss of the same draw (0 = global minimum).
+
+    Examples
+    --------
+    >>> from linnet_crit.landscape.stats import real_statistics_from_records, _example_record
+    >>> fig = plot_loss_by_index(real_statistics_from_records((1, 1, 1), [_example_record()]))
+    >>> sorted(round(float(y), 6) for c in fig.axes[0].collections for _, y in c.get_offsets())
+    [0.0, 0.0, 0.4]
     """
     figure, ax = _figure(ax)
     data = stats.excess_by_index if excess else stats.losses_by_index
@@ -92,7 +107,17 @@ def plot_loss_by_index(stats: RealStatistics, *, excess: bool = True, ax: Any = 
 
 
 def plot_depth_scan(scan: DepthScan, *, ax: Any = None) -> Any:
-    """Mean real critical points per index against depth H (log scale), with N_C and mean N_R."""
+    """Mean real critical points per index against depth H (log scale), with N_C and mean N_R.
+
+    Examples
+    --------
+    >>> from linnet_crit.landscape.scan import DepthScan
+    >>> from linnet_crit.landscape.stats import real_statistics_from_records, _example_record
+    >>> scan = DepthScan((real_statistics_from_records((1, 1, 1), [_example_record()]),))
+    >>> fig = plot_depth_scan(scan)
+    >>> [line.get_label() for line in fig.axes[0].lines]
+    ['index 0', 'index 1', 'mean N_R (all indices)', 'N_C (complex)']
+    """
     figure, ax = _figure(ax)
     depths = np.asarray(scan.depths)
     per = scan.mean_per_index()
@@ -112,7 +137,17 @@ def plot_depth_scan(scan: DepthScan, *, ax: Any = None) -> Any:
 
 def plot_regularization_path(path: RegularizationPath, *, axes: Any = None) -> Any:
     """Two panels against t (log scale): loss of each followed point (marker = Hessian index) and
-    σ_min/σ_max of its Jacobian, with the singular threshold where the walk stops."""
+    σ_min/σ_max of its Jacobian, with the singular threshold where the walk stops.
+
+    Examples
+    --------
+    >>> from linnet_crit import random_instance
+    >>> from linnet_crit.landscape.path import regularization_path
+    >>> path = regularization_path(random_instance((1, 1, 1), seed=3), ts=[1.0, 0.5], resolve=False)
+    >>> fig = plot_regularization_path(path)
+    >>> len(fig.axes[0].collections)  # one marker series per (point, index): origin saddle, two minima
+    3
+    """
     if axes is None:
         figure, axes = _figure(None, ncols=2, size=(11.0, 4.2))
     else:

@@ -174,7 +174,17 @@ def match_product(
     instance: Instance, point: np.ndarray, products: tuple[CriticalProduct, ...] | None = None
 ) -> tuple[CriticalProduct, float]:
     """The critical product whose ``P_I Σyx`` is nearest to ``W_2 W_1 Σxx`` at ``point``, and the
-    relative distance ``‖W Σxx − P_I Σyx‖_F / ‖Σyx‖_F`` (near 0 for a critical point)."""
+    relative distance ``‖W Σxx − P_I Σyx‖_F / ‖Σyx‖_F`` (near 0 for a critical point).
+
+    Examples
+    --------
+    >>> from linnet_crit import random_instance
+    >>> inst = random_instance((2, 1, 2), samples=3, seed=0)
+    >>> best = critical_products(inst)[1]
+    >>> product, distance = match_product(inst, closed_form_point(inst, best))
+    >>> product.subset, distance < 1e-12
+    ((0,), True)
+    """
     products = critical_products(instance) if products is None else products
     arch = instance.architecture
     W1, W2 = arch.split(np.asarray(point, dtype=float))
