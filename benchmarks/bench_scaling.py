@@ -7,6 +7,12 @@
    single-threaded worker processes runs the study twice, with the generic cache scattered once to
    every worker and with it sent along with every chunk; the pickled size of that cache is printed.
 
+3. The draws phase alone through the local executors, with the CPU seconds of every unit: the
+   busiest worker's CPU time is what the phase takes with a core per worker, so the ratio of the
+   busiest CPU times (1 vs 2 workers) is the speed-up on an idle machine, measured on a loaded one
+   (where, with the kernel's autogroup scheduling, one session's processes share one fair share
+   of the CPUs however many they are, so wall-clock speed-ups stay near 1).
+
 Each configuration runs ``--repeat`` times, interleaved, and its best wall time counts. Every run
 must give exactly the outcome of the first (:meth:`StudyResult.outcome`, timings left
 out); the script exits with status 1 otherwise, or when the draws-phase speed-up is below
@@ -32,7 +38,8 @@ import numpy as np
 from linnet_crit.architecture import Architecture
 from linnet_crit.solvers.native.structured import solve_generic
 from linnet_crit.solvers.options import SolveOptions
-from linnet_crit.study import StudyResult, study
+from linnet_crit.executors import open_executor
+from linnet_crit.study import StudyContext, StudyResult, draw_seeds, solve_chunk, study
 
 
 def timed(**kwargs: Any) -> tuple[float, StudyResult, float]:
@@ -43,6 +50,32 @@ def timed(**kwargs: Any) -> tuple[float, StudyResult, float]:
     wall, after = time.perf_counter() - start, os.times()
     cpu = sum(getattr(after, f) - getattr(before, f) for f in ("user", "system", "children_user", "children_system"))
     return wall, result, cpu
+
+
+def _timed_chunk(context: StudyContext, tasks: list[tuple[int, int]]) -> tuple[int, float]:
+    """A study's unit of work, with the worker's pid and the CPU seconds it took."""
+    start = time.process_time()
+    solve_chunk(context, tasks)
+    return os.getpid(), time.process_time() - start
+
+
+def cpu_critical_path(args: argparse.Namespace, workers: int) -> tuple[float, float]:
+    """CPU seconds of the draws phase: in total, and of the busiest worker process.
+
+    The busiest worker's CPU time is what the draws phase would take with a core to itself: the
+    speed-up that 2 workers would give on an idle machine, measured on a loaded one.
+    """
+    arch = Architecture.parse(args.widths)
+    options = SolveOptions()
+    context = StudyContext(arch, 1, "generic", solve_generic(arch, 1, np.random.default_rng(args.seed), options), options)
+    seeds = draw_seeds(args.seed, args.draws)
+    chunk = max(1, min(args.chunk_size, -(-args.draws // workers)))
+    chunks = [[(k, seeds[k]) for k in range(i, min(i + chunk, args.draws))] for i in range(0, args.draws, chunk)]
+    per_worker: dict[int, float] = {}
+    with open_executor(workers=workers) as ex:
+        for _, (pid, cpu) in ex.run(_timed_chunk, context, chunks):
+            per_worker[pid] = per_worker.get(pid, 0.0) + cpu
+    return sum(per_worker.values()), max(per_worker.values())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,6 +146,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{figures['speedup_draws_phase']:.2f}× draws phase; CPU seconds 2 workers / 1 worker = "
           f"{figures['cpu_ratio']:.2f} (the overhead of splitting); load now {os.getloadavg()[0]:.1f}")
     print(f"N_C = {runs['local 1'][1].thesis_columns()['N_C']}, every run the same outcome: {ok}")
+    (total1, busiest1), (total2, busiest2) = cpu_critical_path(args, 1), cpu_critical_path(args, 2)
+    figures["draws_cpu"] = {"1 worker": {"total": total1, "busiest": busiest1}, "2 workers": {"total": total2, "busiest": busiest2}}
+    figures["speedup_cpu_critical_path"] = busiest1 / busiest2
+    print(f"draws phase in CPU seconds: 1 worker {total1:.2f}; 2 workers {total2:.2f} in all, busiest {busiest2:.2f} "
+          f"→ {figures['speedup_cpu_critical_path']:.2f}× with a core per worker")
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(figures, handle, indent=2)
