@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
 
         from linnet_crit.executors import DaskExecutor
 
-        with LocalCluster(n_workers=args.cluster_workers, threads_per_worker=1, dashboard_address=None) as cluster, \
+        with LocalCluster(n_workers=args.cluster_workers, threads_per_worker=1, dashboard_address=":0") as cluster, \
                 Client(cluster) as client:
             client.wait_for_workers(args.cluster_workers)
             client.run(lambda: __import__("linnet_crit.study"))  # imports are not what we measure

@@ -249,7 +249,7 @@ class DaskExecutor:
     Examples
     --------
     >>> from distributed import Client, LocalCluster
-    >>> with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \\
+    >>> with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster, \\
     ...      Client(cluster) as client, DaskExecutor(client) as ex:
     ...     sorted(ex.run(scaled, 2, [1, 2]))
     [(0, 2), (1, 4)]
@@ -269,8 +269,10 @@ class DaskExecutor:
         if isinstance(self.scheduler, distributed.Client):
             self.client, self._owned = self.scheduler, False
         elif self.scheduler is None:
+            # ":0": a random port for the scheduler's HTTP server; the default 8787 collides with
+            # any other cluster on the machine (and the scheduler warns)
             self.cluster = distributed.LocalCluster(
-                n_workers=self.n_workers or os.cpu_count() or 1, threads_per_worker=1, dashboard_address=None
+                n_workers=self.n_workers or os.cpu_count() or 1, threads_per_worker=1, dashboard_address=":0"
             )
             self.client, self._owned = distributed.Client(self.cluster), True
         elif isinstance(self.scheduler, str) and self.scheduler:

@@ -27,8 +27,9 @@ distributed = pytest.importorskip("distributed")
 @pytest.fixture(scope="module")
 def cluster():
     """Two single-threaded in-process workers (cheap; tests/test_study.py runs worker processes),
-    closed after their clients so that no warning escapes."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    closed after their clients so that no warning escapes; dashboard port ":0" (random) because
+    a busy default port 8787 makes the scheduler warn."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster:
         yield cluster
 
 

@@ -128,9 +128,10 @@ def test_interrupted_study_resumes_to_the_same_result(tmp_path, sig, workers):
 
 @pytest.fixture(scope="module")
 def cluster():
-    """Two single-threaded worker processes (a simulated cluster), closed after their clients."""
+    """Two single-threaded worker processes (a simulated cluster), closed after their clients;
+    dashboard port ":0" (random) because a busy default port 8787 makes the scheduler warn."""
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster:
         yield cluster
 
 
