@@ -1,0 +1,93 @@
+"""Smoke runs of the competitor and study benchmarks on the smallest architecture (seconds each)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+PHC_LIST = """THE SOLUTIONS :
+2 2
+===========================================================================
+solution 1 :
+t :  1.00000000000000E+00   0.00000000000000E+00
+m : 1
+the solution for t :
+ W2_0_0 :  3.00000000000000E+00  -1.00000000000000E+00
+ W1_0_0 :  1.00000000000000E+00   2.00000000000000E+00
+== err :  1.0E-15 = rco :  1.0E-01 = res :  1.0E-15 ==
+solution 2 :
+t :  1.00000000000000E+00   0.00000000000000E+00
+m : 1
+the solution for t :
+ W2_0_0 :  0.00000000000000E+00   0.00000000000000E+00
+ W1_0_0 :  0.00000000000000E+00   0.00000000000000E+00
+== err :  0.0E+00 = rco :  1.0E+00 = res :  0.0E+00 ==
+"""
+
+
+def load(name: str):
+    """A benchmark script as a module (benchmarks/ is not a package)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_phc_solution_list_is_read_in_our_variable_order():
+    points = load("bench_competitors").parse_phc_solutions(PHC_LIST, ("W1_0_0", "W2_0_0"))
+    np.testing.assert_array_equal(points, [[1 + 2j, 3 - 1j], [0, 0]])
+
+
+def test_phc_paths_add_every_start_list():
+    text = "START SOLUTIONS :\n1024 8\n===\nSTART SOLUTIONS with zero coordinates :\n65 8\n"
+    assert load("bench_competitors").phc_paths(text) == 1089
+
+
+def test_a_run_over_its_time_limit_is_killed_and_reported(tmp_path):
+    proc = load("bench_competitors").run_limited(["sleep", "30"], 0.5, tmp_path, tmp_path / "out.txt")
+    assert proc.status.startswith("timeout") and proc.wall < 10
+
+
+def test_a_crash_is_reported_as_a_crash(tmp_path):
+    proc = load("bench_competitors").run_limited(["false"], 10, tmp_path, tmp_path / "out.txt")
+    assert proc.status == "crash (exit 1)"
+
+
+def competitor_run(tool: str, tmp_path: Path) -> dict:
+    bench = load("bench_competitors")
+    out = tmp_path / "out.json"
+    assert bench.main(["--widths", "1,1,1", "--tools", f"linnet,{tool}", "--timeout", "120",
+                       "--workdir", str(tmp_path), "--json", str(out)]) == 0
+    return json.loads(out.read_text())["rows"][0]["tools"]
+
+
+@pytest.mark.phc
+def test_phc_finds_every_point_of_widths_1_1_1(phc, tmp_path):
+    tools = competitor_run("phc", tmp_path)
+    assert tools["linnet"]["solutions"] == 5
+    assert (tools["phc"]["status"], tools["phc"]["found"], tools["phc"]["extra_points"]) == ("ok", 5, 0)
+
+
+@pytest.mark.bertini
+def test_bertini_finds_every_point_of_widths_1_1_1(tmp_path):
+    pytest.importorskip("bertini")
+    tools = competitor_run("bertini", tmp_path)
+    assert (tools["bertini"]["status"], tools["bertini"]["found"], tools["bertini"]["extra_points"]) == ("ok", 5, 0)
+
+
+def test_study_bench_row_matches_the_thesis():
+    bench = load("bench_study")
+    row = next(r for r in bench.selected_rows("3.1", ["1,1,1"]))
+    figures = bench.measure_row(row, draws=4, seed=0, workers=1)
+    assert figures.counts_match and figures.cold_solutions == 5
+    assert figures.draw_paths_per_solution <= 1.0
