@@ -150,6 +150,12 @@ def test_local_cluster_gives_the_local_outcome(client, reference_111, reference_
     assert study("1,1,1", draws=12, seed=7, scheduler=client, chunk_size=2, record=record).outcome() == reference_111
     assert sorted(_draws_in(record)) == list(range(12))
     assert study("2,2,2", draws=3, seed=7, scheduler=client, chunk_size=1).outcome() == reference_222
+    # a study begun here and finished on the cluster
+    mixed = tmp_path / "mixed.jsonl"
+    study("1,1,1", draws=5, seed=7, workers=1, record=mixed)
+    finished = study("1,1,1", draws=12, seed=7, scheduler=client, chunk_size=3, record=mixed)
+    assert finished.resumed == 5 and finished.outcome() == reference_111
+    assert sorted(_draws_in(mixed)) == list(range(12))
 
 
 def _exit_soon_by_value():
