@@ -157,3 +157,45 @@ def test_dask_without_scheduler_starts_and_closes_a_local_cluster():
     finally:
         ex.close()
     assert ex.client.status == "closed" and ex.cluster is None
+
+
+def _by_value():
+    # nested, so that cloudpickle ships them by value to workers that cannot import this test module
+    def slow_scaled(context: int, unit: int) -> int:
+        import time
+
+        time.sleep(0.3)
+        return context * unit
+
+    def exit_soon() -> None:
+        import os
+        import threading
+
+        threading.Timer(0.05, os._exit, args=(1,)).start()  # after client.run has had its answer
+
+    return slow_scaled, exit_soon
+
+
+@pytest.mark.slow
+def test_dask_resubmits_the_units_of_a_killed_worker():
+    """With no failure allowed, Dask gives up on the task of a dead worker (KilledWorker): the
+    executor resubmits it, and every unit still comes back exactly once."""
+    import dask
+
+    slow_scaled, exit_soon = _by_value()
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0") as cluster, \
+                distributed.Client(cluster) as client:
+            client.wait_for_workers(2, timeout=60)
+            ex = DaskExecutor(client)
+            out = []
+            for n, item in enumerate(ex.run(slow_scaled, 3, list(range(10)))):
+                if n == 0:
+                    busy = sorted(w for w, tasks in client.processing().items() if tasks)
+                    client.run(exit_soon, workers=busy[:1])
+                out.append(item)
+            client.wait_for_workers(2, timeout=60)
+    assert busy, "no worker was busy when killed: the test proves nothing"
+    assert ex.resubmitted >= 1
+    assert sorted(i for i, _ in out) == list(range(10))
+    assert dict(out) == {i: 3 * i for i in range(10)}
