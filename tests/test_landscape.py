@@ -89,8 +89,8 @@ def test_brute_force_comparison_reports_a_dropped_point():
     assert not_found_by_newton.size == 0 and missing_from_engine.size == 1
 
 
-@pytest.mark.xfail(strict=True, reason="solve(seed=0) on widths 1,1,1,1 data seed 5 finds 5 of 17 points (4 real ones missed) with no failed path; the study route finds all 17")
 def test_solve_finds_every_real_point_newton_finds():
+    """Regression: monodromy at the instance's own real data stopped at one orbit of four here."""
     inst = random_instance("1,1,1,1", seed=5)
     engine = solve(inst, seed=0).real_solutions()
     _, missing_from_engine = compare_point_sets(engine, newton_search(inst, starts=1500, seed=1).points)

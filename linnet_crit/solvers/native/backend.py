@@ -12,9 +12,8 @@ from ...data import Instance
 from ...errors import PositiveDimensionalError, SolverError
 from ...results import SolveResult
 from ..options import SolveOptions
-from .dedup import unique_rows
+from .dedup import SAME_POINT, unique_rows
 from .linalg import batch_condition
-from .monodromy import SAME_POINT
 from .monodromy import GenericSolutions
 from .structured import NO_STRAY_ZEROS, refine, solve_structured, solve_structured_many
 from ...numeric import Parameters, gradient_and_jacobian

@@ -1,34 +1,68 @@
-"""De-duplication of solution lists with a relative tolerance."""
+"""When two end points are the same point, and when an end point has left the torus.
+
+Critical points of linear networks are often badly scaled (the near-symmetry W_i → cW_i,
+W_{i+1} → W_{i+1}/c is broken only by Λ): entries of 1e-5 next to entries of 5e3 occur at real
+data. Both tests therefore look at each coordinate (or each neuron) on its own scale rather than
+at the whole vector's.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["unique_rows", "match_rows"]
+from ...architecture import Architecture
+
+__all__ = ["SAME_POINT", "DEAD_NEURON", "is_torus", "match_rows", "unique_rows"]
+
+#: Two points are the same when every coordinate agrees to this relative accuracy.
+SAME_POINT = 1e-6
+#: A neuron whose row and column are this small, relative to the point, is dead.
+DEAD_NEURON = 1e-10
+#: Coordinates below this fraction of the point's size are compared absolutely.
+_FLOOR = 1e-10
 
 
 def _distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """max_i |a_i − b_i| / (|a_i| + |b_i| + floor·scale) for every pair of rows."""
     scale = 1.0 + np.maximum(np.abs(a).max(axis=1)[:, None], np.abs(b).max(axis=1)[None, :])
-    return np.abs(a[:, None, :] - b[None, :, :]).max(axis=2) / scale
+    gap = np.abs(a[:, None, :] - b[None, :, :])
+    size = np.abs(a)[:, None, :] + np.abs(b)[None, :, :] + _FLOOR * scale[:, :, None]
+    return (gap / size).max(axis=2, initial=0.0)
 
 
-def match_rows(a: np.ndarray, b: np.ndarray, tol: float) -> np.ndarray:
-    """For each row of ``a``, whether it equals (within ``tol``, relative) some row of ``b``."""
-    if len(a) == 0 or len(b) == 0:
-        return np.zeros(len(a), dtype=bool)
+def match_rows(a: np.ndarray, b: np.ndarray, tol: float = SAME_POINT) -> np.ndarray:
+    """For each row of ``a``, whether it is the same point as some row of ``b``."""
     found = np.zeros(len(a), dtype=bool)
-    for start in range(0, len(a), 256):
-        found[start : start + 256] = (_distance(a[start : start + 256], b) <= tol).any(axis=1)
+    if len(a) == 0 or len(b) == 0:
+        return found
+    rows = max(1, 2**20 // max(1, len(b) * a.shape[1]))
+    for start in range(0, len(a), rows):
+        found[start : start + rows] = (_distance(a[start : start + rows], b) <= tol).any(axis=1)
     return found
 
 
-def unique_rows(x: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """Indices of the first occurrence of each distinct row, and a mask of rows that duplicate an earlier one."""
+def unique_rows(x: np.ndarray, tol: float = SAME_POINT) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the first occurrence of each distinct row, and a mask of rows that repeat an earlier one."""
     duplicate = np.zeros(len(x), dtype=bool)
-    for start in range(0, len(x), 256):
-        block = x[start : start + 256]
+    rows = max(1, 2**20 // max(1, len(x) * max(1, x.shape[1] if x.ndim == 2 else 1)))
+    for start in range(0, len(x), rows):
+        block = x[start : start + rows]
         d = _distance(block, x[: start + len(block)])
         for r in range(len(block)):
             i = start + r
             duplicate[i] = bool((d[r, :i] <= tol).any())
     return np.flatnonzero(~duplicate), duplicate
+
+
+def is_torus(arch: Architecture, x: np.ndarray, tol: float = DEAD_NEURON) -> np.ndarray:
+    """No dead neuron: a path that reaches a point with one has jumped off the torus solutions
+    (e.g. onto the origin, which is a solution for every parameter value)."""
+    x = np.atleast_2d(x)
+    scale = 1.0 + np.abs(x).max(axis=1, initial=0.0)
+    weights = arch.split(x)
+    alive = np.all(x != 0, axis=1)
+    for layer in range(arch.depth):
+        rows = np.abs(weights[layer]).max(axis=2)  # (P, d_i): row k of W_i
+        cols = np.abs(weights[layer + 1]).max(axis=1)  # (P, d_i): column k of W_{i+1}
+        alive &= np.all(np.maximum(rows, cols) > tol * scale[:, None], axis=1)
+    return alive

@@ -23,9 +23,9 @@ from ...data import Instance
 from ...numeric import Parameters
 from ...results import PathResult, ReturnCode, StageReport
 from ..options import RETRY_SCHEDULE, SolveOptions
-from .dedup import match_rows, unique_rows
+from .dedup import SAME_POINT, is_torus, match_rows, unique_rows
 from .homotopies import ParameterHomotopy, fixed
-from .monodromy import SAME_POINT, GenericSolutions, generic_solutions, is_torus
+from .monodromy import GenericSolutions, generic_solutions
 from .symmetry import canonicalize, expand_orbits
 from .tracker import newton, track
 
@@ -49,25 +49,19 @@ class StructuredRun:
 
 def solve_generic(
     arch: Architecture,
-    data: Instance | int,
+    samples: int,
     rng: np.random.Generator,
     options: SolveOptions,
     progress: bool = False,
 ) -> dict[tuple[int, ...], GenericSolutions]:
-    """Monodromy at generic Λ for every alive-size tuple.
+    """Monodromy at generic complex parameters for every alive-size tuple.
 
-    With an instance, X and Y are its own (its solve then moves Λ only); with a number of samples
-    they are complex random, and the result serves any data of that shape (a study's cache).
+    The result depends only on the architecture and the number of samples, so it serves any data
+    of that shape (a study computes it once).
     """
-    def sub_data(sizes):
-        if not isinstance(data, Instance):
-            return data
-        sub = arch.subnetwork(sizes)
-        return Instance(sub, data.X, data.Y, [np.zeros(s) for s in sub.shapes])
-
     shapes = list(arch.alive_shapes())
     return {
-        sizes: generic_solutions(arch.subnetwork(sizes), sub_data(sizes), rng, options.monodromy, options.tracker)
+        sizes: generic_solutions(arch.subnetwork(sizes), samples, rng, options.monodromy, options.tracker)
         for sizes in tqdm(shapes, desc="monodromy per alive sizes", unit="shape", disable=not progress)
     }
 
@@ -75,19 +69,19 @@ def solve_generic(
 def _track_with_retries(
     hom_for: Callable[[np.ndarray], ParameterHomotopy],
     start: np.ndarray,
-    key: Callable[[np.ndarray], np.ndarray],
+    good: Callable[[np.ndarray, np.ndarray], np.ndarray],
     options: SolveOptions,
 ):
     """Track; retry failed paths and paths that collided with another with stricter settings.
 
-    ``key`` maps end points to what must be distinct (orbit representatives, or the points).
-    Returns the end points, their codes and how often each path was tracked.
+    ``good(x, codes)`` says which end points are to be kept. Returns the end points, their codes
+    and how often each path was tracked.
     """
     res = track(hom_for(np.arange(len(start))), start, options.tracker)
     x, codes = res.x.copy(), res.codes.copy()
     tracked = np.ones(len(start), dtype=int)
     for tracker in RETRY_SCHEDULE:
-        bad = np.flatnonzero(~_good(x, codes, key(x)))
+        bad = np.flatnonzero(~good(x, codes))
         if len(bad) == 0:
             break
         tracked[bad] += 1
@@ -96,9 +90,10 @@ def _track_with_retries(
     return x, codes, tracked
 
 
-def _good(x: np.ndarray, codes: np.ndarray, key: np.ndarray) -> np.ndarray:
-    """Successful paths that collided with no other (a collision means a path jumped: both are suspect)."""
-    success = np.array([c is ReturnCode.SUCCESS for c in codes], dtype=bool) & is_torus(x)
+def _good(arch: Architecture, x: np.ndarray, codes: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Successful paths that stayed on the torus and collided with no other (a collision means a
+    path jumped: both are suspect)."""
+    success = np.array([c is ReturnCode.SUCCESS for c in codes], dtype=bool) & is_torus(arch, x)
     ok = np.flatnonzero(success)
     _, duplicate = unique_rows(key[ok], SAME_POINT)
     collided = np.zeros(len(x), dtype=bool)
@@ -138,10 +133,12 @@ def _carry(arch: Architecture, instances: list[Instance], generic: GenericSoluti
         distinct = x if options.full_orbits else canonicalize(sub, x)
         return np.concatenate([distinct, target_of_path[:, None].astype(float)], axis=1)
 
-    x, codes, tracked = _track_with_retries(hom_for, start, key, options)
-    good = _good(x, codes, key(x))
+    def good(x: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        return _good(sub, x, codes, key(x))
+
+    x, codes, tracked = _track_with_retries(hom_for, start, good, options)
     paths_of_target = np.bincount(target_of_path, weights=tracked, minlength=len(targets)).astype(int)
-    return _Batch(targets, target_of_path, start, x, codes, good, paths_of_target)
+    return _Batch(targets, target_of_path, start, x, codes, good(x, codes), paths_of_target)
 
 
 def solve_structured_many(
@@ -197,7 +194,7 @@ def solve_structured(
     unless a cached ``generic`` solution set is given)."""
     cold = generic is None
     if cold:
-        generic = solve_generic(instance.architecture, instance, rng, options, progress)
+        generic = solve_generic(instance.architecture, instance.samples, rng, options, progress)
     run = solve_structured_many([instance], generic, options)[0]
     if not cold:
         return run
