@@ -21,7 +21,7 @@ import numpy as np
 from .architecture import Architecture
 from .errors import DataError
 
-__all__ = ["Instance", "random_instance", "load_instance", "REGULARIZATIONS"]
+__all__ = ["Instance", "random_instance", "load_instance", "regularization_of", "REGULARIZATIONS"]
 
 Regularization = Literal["generic", "scalar", "none"]
 REGULARIZATIONS: tuple[str, ...] = ("generic", "scalar", "none")
@@ -228,4 +228,18 @@ def load_instance(path: str | Path, architecture: Architecture | None = None) ->
                 f"data file {str(path)!r}: Lambda_{i + 2} has {lambdas[i + 1].shape[1]} columns "
                 f"but Lambda_{i + 1} has {lambdas[i].shape[0]} rows"
             )
-    return Instance(arch, arrays["X"], arrays["Y"], lambdas)
+    return Instance(arch, arrays["X"], arrays["Y"], lambdas, regularization=regularization_of(lambdas))
+
+
+def regularization_of(lambdas: Sequence[np.ndarray]) -> str:
+    """``none`` when every Λ entry is 0, ``scalar`` when all are equal, else ``generic``.
+
+    Examples
+    --------
+    >>> regularization_of([np.full((2, 1), 0.5), np.full((1, 2), 0.5)])
+    'scalar'
+    """
+    values = np.concatenate([np.ravel(lam) for lam in lambdas])
+    if np.all(values == 0):
+        return "none"
+    return "scalar" if np.all(values == values[0]) else "generic"

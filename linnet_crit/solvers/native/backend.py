@@ -106,28 +106,36 @@ def _result(instance, points, n_paths, stages, failed, at_infinity, assumptions,
 
 
 def _finalize(instance: Instance, points: np.ndarray, options: SolveOptions):
-    """Refine on the full system, drop nothing silently: check residuals, singularity, distinctness."""
+    """Refine on the full system and drop nothing silently: check residuals, singularity and
+    distinctness, and refuse positive-dimensional critical sets."""
     points, residuals = refine(instance, points)
+    _, J = gradient_and_jacobian(instance.architecture, points, Parameters.of(instance))
+    conditions = batch_condition(J)
+    singular = conditions > SINGULAR_CONDITION
     bad = residuals > options.residual_tolerance
+    if instance.regularization != "generic" and (singular.any() or bad.any()):
+        _refuse_positive_dimensional(instance, points[singular])
     if bad.any():
         raise SolverError(
             f"{int(bad.sum())} end points did not refine to residual ≤ {options.residual_tolerance:g} "
             f"(worst {residuals.max():.2e}); rerun with another seed or SolveOptions(full_orbits=True)"
         )
-    keep, duplicate = unique_rows(points, SAME_POINT)
+    _, duplicate = unique_rows(points, SAME_POINT)
     if duplicate.any():
         raise SolverError(f"{int(duplicate.sum())} critical points were found twice; this is a bug in the engine")
-    _, J = gradient_and_jacobian(instance.architecture, points, Parameters.of(instance))
-    conditions = batch_condition(J)
-    singular = conditions > SINGULAR_CONDITION
-    if singular.any() and instance.regularization != "generic":
-        from ...verify.dimension import local_dimension
-
-        dims = [local_dimension(instance, p) for p in points[singular]]
-        raise PositiveDimensionalError(
-            f"the critical set of widths {instance.architecture} with {instance.regularization!r} "
-            f"regularization has a positive-dimensional component (local dimension {max(dims)} at a "
-            "found point); use generic Hadamard Λ (regularization='generic') to make every critical point isolated",
-            dimension=max(dims),
-        )
     return points, residuals, conditions, int(singular.sum())
+
+
+def _refuse_positive_dimensional(instance: Instance, singular_points: np.ndarray) -> None:
+    """Scalar or zero Λ leaves the hidden layers' orthogonal symmetry: end points that are singular
+    or do not converge lie on positive-dimensional components, which cannot be enumerated."""
+    from ...verify.dimension import local_dimension
+
+    dims = [local_dimension(instance, p) for p in singular_points]
+    found = f"local dimension {max(dims)} at a found point" if dims else "end points did not converge"
+    raise PositiveDimensionalError(
+        f"the critical set of widths {instance.architecture} with {instance.regularization!r} "
+        f"regularization is not finite ({found}); use generic Hadamard Λ (regularization='generic') "
+        "to make every critical point isolated",
+        dimension=max(dims) if dims else None,
+    )

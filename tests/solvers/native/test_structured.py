@@ -1,0 +1,55 @@
+"""The structure-aware method's building blocks and refusals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from linnet_crit import Architecture, Instance, PositiveDimensionalError, random_instance, solve
+from linnet_crit.solvers.native.dedup import is_torus, match_rows, unique_rows
+from linnet_crit.solvers.native.symmetry import expand_orbits
+
+
+def test_badly_scaled_points_keep_their_small_coordinates():
+    """Regression (widths 1,4,4 lost 80 of 1921 points): 1e-5 next to 5e3 is not zero, and a sign
+    flip of a neuron whose weights are tiny is a different point."""
+    arch = Architecture((1, 2, 4))
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal(arch.n_unknowns) * 5e3 + 0j
+    x[[1, 3, 5, 7, 9]] *= 1e-8  # neuron 1: row of W_1 and column of W_2, ~5e-5
+    assert is_torus(arch, x[None])[0]
+    orbit = expand_orbits(arch, x[None])
+    _, duplicate = unique_rows(orbit)
+    assert not duplicate.any()
+    assert match_rows(orbit, orbit[:1]).sum() == 1
+
+
+def test_a_dead_neuron_is_off_the_torus():
+    arch = Architecture((2, 2, 2))
+    x = np.ones((1, arch.n_unknowns), dtype=complex)
+    x[0, [2, 3, 5, 7]] = 1e-14  # row 1 of W_1 and column 1 of W_2
+    assert not is_torus(arch, x)[0]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_thesis_example_2_15_is_refused_as_positive_dimensional(seed):
+    """W_1 = [a1 a2], W_2 = [b1; b2], X = [[1,2],[3,4]], Y = [[1,3],[2,4]], no regularization:
+    a curve of critical points plus the origin."""
+    arch = Architecture((2, 1, 2))
+    inst = Instance(arch, [[1, 2], [3, 4]], [[1, 3], [2, 4]], [np.zeros((1, 2)), np.zeros((2, 1))], regularization="none")
+    with pytest.raises(PositiveDimensionalError, match="regularization='generic'"):
+        solve(inst, seed=seed)
+
+
+def test_scalar_regularization_with_hidden_width_two_is_refused():
+    with pytest.raises(PositiveDimensionalError):
+        solve(random_instance((1, 2, 2), seed=0, regularization="scalar"), seed=0)
+
+
+def test_full_orbit_mode_tracks_every_member_and_agrees():
+    from linnet_crit import SolveOptions
+
+    inst = random_instance((2, 2, 2), seed=4)
+    fast, full = solve(inst, seed=4), solve(inst, seed=4, options=SolveOptions(full_orbits=True))
+    assert full.n_paths_tracked > fast.n_paths_tracked
+    assert match_rows(fast.solutions, full.solutions).all() and fast.n_solutions == full.n_solutions == 33
