@@ -42,9 +42,30 @@ from .classify import (
 )
 from .readwrite import append_record, read_records, read_result, show, summarize, write_result
 from .study import StudyResult, study
+from .budget import check_budget, estimate_solve, estimate_study
+from .executors import make_executor, register_executor
+from .landscape import (
+    check_unregularized,
+    critical_products,
+    depth_scan,
+    landscape_study,
+    real_statistics,
+    regularization_path,
+)
 from .verify import certify, count_stability, exact_count, local_dimension, verify
 
 __all__ = [
+    "check_budget",
+    "check_unregularized",
+    "critical_products",
+    "depth_scan",
+    "estimate_solve",
+    "estimate_study",
+    "landscape_study",
+    "make_executor",
+    "real_statistics",
+    "register_executor",
+    "regularization_path",
     "GradientSystem",
     "StudyResult",
     "all_bounds",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import asdict
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -244,7 +245,10 @@ def run_study(args: argparse.Namespace) -> int:
         raise ArchitectureError("no network given; pass --widths (e.g. --widths 1,2,2)")
     res = study(arch, draws=draws, samples=_whole_number(args.samples, "--samples", 1) or 1,
                 seed=_whole_number(args.seed, "--seed", 0) or 0, regularization=args.regularization or "generic",
-                workers=workers, record=args.record, progress=args.progress)
+                workers=workers, record=args.record, progress=args.progress,
+                chunk_size=_whole_number(args.chunk_size, "--chunk-size", 1), executor=args.executor,
+                scheduler=args.scheduler, max_paths=_limit(args.max_paths, "--max-paths"),
+                max_memory=_limit(args.max_memory, "--max-memory"))
     if args.format == "json":
         emit(json.dumps(res.to_dict(), indent=2), args)
         return 0
@@ -257,6 +261,48 @@ def run_study(args: argparse.Namespace) -> int:
              f"{'draw':>5} {'seed':>11} {'N_C':>6} {'N_C*':>6} {'N_R':>5} {'failed':>6}"]
     lines += [f"{d.draw:>5} {d.seed:>11} {d.n_solutions:>6} {d.n_torus:>6} {d.n_real:>5} {d.n_failed:>6}" for d in res.draws]
     emit("\n".join(lines), args)
+    return 0
+
+
+def _limit(text: str, flag: str) -> int | None:
+    """A budget flag: a whole number, 0 meaning no limit."""
+    value = _whole_number(text, flag, 0)
+    return None if value == 0 else value
+
+
+def _landscape_arch(args: argparse.Namespace) -> Architecture:
+    if args.widths is None:
+        raise ArchitectureError("no network given; pass --widths (e.g. --widths 2,2,2)")
+    return Architecture.parse(args.widths)
+
+
+def run_landscape(args: argparse.Namespace) -> int:
+    """``linnet-crit landscape stats|scan|path``: real critical points across draws, depth and Λ."""
+    from . import landscape
+
+    seed = _whole_number(args.seed, "--seed", 0) or 0
+    samples = _whole_number(args.samples, "--samples", 1) or 1
+    draws = _whole_number(args.draws, "--draws", 1)
+    if args.study == "stats":
+        stats = landscape.landscape_study(_landscape_arch(args), draws=draws, samples=samples, seed=seed,
+                                          workers=None, record=args.record, progress=args.progress)
+        emit(json.dumps(stats.summary(), indent=2, default=str) if args.format == "json" else stats.format(), args)
+    elif args.study == "scan":
+        depths = _whole_number(args.max_depth, "--max-depth", 1)
+        width = _whole_number(args.width, "--width", 1)
+        scan = landscape.depth_scan([landscape.chain(h, width) for h in range(1, depths + 1)], draws=draws,
+                                    samples=samples, seed=seed, workers=None, record_dir=args.record,
+                                    progress=args.progress)
+        fits = {what: scan.growth(what) for what in ("real", "complex")}
+        if args.format == "json":
+            emit(json.dumps({"table": scan.table(), "growth": {k: asdict(f) for k, f in fits.items()}},
+                            indent=2, default=str), args)
+        else:
+            emit(scan.format() + "".join(f"\n{what} counts: {fit.describe()}" for what, fit in fits.items()), args)
+    else:
+        instance = instance_from_args(args)
+        path = landscape.regularization_path(instance, seed=seed, progress=bool(args.progress))
+        emit(json.dumps(path.to_dict(), indent=2, default=str) if args.format == "json" else path.format(), args)
     return 0
 
 
@@ -306,7 +352,23 @@ def build_parser() -> argparse.ArgumentParser:
     studies.add_argument("--record", help="JSON Lines file of finished draws; a rerun resumes from it")
     studies.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                          help="progress bar (default: on when stderr is a terminal)")
+    studies.add_argument("--chunk-size", default="25", help="draws tracked together in one batch (default 25)")
+    studies.add_argument("--executor", choices=("serial", "processes", "dask"), help="where draws run (default processes)")
+    studies.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://host:8786 (implies dask)")
+    studies.add_argument("--max-paths", default="10000000000", help="refuse studies estimated above this many paths (0: no limit)")
+    studies.add_argument("--max-memory", default=str(4 * 2**30), help="bytes per batch before chunks shrink (0: no limit)")
     studies.set_defaults(run=run_study)
+
+    lands = commands.add_parser("landscape", help="real critical points over draws (stats), depth (scan) or Λ → 0 (path)")
+    lands.add_argument("study", choices=("stats", "scan", "path"))
+    add_instance_arguments(lands, ("table", "json"))
+    lands.add_argument("--draws", default="100", help="data draws for stats and scan (default 100)")
+    lands.add_argument("--max-depth", default="6", help="scan: chains of 1 … this many hidden layers (default 6)")
+    lands.add_argument("--width", default="1", help="scan: width of every layer of the chains (default 1)")
+    lands.add_argument("--record", help="stats: JSON Lines file, scan: folder of them; reruns resume")
+    lands.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                       help="progress bars (default: on when stderr is a terminal)")
+    lands.set_defaults(run=run_landscape)
 
     verifier = commands.add_parser("verify", help="exact, numeric and certified counts side by side")
     add_instance_arguments(verifier, ("table", "json"))

@@ -89,3 +89,29 @@ def test_verify_json_agrees(capsys):
     out = _json(capsys, ["verify", "--widths", "1,1,1", "--seed", "0", "--format", "json"])
     assert out["agree"] is True
     assert out["exact_n_solutions"] == out["n_solutions"] == out["n_certified"] == 5
+
+
+def test_study_serial_executor_with_no_path_limit(capsys):
+    out = _json(capsys, ["study", "--widths", "1,1,1", "--draws", "3", "--executor", "serial",
+                         "--max-paths", "0", "--format", "json"])
+    assert out["N_C"] == 5 and out["n_draws"] == 3
+
+
+def test_study_refuses_a_path_budget_it_would_exceed(capsys):
+    assert main(["study", "--widths", "2,2,2", "--draws", "3", "--max-paths", "10"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "--max-paths" in err and "\n" not in err
+
+
+def test_landscape_scan_and_stats(capsys):
+    assert main(["landscape", "scan", "--max-depth", "2", "--draws", "3", "--seed", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "1,1,1 " in text and "1,1,1,1 " in text and "verdict" in text
+    stats = _json(capsys, ["landscape", "stats", "--widths", "1,1,1", "--draws", "3", "--format", "json"])
+    assert stats["n_draws"] == 3 and stats["N_C"] == {"5": 3}
+    assert sum(stats["N_R_distribution"].values()) == 3
+
+
+def test_landscape_path_stops_at_the_degenerate_limit(capsys):
+    assert main(["landscape", "path", "--widths", "1,1,1", "--seed", "0"]) == 0
+    assert "stopped" in capsys.readouterr().out
