@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from ...results import PathResult, ReturnCode, StageReport
 from ..options import RETRY_SCHEDULE, SolveOptions
 from .dedup import SAME_POINT, is_torus, match_rows, unique_rows
 from .homotopies import ParameterHomotopy, fixed
-from .monodromy import GenericSolutions, generic_solutions
+from .monodromy import GenericSolutions, generic_solutions, random_complex_instance
 from .symmetry import canonicalize, expand_orbits
 from .tracker import newton, track
 
@@ -137,8 +138,55 @@ def _carry(arch: Architecture, instances: list[Instance], generic: GenericSoluti
         return _good(sub, x, codes, key(x))
 
     x, codes, tracked = _track_with_retries(hom_for, start, good, options)
+    x, codes = _detours(sub, base, target_params, target_of_path, start, x, codes, tracked, good, options)
     paths_of_target = np.bincount(target_of_path, weights=tracked, minlength=len(targets)).astype(int)
     return _Batch(targets, target_of_path, start, x, codes, good(x, codes), paths_of_target)
+
+
+#: Detours tried for a target whose straight-line paths still fail after the retries.
+DETOURS = 3
+
+
+def _detours(sub, base, target_params, target_of_path, start, x, codes, tracked, good, options):
+    """Re-route every path of a target that kept failing through a random complex midpoint.
+
+    A straight segment from the generic base to real data can pass close to the discriminant,
+    where no step size helps. Another route is another bijection between the base's and the
+    target's solutions, so a detour replaces all paths of the target at once and is kept only if
+    every one of them arrives, distinct.
+    """
+    samples = target_params.X.shape[-1]
+    for attempt in range(DETOURS):
+        bad_targets = np.unique(target_of_path[~good(x, codes)])
+        if len(bad_targets) == 0:
+            break
+        paths = np.flatnonzero(np.isin(target_of_path, bad_targets))
+        mids = Parameters.stack([random_complex_instance(sub, samples, _detour_rng(target_params, t, attempt))
+                                 for t in bad_targets])
+        mid_of_path = np.searchsorted(bad_targets, target_of_path[paths])
+        leg = track(ParameterHomotopy(sub, base, mids.select(mid_of_path)), start[paths], options.tracker)
+        arrived = leg.success
+        end = track(ParameterHomotopy(sub, mids.select(mid_of_path[arrived]),
+                                      target_params.select(target_of_path[paths[arrived]])), leg.x[arrived],
+                    options.tracker)
+        tracked[paths] += 1
+        x_try, codes_try = x.copy(), codes.copy()
+        codes_try[paths] = ReturnCode.FAILED
+        x_try[paths[arrived]], codes_try[paths[arrived]] = end.x, end.codes
+        kept = good(x_try, codes_try)
+        for t in bad_targets:
+            mine = target_of_path == t
+            if kept[mine].all():
+                x[mine], codes[mine] = x_try[mine], codes_try[mine]
+    return x, codes
+
+
+def _detour_rng(target_params: Parameters, target: int, attempt: int) -> np.random.Generator:
+    """Midpoints depend only on the target's data, so a draw's result does not depend on the
+    chunk it was solved in."""
+    data = np.concatenate([a[target if a.shape[0] > 1 else 0].ravel() for a in target_params.arrays()])
+    digest = hashlib.sha256(data.tobytes()).digest()
+    return np.random.default_rng([int.from_bytes(digest[:8], "little"), attempt])
 
 
 def solve_structured_many(

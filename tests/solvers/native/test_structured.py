@@ -53,3 +53,25 @@ def test_full_orbit_mode_tracks_every_member_and_agrees():
     fast, full = solve(inst, seed=4), solve(inst, seed=4, options=SolveOptions(full_orbits=True))
     assert full.n_paths_tracked > fast.n_paths_tracked
     assert match_rows(fast.solutions, full.solutions).all() and fast.n_solutions == full.n_solutions == 33
+
+
+def test_targets_whose_paths_keep_failing_are_rerouted_through_a_midpoint(monkeypatch):
+    """A straight segment can pass too close to the discriminant for any step size; the detour
+    re-tracks every path of such a target through a random complex midpoint."""
+    from linnet_crit import ReturnCode
+    from linnet_crit.solvers.native import structured
+
+    inst = random_instance((2, 2, 2), seed=3)
+    reference = solve(inst, seed=3)
+    straight = structured._track_with_retries
+
+    def failing(hom_for, start, good, options):
+        x, codes, tracked = straight(hom_for, start, good, options)
+        codes = codes.copy()
+        codes[: len(codes) // 3] = ReturnCode.STEP_SIZE_TOO_SMALL
+        return x, codes, tracked
+
+    monkeypatch.setattr(structured, "_track_with_retries", failing)
+    rerouted = solve(inst, seed=3)
+    assert rerouted.n_failed == 0 and rerouted.n_paths_tracked > reference.n_paths_tracked
+    assert rerouted.n_solutions == 33 and match_rows(rerouted.solutions, reference.solutions).all()
