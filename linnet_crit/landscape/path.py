@@ -354,7 +354,7 @@ def regularization_path(
     stop_reason = f"reached the last t = {ts[-1]:g}"
     bar = None
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm
 
         bar = tqdm(total=len(ts) - 1, desc="t", unit="step")
     for t_prev, t in zip(ts, ts[1:]):
