@@ -47,6 +47,7 @@ from ..numeric.evaluate import Parameters, gradient, gradient_and_jacobian
 from ..results import PathResult, ReturnCode, SolveResult, StageReport
 from ..system import gradient_system
 from .base import METHODS
+from .native.dedup import SAME_POINT, unique_rows
 from .exchange import encode
 from .options import SolveOptions
 
@@ -65,7 +66,6 @@ __all__ = [
 JULIA_SOURCE = Path(__file__).resolve().parent.parent / "julia" / "src" / "LinnetCrit.jl"
 
 #: Two endpoints closer than this (max-norm, relative to 1 + the larger max-norm) are one point.
-SAME_POINT = 1e-6
 
 _START_SYSTEMS = {"auto": "polyhedral", "blackbox": "total_degree"}
 _INSTALL_HINT = (
@@ -301,13 +301,8 @@ class Certification:
 
 
 def _duplicates(points: np.ndarray) -> np.ndarray:
-    """Mask of the rows that repeat an earlier row (within :data:`SAME_POINT`)."""
-    duplicate = np.zeros(len(points), dtype=bool)
-    size = np.abs(points).max(axis=1, initial=0.0)
-    for i in range(1, len(points)):
-        gap = np.abs(points[:i] - points[i]).max(axis=1) / (1.0 + np.maximum(size[:i], size[i]))
-        duplicate[i] = bool((gap <= SAME_POINT).any())
-    return duplicate
+    """Mask of the rows that repeat an earlier row (the native engine's per-coordinate identity)."""
+    return unique_rows(points, SAME_POINT)[1]
 
 
 @dataclass(frozen=True, eq=False)
