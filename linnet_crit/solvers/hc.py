@@ -62,10 +62,8 @@ __all__ = [
     "to_solve_result",
 ]
 
-#: The Julia module loaded into the session (shipped as package data; identical to julia/src/).
+#: The Julia module loaded into the session (shipped as package data through the linnet_crit/julia link).
 JULIA_SOURCE = Path(__file__).resolve().parent.parent / "julia" / "src" / "LinnetCrit.jl"
-
-#: Two endpoints closer than this (max-norm, relative to 1 + the larger max-norm) are one point.
 
 _START_SYSTEMS = {"auto": "polyhedral", "blackbox": "total_degree"}
 _INSTALL_HINT = (
