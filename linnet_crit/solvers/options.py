@@ -29,7 +29,9 @@ class TrackerOptions:
     final_tolerance: float = 1e-9
     divergence_norm: float = 1e8
     polish_steps: int = 3
-    ill_conditioned: float = 1e14
+    #: Paths whose steps collapse beyond this t are finished by Newton at t = 1.
+    endgame_start: float = 0.99
+    endgame_newton_steps: int = 8
 
 
 #: Settings for the retries of failed or colliding paths: smaller steps, stricter corrections.
