@@ -72,6 +72,7 @@ def competitor_run(tool: str, tmp_path: Path) -> dict:
 
 
 @pytest.mark.phc
+@pytest.mark.xdist_group("phc")  # phc runs side by side were seen to return no solutions
 def test_phc_finds_every_point_of_widths_1_1_1(phc, tmp_path):
     tools = competitor_run("phc", tmp_path)
     assert tools["linnet"]["solutions"] == 5

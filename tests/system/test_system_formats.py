@@ -80,6 +80,7 @@ def test_solver_formats_need_numeric_data(writer):
 
 
 @pytest.mark.phc
+@pytest.mark.xdist_group("phc")  # phc runs side by side were seen to return no solutions
 def test_phc_solves_our_file_to_the_published_count(phc, tmp_path):
     widths = (1, 2, 1)
     (tmp_path / "system").write_text(to_phc(gradient_system(random_instance(widths, seed=3))) + "\n")
