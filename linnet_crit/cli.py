@@ -33,6 +33,7 @@ from .classify import critical_point_table, format_pattern_table, format_real_ta
 from .data import REGULARIZATIONS, Instance, load_instance, random_instance
 from .errors import ArchitectureError, BoundNotApplicableError, DataError, LinnetCritError, ToolUnavailableError
 from .readwrite import FORMATS, show, summarize, write_result
+from .results import DEFAULT_ZERO_TOL
 from .solvers import solve
 from .study import study
 from .system import gradient_system, to_bertini, to_json, to_phc, to_text
@@ -220,7 +221,7 @@ def run_solve(args: argparse.Namespace) -> int:
     result = solve(instance, method=args.method, backend=args.backend, seed=seed, progress=args.progress)
     arch = instance.architecture
     bounds, note = _bounds_or_reason(arch, instance.samples)
-    patterns = pattern_table(result.solutions, arch, samples=instance.samples, rtol=result.options.get("zero_tolerance", 1e-8))
+    patterns = pattern_table(result.solutions, arch, samples=instance.samples, rtol=result.options.get("zero_tolerance", DEFAULT_ZERO_TOL))
     reals = critical_point_table(instance, result.solutions) if instance.is_real else None
     if args.output is not None:
         write_result(result, args.output)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from ..results import DEFAULT_ZERO_TOL
+
 __all__ = ["TrackerOptions", "MonodromyOptions", "SolveOptions", "RETRY_SCHEDULE"]
 
 
@@ -63,7 +65,7 @@ class SolveOptions:
     #: Track every member of each sign-flip orbit (validation mode) instead of one per orbit.
     full_orbits: bool = False
     #: Relative threshold under which a weight counts as zero.
-    zero_tolerance: float = 1e-8
+    zero_tolerance: float = DEFAULT_ZERO_TOL
     #: Relative threshold under which an imaginary part counts as zero.
     real_tolerance: float = 1e-6
     #: Residual ‖F‖∞ / (1 + ‖x‖∞) a refined point must reach to be counted.

@@ -6,6 +6,8 @@ import json
 from math import comb
 
 import numpy as np
+
+from linnet_crit.results import DEFAULT_ZERO_TOL
 import pytest
 
 from linnet_crit.architecture import Architecture
@@ -176,4 +178,4 @@ def test_to_dict_is_json_and_names_stray_zeros():
     x = np.array([0.5, 0.7, 0.0, -1.2])
     data = json.loads(json.dumps(pattern_table(np.array([x]), arch, samples=1).to_dict()))
     assert data["unclean_points"][0]["stray_zeros"] == ["W2_0_0"]
-    assert data["rtol"] == 1e-8
+    assert data["rtol"] == DEFAULT_ZERO_TOL  # the tolerance used is recorded
