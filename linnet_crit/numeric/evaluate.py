@@ -161,7 +161,20 @@ def gradient_and_jacobian(
     arch: Architecture, x: np.ndarray, params: Parameters
 ) -> tuple[np.ndarray, np.ndarray]:
     """F ``(P, N)`` and its Jacobian ∂F/∂W ``(P, N, N)`` (= the Hessian of the loss)."""
-    return _gradient_and_jacobian(arch, _Products(arch, np.atleast_2d(x)), params)
+    x = np.atleast_2d(x)
+    if len(x) <= _CHUNK:
+        return _gradient_and_jacobian(arch, _Products(arch, x), params)
+    # Large batches go in chunks whose block temporaries stay in cache (about 2x faster at 10⁴ points).
+    F = np.empty(x.shape, dtype=complex)
+    J = np.empty((len(x), arch.n_unknowns, arch.n_unknowns), dtype=complex)
+    for start in range(0, len(x), _CHUNK):
+        part = slice(start, start + _CHUNK)
+        F[part], J[part] = _gradient_and_jacobian(arch, _Products(arch, x[part]), params.select(np.arange(len(x))[part]))
+    return F, J
+
+
+#: Points per chunk of a large batch.
+_CHUNK = 512
 
 
 def _gradient_and_jacobian(arch: Architecture, P: _Products, params: Parameters) -> tuple[np.ndarray, np.ndarray]:
