@@ -47,10 +47,6 @@ class Parameters:
             tuple(np.stack(lams).astype(complex) for lams in zip(*(inst.lambdas for inst in instances))),
         )
 
-    @property
-    def batch(self) -> int:
-        return self.X.shape[0]
-
     def arrays(self) -> tuple[np.ndarray, ...]:
         return (self.X, self.Y, *self.lambdas)
 
@@ -60,9 +56,8 @@ class Parameters:
 
     def select(self, index: np.ndarray) -> Parameters:
         """The parameter points of the paths ``index`` (a batch of one is shared by all paths)."""
-        if self.batch == 1:
-            return self
-        return Parameters.from_arrays([a[index] for a in self.arrays()])
+        # each array is shared (leading size 1) or per path, independently of the others
+        return Parameters.from_arrays([a if a.shape[0] == 1 else a[index] for a in self.arrays()])
 
     @staticmethod
     def line(start: Parameters, target: Parameters, t: np.ndarray) -> tuple[Parameters, Parameters]:
