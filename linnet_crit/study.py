@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 from .architecture import Architecture
 from .budget import DEFAULT_MAX_MEMORY, DEFAULT_MAX_PATHS, check_budget, chunk_for_memory, estimate_study
-from .data import Instance, random_instance
+from .data import random_instance
 from .errors import DataError, SolverError
 from .executors import Executor, make_executor
 from .results import SolveResult
@@ -158,22 +158,6 @@ def _record(draw: int, seed: int, result: SolveResult) -> DrawRecord:
         real_indices=tuple(int(p.hessian_index) for p in table.points),
         real_kinds=tuple(p.kind for p in table.points),
     )
-
-
-_WORKER: dict[str, Any] = {}
-
-
-def _init_worker(generic, options: SolveOptions) -> None:
-    _WORKER["generic"], _WORKER["options"] = generic, options
-
-
-def solve_draws(tasks: list[tuple[int, int, Instance]]) -> list[DrawRecord]:
-    """Solve a chunk of draws from the cached generic solutions, their paths in one batch (runs in a worker)."""
-    from .solvers.native.backend import NativeBackend
-
-    draws, seeds, instances = zip(*tasks)
-    results = NativeBackend().solve_many(list(instances), _WORKER["generic"], seeds=list(seeds), options=_WORKER["options"])
-    return [_record(draw, seed, result) for draw, seed, result in zip(draws, seeds, results)]
 
 
 @dataclass(frozen=True, eq=False)

@@ -28,7 +28,6 @@ ideals, the torus part is the saturation by x_1⋯x_n.
 from __future__ import annotations
 
 import functools
-import re
 import shutil
 import site
 import subprocess
