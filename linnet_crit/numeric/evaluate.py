@@ -73,35 +73,77 @@ class Parameters:
             Parameters.from_arrays([b - a for a, b in pairs]),
         )
 
-    @property
-    def sigma_xx(self) -> np.ndarray:
-        return self.X @ _T(self.X)
 
-    @property
-    def sigma_yx(self) -> np.ndarray:
-        return self.Y @ _T(self.X)
+# Internally points sit on the *last* axis: a batch of r×c matrices is ``(r, c, P)``. The batched
+# products are then a few vectorized multiply-adds over contiguous point rows instead of P tiny
+# matrix products (measured 2x faster on 10⁴ points of widths 3,3,3,3, and no slower on small batches).
 
 
-def _T(a: np.ndarray) -> np.ndarray:
-    return np.swapaxes(a, -1, -2)
+def _points_last(a: np.ndarray) -> np.ndarray:
+    return np.moveaxis(a, 0, -1)
 
 
-def _eye(n: int, dtype=complex) -> np.ndarray:
-    return np.eye(n, dtype=dtype)[None]
+def _t(a: np.ndarray) -> np.ndarray:
+    return a.swapaxes(0, 1)
+
+
+def _eye(n: int) -> np.ndarray:
+    return np.eye(n, dtype=complex)[:, :, None]
+
+
+#: Up to this inner dimension the multiply-adds are spelled out (fewest calls on small batches).
+_UNROLL_MAX = 3
+#: Above this inner dimension numpy's matmul beats the unrolled multiply-adds of einsum.
+_EINSUM_MAX = 8
+
+
+def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` for each point: ``(r, k, P)`` times ``(k, c, P)``, point axes of size 1 broadcast."""
+    inner = a.shape[1]
+    if inner <= _UNROLL_MAX:
+        out = a[:, 0, None] * b[None, 0]
+        for k in range(1, inner):
+            out = out + a[:, k, None] * b[None, k]
+        return out
+    if inner <= _EINSUM_MAX:
+        return np.einsum("ak...,kc...->ac...", a, b)
+    return np.matmul(np.moveaxis(a, -1, 0), np.moveaxis(b, -1, 0)).transpose(1, 2, 0)
+
+
+@dataclass(frozen=True, eq=False)
+class _Data:
+    """Parameters with the points last: X ``(dx, m, B)``, Y, Λ_i, Σxx ``(dx, dx, B)``, Σyx."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    lambdas: tuple[np.ndarray, ...]
+    sigma_xx: np.ndarray
+    sigma_yx: np.ndarray
+
+    @classmethod
+    def of(cls, params: Parameters) -> _Data:
+        X, Y = _points_last(params.X), _points_last(params.Y)
+        lambdas = tuple(_points_last(lam) for lam in params.lambdas)
+        return cls(X, Y, lambdas, _mm(X, _t(X)), _mm(Y, _t(X)))
 
 
 class _Products:
-    """Prefix and suffix products of the layer weights of a batch."""
+    """Layer weights ``(r, c, P)`` of a batch and their prefix and suffix products."""
 
     def __init__(self, arch: Architecture, x: np.ndarray) -> None:
-        self.weights = arch.split(np.asarray(x, dtype=complex))
+        columns = np.ascontiguousarray(np.asarray(x, dtype=complex).T)
+        self.n_points = columns.shape[1]
+        self.weights = [
+            columns[a:b].reshape(*shape, self.n_points)
+            for a, b, shape in zip(arch.offsets[:-1], arch.offsets[1:], arch.shapes)
+        ]
         L = arch.n_layers
         self.prefix = [_eye(arch.dx)]  # prefix[k] = W_{k-1}⋯W_0 (0-based layers)
         for w in self.weights:
-            self.prefix.append(w @ self.prefix[-1])
+            self.prefix.append(_mm(w, self.prefix[-1]))
         self.suffix = [_eye(arch.dy)] * (L + 1)  # suffix[k] = W_{L-1}⋯W_k
         for k in range(L - 1, -1, -1):
-            self.suffix[k] = self.suffix[k + 1] @ self.weights[k]
+            self.suffix[k] = _mm(self.suffix[k + 1], self.weights[k])
 
     @property
     def product(self) -> np.ndarray:
@@ -113,28 +155,28 @@ class _Products:
     def V(self, layer: int) -> np.ndarray:
         return self.prefix[layer]
 
-    def between(self, high: int, low: int) -> np.ndarray:
-        """W_{high-1}⋯W_{low+1} (identity when high = low + 1)."""
-        out = _eye(self.weights[low].shape[-2])
-        for k in range(low + 1, high):
-            out = self.weights[k] @ out
-        return out
+
+def _residual(P: _Products, data: _Data) -> np.ndarray:
+    return _mm(P.product, data.sigma_xx) - data.sigma_yx
 
 
-def _residual(P: _Products, params: Parameters) -> np.ndarray:
-    return P.product @ params.sigma_xx - params.sigma_yx
-
-
-def _gradient_blocks(arch: Architecture, P: _Products, params: Parameters) -> list[np.ndarray]:
-    E = _residual(P, params)
+def _gradient_blocks(arch: Architecture, P: _Products, data: _Data) -> list[np.ndarray]:
+    E = _residual(P, data)
     return [
-        _T(P.U(l)) @ E @ _T(P.V(l)) + params.lambdas[l] * P.weights[l] for l in range(arch.n_layers)
+        _mm(_mm(_t(P.U(l)), E), _t(P.V(l))) + data.lambdas[l] * P.weights[l] for l in range(arch.n_layers)
     ]
 
 
-def _flatten(blocks: list[np.ndarray]) -> np.ndarray:
-    lead = np.broadcast_shapes(*(b.shape[:-2] for b in blocks))
-    return np.concatenate([np.broadcast_to(b, lead + b.shape[-2:]).reshape(*lead, -1) for b in blocks], axis=-1)
+def _flatten(blocks: list[np.ndarray], n_points: int) -> np.ndarray:
+    """Blocks ``(r, c, P or 1)`` → ``(P, N)`` in the variable order."""
+    out = np.concatenate(
+        [np.broadcast_to(b, (*b.shape[:2], n_points)).reshape(-1, n_points) for b in blocks], axis=0
+    )
+    return np.ascontiguousarray(out.T)
+
+
+def _prepare(arch: Architecture, x: np.ndarray, params: Parameters) -> tuple[_Products, _Data]:
+    return _Products(arch, np.atleast_2d(x)), _Data.of(params)
 
 
 def gradient(arch: Architecture, x: np.ndarray, params: Parameters) -> np.ndarray:
@@ -148,31 +190,22 @@ def gradient(arch: Architecture, x: np.ndarray, params: Parameters) -> np.ndarra
     >>> gradient(arch, np.zeros((1, 2)), Parameters.of(inst)).shape
     (1, 2)
     """
-    x = np.atleast_2d(x)
-    return _flatten(_gradient_blocks(arch, _Products(arch, x), params))
+    P, data = _prepare(arch, x, params)
+    return _flatten(_gradient_blocks(arch, P, data), P.n_points)
 
 
 def gradient_and_jacobian(
     arch: Architecture, x: np.ndarray, params: Parameters
 ) -> tuple[np.ndarray, np.ndarray]:
-    """F ``(P, N)`` and its Jacobian ∂F/∂W ``(P, N, N)`` (= the Hessian of the loss)."""
-    x = np.atleast_2d(x)
-    if len(x) <= _CHUNK:
-        return _gradient_and_jacobian(arch, _Products(arch, x), params)
-    # Large batches go in chunks whose block temporaries stay in cache (about 2x faster at 10⁴ points).
-    F = np.empty(x.shape, dtype=complex)
-    J = np.empty((len(x), arch.n_unknowns, arch.n_unknowns), dtype=complex)
-    for start in range(0, len(x), _CHUNK):
-        part = slice(start, start + _CHUNK)
-        F[part], J[part] = _gradient_and_jacobian(arch, _Products(arch, x[part]), params.select(np.arange(len(x))[part]))
-    return F, J
+    """F ``(P, N)`` and its Jacobian ∂F/∂W ``(P, N, N)`` (= the Hessian of the loss).
+
+    The Jacobian is returned as a view with the point axis outermost in shape but innermost in
+    memory (the layout it is computed in); copy it with ``np.ascontiguousarray`` if needed.
+    """
+    return _gradient_and_jacobian(arch, *_prepare(arch, x, params))
 
 
-#: Points per chunk of a large batch.
-_CHUNK = 512
-
-
-def _gradient_and_jacobian(arch: Architecture, P: _Products, params: Parameters) -> tuple[np.ndarray, np.ndarray]:
+def _gradient_and_jacobian(arch: Architecture, P: _Products, data: _Data) -> tuple[np.ndarray, np.ndarray]:
     """F and J, J filled block by block from the layer products.
 
     J is the Hessian of the (polynomial) loss, hence symmetric: only the blocks (l, j) with
@@ -180,54 +213,54 @@ def _gradient_and_jacobian(arch: Architecture, P: _Products, params: Parameters)
     columns (c, d) of W_j, is ``(U_lᵀU_j)[a,c] (V_j Σxx V_lᵀ)[d,b]`` plus, for j > l, the
     second-derivative term ``M[d,a] (U_jᵀ E V_lᵀ)[c,b]`` with M = W_{j−1}⋯W_{l+1}.
     """
-    E = _residual(P, params)
-    sxx = params.sigma_xx
-    F = _flatten(_gradient_blocks(arch, P, params))
-    n_points = P.weights[0].shape[0]
-    L = arch.n_layers
-    Ut = [_T(P.U(l)) for l in range(L)]
-    VS = [P.V(l) @ sxx for l in range(L)]
-    UtE = [Ut[l] @ E for l in range(L)]
-    J = np.empty((n_points, arch.n_unknowns, arch.n_unknowns), dtype=complex)
+    E = _residual(P, data)
+    L, n = arch.n_layers, P.n_points
+    Ut = [_t(P.U(l)) for l in range(L)]
+    UtE = [_mm(Ut[l], E) for l in range(L)]
+    F = _flatten([_mm(UtE[l], _t(P.V(l))) + data.lambdas[l] * P.weights[l] for l in range(L)], n)
+    VS = [_mm(P.V(l), data.sigma_xx) for l in range(L)]
+    J = np.empty((arch.n_unknowns, arch.n_unknowns, n), dtype=complex)
     for l in range(L):
         rl, cl = arch.shapes[l]
-        Vlt = _T(P.V(l))
+        Vlt = _t(P.V(l))
         rows = slice(arch.offsets[l], arch.offsets[l + 1])
+        M = _eye(rl)  # W_{j-1}⋯W_{l+1}
         for j in range(l, L):
             rj, cj = arch.shapes[j]
             cols = slice(arch.offsets[j], arch.offsets[j + 1])
-            A = Ut[l] @ P.U(j)  # (rl, rj): a, c
-            Bt = _T(VS[j] @ Vlt)  # (cl, cj): b, d
-            block = A[:, :, None, :, None] * Bt[:, None, :, None, :]
+            A = _mm(Ut[l], P.U(j))  # (rl, rj): a, c
+            Bt = _t(_mm(VS[j], Vlt))  # (cl, cj): b, d
+            block = A[:, None, :, None] * Bt[None, :, None, :]
             if j > l:
-                M = P.between(j, l)  # (cj, rl): d, a
-                Gt = _T(UtE[j] @ Vlt)  # (cl, rj): b, c
-                block = block + _T(M)[:, :, None, None, :] * Gt[:, None, :, :, None]
-            block = np.broadcast_to(block, (n_points, rl, cl, rj, cj)).reshape(n_points, rl * cl, rj * cj)
-            J[:, rows, cols] = block
+                M = M if j == l + 1 else _mm(P.weights[j - 1], M)  # (cj, rl): d, a
+                Gt = _t(_mm(UtE[j], Vlt))  # (cl, rj): b, c
+                block = block + _t(M)[:, None, None, :] * Gt[None, :, :, None]
+            block = np.broadcast_to(block, (rl, cl, rj, cj, n)).reshape(rl * cl, rj * cj, n)
+            J[rows, cols] = block
             if j > l:
-                J[:, cols, rows] = np.swapaxes(block, 1, 2)
+                J[cols, rows] = _t(block)
         diag = np.arange(arch.offsets[l], arch.offsets[l + 1])
-        J[:, diag, diag] += np.broadcast_to(params.lambdas[l], (n_points, rl, cl)).reshape(n_points, -1)
-    return F, J
+        J[diag, diag] += data.lambdas[l].reshape(rl * cl, -1)
+    return F, J.transpose(2, 0, 1)
 
 
-def _parameter_derivative(arch: Architecture, P: _Products, params: Parameters, tangent: Parameters) -> np.ndarray:
-    dX, dY, X, Y = tangent.X, tangent.Y, params.X, params.Y
-    d_sxx = dX @ _T(X) + X @ _T(dX)
-    d_syx = dY @ _T(X) + Y @ _T(dX)
-    dE = P.product @ d_sxx - d_syx
+def _parameter_derivative(arch: Architecture, P: _Products, data: _Data, tangent: Parameters) -> np.ndarray:
+    dX, dY = _points_last(tangent.X), _points_last(tangent.Y)
+    d_sxx = _mm(dX, _t(data.X)) + _mm(data.X, _t(dX))
+    d_syx = _mm(dY, _t(data.X)) + _mm(data.Y, _t(dX))
+    dE = _mm(P.product, d_sxx) - d_syx
     blocks = [
-        _T(P.U(l)) @ dE @ _T(P.V(l)) + tangent.lambdas[l] * P.weights[l] for l in range(arch.n_layers)
+        _mm(_mm(_t(P.U(l)), dE), _t(P.V(l))) + _points_last(tangent.lambdas[l]) * P.weights[l]
+        for l in range(arch.n_layers)
     ]
-    return _flatten(blocks)
+    return _flatten(blocks, P.n_points)
 
 
 def parameter_derivative(
     arch: Architecture, x: np.ndarray, params: Parameters, tangent: Parameters
 ) -> np.ndarray:
     """Directional derivative of F in parameter space: ``d/ds F(x; params + s·tangent)`` at s = 0."""
-    return _parameter_derivative(arch, _Products(arch, np.atleast_2d(x)), params, tangent)
+    return _parameter_derivative(arch, *_prepare(arch, x, params), tangent)
 
 
 def jacobian_and_parameter_derivative(
@@ -235,10 +268,9 @@ def jacobian_and_parameter_derivative(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """F, ∂F/∂W and the parameter derivative along ``tangent``, sharing one set of layer products
     (what a path tracker's predictor needs at every stage)."""
-    x = np.atleast_2d(x)
-    P = _Products(arch, x)
-    F, J = _gradient_and_jacobian(arch, P, params)
-    return F, J, _parameter_derivative(arch, P, params, tangent)
+    P, data = _prepare(arch, x, params)
+    F, J = _gradient_and_jacobian(arch, P, data)
+    return F, J, _parameter_derivative(arch, P, data, tangent)
 
 
 def parameter_jacobian(arch: Architecture, x: np.ndarray, instance: Instance) -> np.ndarray:
@@ -256,9 +288,9 @@ def parameter_jacobian(arch: Architecture, x: np.ndarray, instance: Instance) ->
 
 def loss(arch: Architecture, x: np.ndarray, params: Parameters) -> np.ndarray:
     """½ Σ (W X − Y)² + ½ Σ Λ∘W∘W at each point (no complex conjugation: the polynomial loss)."""
-    x = np.atleast_2d(x)
-    P = _Products(arch, x)
-    misfit = P.product @ params.X - params.Y
-    data = 0.5 * np.sum(misfit**2, axis=(-2, -1))
-    reg = sum(0.5 * np.sum(lam * w**2, axis=(-2, -1)) for lam, w in zip(params.lambdas, P.weights))
-    return data + reg
+    P, data = _prepare(arch, x, params)
+    misfit = _mm(P.product, data.X) - data.Y
+    total = 0.5 * np.sum(misfit**2, axis=(0, 1))
+    for lam, w in zip(data.lambdas, P.weights):
+        total = total + 0.5 * np.sum(lam * w**2, axis=(0, 1))
+    return np.broadcast_to(total, (P.n_points,)).copy()
