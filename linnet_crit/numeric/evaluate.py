@@ -8,6 +8,7 @@ Points are flat complex vectors in the order of :meth:`Architecture.variable_nam
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,15 +81,23 @@ class Parameters:
 
 
 def _points_last(a: np.ndarray) -> np.ndarray:
-    return np.moveaxis(a, 0, -1)
+    return a.transpose(1, 2, 0)
+
+
+@functools.cache
+def _eye(n: int) -> np.ndarray:
+    """The identity shared by all points; one read-only object per size, so products can skip it."""
+    eye = np.eye(n, dtype=complex)[:, :, None]
+    eye.flags.writeable = False
+    return eye
+
+
+def _is_eye(a: np.ndarray) -> bool:
+    return a is _eye(a.shape[0])
 
 
 def _t(a: np.ndarray) -> np.ndarray:
-    return a.swapaxes(0, 1)
-
-
-def _eye(n: int) -> np.ndarray:
-    return np.eye(n, dtype=complex)[:, :, None]
+    return a if _is_eye(a) else a.swapaxes(0, 1)
 
 
 #: Up to this inner dimension the multiply-adds are spelled out (fewest calls on small batches).
@@ -99,6 +108,10 @@ _EINSUM_MAX = 8
 
 def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``a @ b`` for each point: ``(r, k, P)`` times ``(k, c, P)``, point axes of size 1 broadcast."""
+    if _is_eye(a):
+        return b
+    if _is_eye(b):
+        return a
     inner = a.shape[1]
     if inner <= _UNROLL_MAX:
         out = a[:, 0, None] * b[None, 0]
@@ -167,11 +180,14 @@ def _gradient_blocks(arch: Architecture, P: _Products, data: _Data) -> list[np.n
     ]
 
 
+def _broadcast(block: np.ndarray, n_points: int) -> np.ndarray:
+    """A block shared by all points (point axis of size 1) repeated for each point."""
+    return block if block.shape[-1] == n_points else np.broadcast_to(block, (*block.shape[:-1], n_points))
+
+
 def _flatten(blocks: list[np.ndarray], n_points: int) -> np.ndarray:
     """Blocks ``(r, c, P or 1)`` → ``(P, N)`` in the variable order."""
-    out = np.concatenate(
-        [np.broadcast_to(b, (*b.shape[:2], n_points)).reshape(-1, n_points) for b in blocks], axis=0
-    )
+    out = np.concatenate([_broadcast(b, n_points).reshape(-1, n_points) for b in blocks], axis=0)
     return np.ascontiguousarray(out.T)
 
 
@@ -235,7 +251,7 @@ def _gradient_and_jacobian(arch: Architecture, P: _Products, data: _Data) -> tup
                 M = M if j == l + 1 else _mm(P.weights[j - 1], M)  # (cj, rl): d, a
                 Gt = _t(_mm(UtE[j], Vlt))  # (cl, rj): b, c
                 block = block + _t(M)[:, None, None, :] * Gt[None, :, :, None]
-            block = np.broadcast_to(block, (rl, cl, rj, cj, n)).reshape(rl * cl, rj * cj, n)
+            block = _broadcast(block, n).reshape(rl * cl, rj * cj, n)
             J[rows, cols] = block
             if j > l:
                 J[cols, rows] = _t(block)

@@ -75,6 +75,28 @@ def test_numeric_F_and_J_equal_sympy(inst, point_seed):
     np.testing.assert_array_equal(gradient(inst.architecture, x, Parameters.of(inst)), F)
 
 
+# Inner dimensions up to 3, up to 8 and beyond: the three kernels of the batched product.
+@pytest.mark.parametrize("widths", [(1, 2, 1), (4, 4, 1), (1, 9, 2)])
+def test_each_product_kernel_equals_sympy(widths):
+    inst = random_instance(widths, samples=2, seed=7)
+    x = _points(inst.architecture, 0, count=5)
+    F, J = gradient_and_jacobian(inst.architecture, x, Parameters.of(inst))
+    F_sym, J_sym = _sympy_F_and_J(inst, x)
+    assert _relative_error(F, F_sym) < 1e-10
+    assert _relative_error(J, J_sym) < 1e-10
+
+
+def test_a_batch_gives_what_each_point_gives_alone():
+    inst = random_instance((2, 3, 2, 1), samples=2, seed=3)
+    arch, params = inst.architecture, Parameters.of(inst)
+    x = _points(arch, 1, count=40)
+    F, J = gradient_and_jacobian(arch, x, params)
+    for p in (0, 17, 39):
+        F_p, J_p = gradient_and_jacobian(arch, x[p : p + 1], params)
+        np.testing.assert_allclose(F[p], F_p[0], rtol=1e-13)
+        np.testing.assert_allclose(J[p], J_p[0], rtol=1e-13)
+
+
 @settings(max_examples=25)
 @given(instances(), st.integers(0, 1000))
 def test_jacobian_equals_central_differences_and_is_symmetric(inst, point_seed):

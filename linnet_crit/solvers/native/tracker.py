@@ -129,10 +129,12 @@ def track(hom: Homotopy, start: np.ndarray, opts: TrackerOptions | None = None) 
     steps = np.zeros(n_paths, dtype=int)
     codes = np.full(n_paths, None, dtype=object)
     active = np.ones(n_paths, dtype=bool)
+    sub, idx = hom, np.arange(n_paths)
     while active.any():
-        idx = np.flatnonzero(active)
+        if not active[idx].all():
+            idx = np.flatnonzero(active)
+            sub = hom.select(idx) if hasattr(hom, "select") else hom
         step = np.minimum(h[idx], 1.0 - t[idx])
-        sub = hom.select(idx) if hasattr(hom, "select") else hom
         with np.errstate(all="ignore"):
             predicted = _rk4(sub, x[idx], t[idx], step)
             corrected, ok, first = _correct(sub, predicted, t[idx] + step, opts)
