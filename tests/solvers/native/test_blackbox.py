@@ -248,26 +248,27 @@ def _ratios(values):
 def test_decay_of_x0_like_a_power_of_the_gap_is_at_infinity():
     opts = EndgameOptions()
     gaps = opts.gaps()
-    assert _infinity_trend(_ratios(0.3 * np.sqrt(gaps[:6])), opts)[0]
-    # Not yet: still above the threshold (the path may be a large finite point).
+    assert _infinity_trend(_ratios(0.3 * np.sqrt(gaps[:4])), opts)[0]
+    # Not yet: two exponents are no trend while the ratio is above infinity_ratio.
     assert not _infinity_trend(_ratios(0.3 * np.sqrt(gaps[:3])), opts)[0]
 
 
-def test_slow_steady_decay_counts_as_infinity_only_after_the_step_size_collapsed():
-    """Some paths of depth-2 networks decay like δ^{1/4} and collapse near |x0|/‖y‖ ≈ 1e-2."""
+def test_slow_steady_decay_is_at_infinity_before_the_ratio_is_small():
+    """Some paths of depth-2 networks decay like δ^{1/4}: a steady exponent is a valuation."""
     opts = EndgameOptions()
-    ratios = _ratios(0.5 * opts.gaps()[:6] ** 0.25)
-    assert not _infinity_trend(ratios, opts)[0]
-    assert _infinity_trend(ratios, opts, collapsed=True)[0]
-    wobbly = _ratios([0.3, 0.1, 0.09, 0.03])
-    assert not _infinity_trend(wobbly, opts, collapsed=True)[0]
+    ratios = _ratios(0.5 * opts.gaps()[:4] ** 0.25)
+    assert ratios[-1][0] > opts.infinity_ratio
+    assert _infinity_trend(ratios, opts)[0]
+    assert not _infinity_trend(ratios[:-1], opts)[0]  # two steady exponents are not enough
+    wobbly = _ratios([0.3, 0.1, 0.09, 0.03, 0.02])
+    assert not _infinity_trend(wobbly, opts)[0]
 
 
 def test_a_large_finite_endpoint_is_not_taken_for_infinity():
     """x0 → x0* ≠ 0: the decay exponent falls to 0 once the gap is small against x0*."""
     opts = EndgameOptions()
     gaps = opts.gaps()
-    for x0_star in (1e-2, 2e-3):
+    for x0_star in (1e-2, 5e-3, 2e-3):
         ratios = np.abs(x0_star + gaps)
         flags = [_infinity_trend(_ratios(ratios[: k + 1]), opts)[0] for k in range(len(gaps))]
         assert not any(flags)
