@@ -54,11 +54,12 @@ class EndgameOptions:
     ``stable_samples`` decay exponents α (``|x0|/‖y‖∞ ∼ δ^α`` between two samples) all reach
     ``min_alpha`` and ``|x0|/‖y‖∞ < infinity_ratio``, or when ``|x0|/‖y‖∞ < steady_ratio`` and the
     last ``steady_samples`` exponents all reach ``min_alpha`` and agree within ``alpha_spread``
-    (relative). With two steady exponents, 5 of the 129 finite points of widths 1,2,2,1 (seed 0)
-    were taken for infinity: their paths had not reached the asymptotic regime at δ ≈ 1e-4. The second rule is the valuation test:
-    along a path to infinity α tends to a positive rational (some paths of depth-2 networks decay
-    only like δ^{1/4}, and would crawl for many samples before reaching ``infinity_ratio``), while
-    along a path to a finite point x0 → x0* ≠ 0 and α falls by the factor ``ratio`` per sample.
+    (relative). The second rule is the valuation test: along a path to infinity α tends to a
+    positive rational (some paths of depth-2 networks decay only like δ^{1/4}, and would crawl for
+    many samples before reaching ``infinity_ratio``), while along a path to a finite point
+    x0 → x0* ≠ 0 and α falls by the factor ``ratio`` per sample. With only two steady exponents,
+    5 of the 129 finite points of widths 1,2,2,1 (seed 0) were taken for infinity: their paths had
+    not reached the asymptotic regime at δ ≈ 1e-4.
 
     A finite point is accepted when Newton's last update is below ``newton_tolerance · (1 + ‖x‖∞)``
     and ``‖F‖∞ < residual_tolerance · (1 + ‖x‖∞)``, and only once the path is within
