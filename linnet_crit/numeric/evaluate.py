@@ -173,11 +173,15 @@ def _residual(P: _Products, data: _Data) -> np.ndarray:
     return _mm(P.product, data.sigma_xx) - data.sigma_yx
 
 
-def _gradient_blocks(arch: Architecture, P: _Products, data: _Data) -> list[np.ndarray]:
-    E = _residual(P, data)
-    return [
-        _mm(_mm(_t(P.U(l)), E), _t(P.V(l))) + data.lambdas[l] * P.weights[l] for l in range(arch.n_layers)
-    ]
+def _left(arch: Architecture, P: _Products, M: np.ndarray) -> list[np.ndarray]:
+    """U_lᵀ M for every layer l."""
+    return [_mm(_t(P.U(l)), M) for l in range(arch.n_layers)]
+
+
+def _blocks(arch: Architecture, P: _Products, left: list[np.ndarray], lambdas) -> list[np.ndarray]:
+    """``U_lᵀ M V_lᵀ + Λ_l ∘ W_l`` per layer from ``left = _left(arch, P, M)``: the gradient for
+    M = E, and its parameter derivative for M = dE and Λ the tangent's."""
+    return [_mm(left[l], _t(P.V(l))) + lambdas[l] * P.weights[l] for l in range(arch.n_layers)]
 
 
 def _broadcast(block: np.ndarray, n_points: int) -> np.ndarray:
@@ -207,7 +211,7 @@ def gradient(arch: Architecture, x: np.ndarray, params: Parameters) -> np.ndarra
     (1, 2)
     """
     P, data = _prepare(arch, x, params)
-    return _flatten(_gradient_blocks(arch, P, data), P.n_points)
+    return _flatten(_blocks(arch, P, _left(arch, P, _residual(P, data)), data.lambdas), P.n_points)
 
 
 def gradient_and_jacobian(
@@ -229,11 +233,10 @@ def _gradient_and_jacobian(arch: Architecture, P: _Products, data: _Data) -> tup
     columns (c, d) of W_j, is ``(U_lᵀU_j)[a,c] (V_j Σxx V_lᵀ)[d,b]`` plus, for j > l, the
     second-derivative term ``M[d,a] (U_jᵀ E V_lᵀ)[c,b]`` with M = W_{j−1}⋯W_{l+1}.
     """
-    E = _residual(P, data)
     L, n = arch.n_layers, P.n_points
     Ut = [_t(P.U(l)) for l in range(L)]
-    UtE = [_mm(Ut[l], E) for l in range(L)]
-    F = _flatten([_mm(UtE[l], _t(P.V(l))) + data.lambdas[l] * P.weights[l] for l in range(L)], n)
+    UtE = _left(arch, P, _residual(P, data))
+    F = _flatten(_blocks(arch, P, UtE, data.lambdas), n)
     VS = [_mm(P.V(l), data.sigma_xx) for l in range(L)]
     J = np.empty((arch.n_unknowns, arch.n_unknowns, n), dtype=complex)
     for l in range(L):
@@ -265,11 +268,8 @@ def _parameter_derivative(arch: Architecture, P: _Products, data: _Data, tangent
     d_sxx = _mm(dX, _t(data.X)) + _mm(data.X, _t(dX))
     d_syx = _mm(dY, _t(data.X)) + _mm(data.Y, _t(dX))
     dE = _mm(P.product, d_sxx) - d_syx
-    blocks = [
-        _mm(_mm(_t(P.U(l)), dE), _t(P.V(l))) + _points_last(tangent.lambdas[l]) * P.weights[l]
-        for l in range(arch.n_layers)
-    ]
-    return _flatten(blocks, P.n_points)
+    lambdas = [_points_last(lam) for lam in tangent.lambdas]
+    return _flatten(_blocks(arch, P, _left(arch, P, dE), lambdas), P.n_points)
 
 
 def parameter_derivative(
