@@ -292,18 +292,18 @@ def _infinity_trend(ratios: list[np.ndarray], opts: EndgameOptions) -> np.ndarra
     either small or decaying at a steady rate (see :class:`EndgameOptions`)."""
     if len(ratios) < opts.stable_samples + 1:
         return np.zeros(len(ratios[-1]) if ratios else 0, dtype=bool)
-    small = (ratios[-1] < opts.infinity_ratio) & _decaying(_exponents(ratios, opts.stable_samples, opts), opts)
-    if len(ratios) < opts.steady_samples + 1:
+    alphas = _exponents(ratios[-max(opts.stable_samples, opts.steady_samples) - 1 :], opts)
+    small = (ratios[-1] < opts.infinity_ratio) & _decaying(alphas[-opts.stable_samples :], opts)
+    if len(alphas) < opts.steady_samples:
         return small
-    alphas = _exponents(ratios, opts.steady_samples, opts)
+    alphas = alphas[-opts.steady_samples :]
     steady = alphas.max(axis=0) - alphas.min(axis=0) <= opts.alpha_spread * alphas.max(axis=0)
     return small | (_decaying(alphas, opts) & steady & (ratios[-1] < opts.steady_ratio))
 
 
-def _exponents(ratios: list[np.ndarray], count: int, opts: EndgameOptions) -> np.ndarray:
-    """The last ``count`` decay exponents α of |x0|/‖y‖ ∼ δ^α, one row per pair of samples."""
-    recent = np.log(np.maximum(np.stack(ratios[-count - 1 :]), 1e-300))
-    return -np.diff(recent, axis=0) / np.log(1.0 / opts.ratio)
+def _exponents(ratios: list[np.ndarray], opts: EndgameOptions) -> np.ndarray:
+    """The decay exponents α of |x0|/‖y‖ ∼ δ^α between consecutive samples, one row per pair."""
+    return -np.diff(np.log(np.maximum(np.stack(ratios), 1e-300)), axis=0) / np.log(1.0 / opts.ratio)
 
 
 def _decaying(alphas: np.ndarray, opts: EndgameOptions) -> np.ndarray:
