@@ -40,7 +40,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 from .errors import DataError, SolverError, ToolUnavailableError
 
@@ -104,11 +104,21 @@ def _call(function: Callable[[Any, Any], Any], context: Any, unit: Any) -> Any:
     return function(context, unit)
 
 
+class _ClosedOnExit:
+    """``with executor:`` closes the executor when the block ends."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 # --- serial ------------------------------------------------------------------------------------
 
 
 @dataclass
-class SerialExecutor:
+class SerialExecutor(_ClosedOnExit):
     """Run every unit in this process, in order.
 
     Examples
@@ -130,18 +140,12 @@ class SerialExecutor:
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> SerialExecutor:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
 
 # --- local processes ------------------------------------------------------------------------------
 
 
 @dataclass
-class ProcessExecutor:
+class ProcessExecutor(_ClosedOnExit):
     """Local worker processes; each receives the context once, through the pool initializer.
 
     Parameters
@@ -207,12 +211,6 @@ class ProcessExecutor:
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> ProcessExecutor:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
 
 # --- dask.distributed ----------------------------------------------------------------------------
 
@@ -228,7 +226,7 @@ def _distributed():
 
 
 @dataclass
-class DaskExecutor:
+class DaskExecutor(_ClosedOnExit):
     """Units as tasks on a ``dask.distributed`` cluster.
 
     Parameters
@@ -336,12 +334,6 @@ class DaskExecutor:
         if self.cluster is not None:
             self.cluster.close()
             self.cluster = None
-
-    def __enter__(self) -> DaskExecutor:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def _accepts_n_workers(client) -> bool:
