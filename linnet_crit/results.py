@@ -86,6 +86,12 @@ class SolveResult:
     ``solutions`` is ``(n, N)`` complex in the architecture's variable order; ``residuals`` and
     ``conditions`` are the ‖F‖∞ and Jacobian condition numbers after refinement. Failed paths are
     kept in ``failed_paths``; the summary prints them.
+
+    ``warnings`` are the reasons the count may be incomplete or wrong, each a short sentence with
+    its numbers; the result is :attr:`complete` exactly when there are none. ``route`` names the
+    route that produced the count (``structured``, ``continuation``, ``blackbox``, ``hc``) and
+    ``notes`` say why (e.g. why ``method="auto"`` switched routes). ``multiplicities``, when the
+    route knows them, is the number of paths that ended at each solution.
     """
 
     architecture: Architecture
@@ -105,6 +111,15 @@ class SolveResult:
     n_singular: int = 0
     assumptions: tuple[str, ...] = ()
     options: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    route: str = ""
+    multiplicities: np.ndarray | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Whether every check of the count passed: no reason in :attr:`warnings`."""
+        return not self.warnings
 
     # --- HC.jl-style counts ---------------------------------------------------------------
     @property
@@ -142,9 +157,12 @@ class SolveResult:
 
     def summary(self) -> str:
         """HC.jl-like summary: tracked, found, real, torus, failed, at infinity, singular, seed."""
+        verdict = "COMPLETE" if self.complete else "INCOMPLETE: " + "; ".join(self.warnings)
         lines = [
+            verdict,
             f"SolveResult for widths {self.architecture} (m = {self.instance.samples}), "
-            f"method {self.method}, backend {self.backend} {self.engine_version}",
+            f"method {self.method}" + (f" (route {self.route})" if self.route else "")
+            + f", backend {self.backend} {self.engine_version}",
             f"• {self.n_paths_tracked} paths tracked in {self.seconds:.2f} s",
             f"• {self.n_solutions} distinct critical points "
             f"({self.n_real()} real, {self.n_torus()} with no zero coordinate, origin "
@@ -159,6 +177,8 @@ class SolveResult:
             lines.append("  failures: " + ", ".join(f"{k} × {v}" for k, v in sorted(codes.items())))
         for assumption in self.assumptions:
             lines.append(f"• assumes: {assumption}")
+        for note in self.notes:
+            lines.append(f"• note: {note}")
         return "\n".join(lines)
 
     def __str__(self) -> str:

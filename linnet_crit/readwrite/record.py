@@ -58,7 +58,7 @@ __all__ = [
 
 FORMAT_TAG = "linnet_crit.result"
 #: Bumped whenever a reader of the previous version could misread a new file.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def data_sha256(instance: Instance) -> str:
@@ -196,6 +196,11 @@ def header(result: SolveResult, layout: str) -> dict[str, Any]:
         "n_at_infinity": int(result.n_at_infinity),
         "n_singular": int(result.n_singular),
         "assumptions": list(result.assumptions),
+        "complete": result.complete,
+        "warnings": list(result.warnings),
+        "notes": list(result.notes),
+        "route": result.route,
+        "multiplicities": None if result.multiplicities is None else [int(m) for m in result.multiplicities],
         "options": encode_value(result.options),
         "stages": [_encode_stage(s) for s in result.stages],
         "failed_paths": [_encode_path(p) for p in result.failed_paths],
@@ -343,6 +348,11 @@ def result_from_parts(
             n_singular=_int(record["n_singular"]),
             assumptions=tuple(_str(a) for a in record["assumptions"]),
             options=decode_value(record["options"]),
+            warnings=tuple(_str(w) for w in record["warnings"]),
+            notes=tuple(_str(n) for n in record["notes"]),
+            route=_str(record["route"]),
+            multiplicities=None if record["multiplicities"] is None
+            else np.array([_int(m) for m in record["multiplicities"]], dtype=int),
         )
 
 

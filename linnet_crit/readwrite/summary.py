@@ -32,6 +32,9 @@ def summarize(result: SolveResult) -> dict[str, Any]:
     ([1, 1, 1], 2, 2, 1, True)
     """
     return {
+        "complete": result.complete,
+        "warnings": list(result.warnings),
+        "route": result.route,
         "widths": list(result.architecture.widths),
         "samples": result.instance.samples,
         "seed": result.seed,

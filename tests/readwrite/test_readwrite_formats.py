@@ -179,7 +179,7 @@ def _edit_json(path: Path, edit) -> None:
     ("edit", "message"),
     [
         (lambda r: r.update(format="something.else"), "not a linnet_crit result"),
-        (lambda r: r.update(version=2), "format version 2, this linnet_crit reads version 1"),
+        (lambda r: r.update(version=1), "format version 1, this linnet_crit reads version 2"),
         (lambda r: r.update(layout="csv"), "header is for the 'csv' layout"),
         (lambda r: r["solutions"][0][2].__setitem__(0, 0.5), "points do not match their SHA-256"),
         (lambda r: r["residuals"].__setitem__(0, 1.0), "points do not match their SHA-256"),

@@ -30,6 +30,9 @@ def result(make_result):
 
 def test_summary_keys_and_counts(result):
     assert summarize(result) == {
+        "complete": True,
+        "warnings": [],
+        "route": "",
         "widths": [1, 2, 2],
         "samples": 3,
         "seed": 5,

@@ -48,13 +48,13 @@ class NativeBackend:
         if method == "auto":
             run = solve_structured(instance, np.random.default_rng(seed), options, generic=generic, progress=progress)
             return _result(instance, run.points, run.n_paths, run.stages, run.failed, 0,
-                           (NO_STRAY_ZEROS,), seed, method, options, t0)
+                           (NO_STRAY_ZEROS,), seed, method, options, t0, route="structured")
         if method == "blackbox":
             from .blackbox import solve_blackbox
 
             bb = solve_blackbox(instance, seed=seed, options=options.tracker, progress=progress)
             return _result(instance, bb.solutions, bb.n_paths, (bb.report,), tuple(bb.failed), bb.n_at_infinity,
-                           (), seed, method, options, t0)
+                           (), seed, method, options, t0, route="blackbox")
         raise SolverError(f"method {method!r} is not one of ('auto', 'blackbox')")
 
     def solve_many(
@@ -71,12 +71,14 @@ class NativeBackend:
         t0 = time.perf_counter()
         runs = solve_structured_many(instances, generic, options)
         return [
-            _result(inst, run.points, run.n_paths, run.stages, run.failed, 0, (NO_STRAY_ZEROS,), seed, "auto", options, t0)
+            _result(inst, run.points, run.n_paths, run.stages, run.failed, 0, (NO_STRAY_ZEROS,), seed, "auto", options, t0,
+                    route="structured")
             for inst, run, seed in zip(instances, runs, seeds)
         ]
 
 
-def _result(instance, points, n_paths, stages, failed, at_infinity, assumptions, seed, method, options, t0) -> SolveResult:
+def _result(instance, points, n_paths, stages, failed, at_infinity, assumptions, seed, method, options, t0, *,
+            route: str) -> SolveResult:
     points, residuals, conditions, n_singular = _finalize(instance, points, options)
     return SolveResult(
         architecture=instance.architecture,
@@ -95,6 +97,7 @@ def _result(instance, points, n_paths, stages, failed, at_infinity, assumptions,
         n_at_infinity=int(at_infinity),
         n_singular=n_singular,
         assumptions=assumptions,
+        route=route,
         options={
             "zero_tolerance": options.zero_tolerance,
             "real_tolerance": options.real_tolerance,
