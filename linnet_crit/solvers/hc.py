@@ -48,6 +48,7 @@ from ..results import PathResult, ReturnCode, SolveResult, StageReport
 from ..system import gradient_system
 from .base import METHODS
 from .native.dedup import SAME_POINT, unique_rows
+from .native.monodromy import random_complex_instance
 from .exchange import encode
 from .options import SolveOptions
 
@@ -287,10 +288,11 @@ class Certification:
     certified: np.ndarray
     real: np.ndarray
     distinct: np.ndarray
-    n_certified: int
-    n_distinct_certified: int
-    n_real_certified: int
-    n_distinct_real_certified: int
+    ncertified: int
+    nreal_certified: int
+    ndistinct_certified: int
+    ndistinct_real_certified: int
+    real_system: bool
     engine_version: str
 
     @property
@@ -631,10 +633,11 @@ class HomotopyContinuationBackend:
             certified=np.array(raw.certified, dtype=bool),
             real=np.array(raw.real, dtype=bool),
             distinct=np.array(raw.distinct, dtype=bool),
-            n_certified=int(raw.n_certified),
-            n_distinct_certified=int(raw.n_distinct_certified),
-            n_real_certified=int(raw.n_real_certified),
-            n_distinct_real_certified=int(raw.n_distinct_real_certified),
+            ncertified=int(raw.ncertified),
+            nreal_certified=int(raw.nreal_certified),
+            ndistinct_certified=int(raw.ndistinct_certified),
+            ndistinct_real_certified=int(raw.ndistinct_real_certified),
+            real_system=bool(raw.real_system),
             engine_version=f"HomotopyContinuation.jl {raw.hc_version}",
         )
 
@@ -645,20 +648,25 @@ class HomotopyContinuationBackend:
         samples: int = 1,
         start_system: str = "polyhedral",
         only_torus: bool = False,
+        seed: int = 0,
     ) -> int:
         """HC.jl's ``paths_to_track`` for generic data: the BKK number in Cⁿ (origin added to every
         support), with ``only_torus=True`` the mixed volume bounding (C*)ⁿ, or the Bézout number
-        for ``start_system="total_degree"``."""
+        for ``start_system="total_degree"``. The parameters are fixed at random complex values
+        (drawn with ``seed``) before HC.jl reads the system."""
         arch = architecture if isinstance(architecture, Architecture) else Architecture.parse(architecture)
         if start_system not in _START_SYSTEMS.values() or (only_torus and start_system != "polyhedral"):
             raise SolverError(
                 f"start_system={start_system!r}, only_torus={only_torus}: give 'polyhedral' (only_torus "
                 "True or False) or 'total_degree' (only_torus False)"
             )
+        # The count for generic data: HC.jl reads degrees and supports at these parameter values.
+        generic = random_complex_instance(arch, samples, np.random.default_rng(seed))
         session = _session()
         return int(session.call(
             "paths_to_track",
-            session.system(arch, samples), start_system=start_system, only_torus=only_torus
+            session.system(arch, samples), generic.parameter_vector(),
+            start_system=start_system, only_torus=only_torus,
         ))
 
 

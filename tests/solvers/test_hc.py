@@ -335,7 +335,7 @@ def test_the_julia_module_defines_what_python_calls_and_reads():
         assert re.search(rf"^function {name}\(", source, re.MULTILINE), name
     read = set(re.findall(r"\btable\.(\w+)", inspect.getsource(hc.PathTable.from_julia)))
     read |= set(re.findall(r"\braw\.(\w+)", inspect.getsource(hc.HomotopyContinuationBackend)))
-    assert {"solutions", "return_codes", "start_solutions", "hc_version", "n_distinct_real_certified"} <= read
+    assert {"solutions", "return_codes", "start_solutions", "hc_version", "ndistinct_real_certified", "real_system"} <= read
     for field in read:
         assert re.search(rf"\b{field} = ", source), field
 
@@ -437,9 +437,11 @@ def test_certification_certifies_every_solution_once(hc_backend):
     inst = random_instance("2,2,2", seed=15)
     result = hc_backend.solve(inst, seed=7)
     certificate = hc_backend.certify(result)
-    assert certificate.n_distinct_certified == result.n_solutions == 33
+    assert certificate.ndistinct_certified == result.n_solutions == 33
     assert certificate.all_certified_distinct
-    assert certificate.n_real_certified <= result.n_real()
+    # Real data: HC.jl must see a real system, or it proves no solution real.
+    assert certificate.real_system
+    assert 0 < certificate.ndistinct_real_certified == result.n_real()
 
 
 @pytest.mark.julia
