@@ -21,6 +21,7 @@ from linnet_crit.bounds import (
     mixed_volume,
     multihomogeneous_bezout,
     published_row,
+    published_rows,
 )
 from linnet_crit.architecture import Architecture
 from linnet_crit.errors import BoundNotApplicableError, DataError, ToolUnavailableError
@@ -124,3 +125,13 @@ def test_published_rows():
     assert (corrected["N_C_printed"], corrected["N_C"]) == (16, 17)  # the origin the solver lost
     assert published_row((4, 4, 4)) is None
     assert published_row((2, 2, 2), samples=2) is None
+
+
+@pytest.mark.parametrize("row", published_rows(), ids=lambda row: f"{row['table']}-{row['row']}")
+def test_the_start_systems_multihomogeneous_bezout_is_the_bounds_one_on_every_thesis_row(row):
+    # Two algorithms for one number (closed-form coefficient extraction here, dynamic programming
+    # over equation → group assignments in the native start systems) before one of them goes.
+    from linnet_crit.solvers.native import start_systems
+
+    arch = Architecture(row["widths"])
+    assert multihomogeneous_bezout(arch) == start_systems.multihomogeneous_bezout(arch)
