@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from functools import cache
 from math import prod
 
 import pytest
@@ -127,11 +128,34 @@ def test_published_rows():
     assert published_row((2, 2, 2), samples=2) is None
 
 
-@pytest.mark.parametrize("row", published_rows(), ids=lambda row: f"{row['table']}-{row['row']}")
-def test_the_start_systems_multihomogeneous_bezout_is_the_bounds_one_on_every_thesis_row(row):
-    # Two algorithms for one number (closed-form coefficient extraction here, dynamic programming
-    # over equation → group assignments in the native start systems) before one of them goes.
-    from linnet_crit.solvers.native import start_systems
+def _mhom_by_assignments(widths) -> int:
+    """The defining coefficient by dynamic programming over equation → group assignments: each
+    equation picks the group of one of its factors (1 way in its own layer, 2 in any other) until
+    every group has as many equations as unknowns. Independent of the closed formula."""
+    sizes = Architecture(widths).group_sizes
+    own = tuple(j for j, size in enumerate(sizes) for _ in range(size))
 
-    arch = Architecture(row["widths"])
-    assert multihomogeneous_bezout(arch) == start_systems.multihomogeneous_bezout(arch)
+    @cache
+    def count(k: int, left: tuple[int, ...]) -> int:
+        if k == len(own):
+            return 1
+        return sum(
+            (1 if j == own[k] else 2) * count(k + 1, left[:j] + (r - 1,) + left[j + 1 :])
+            for j, r in enumerate(left)
+            if r
+        )
+
+    return count(0, sizes)
+
+
+@pytest.mark.parametrize("row", published_rows(), ids=lambda row: f"{row['table']}-{row['row']}")
+def test_multihomogeneous_bezout_counts_the_group_assignments_on_every_thesis_row(row):
+    assert multihomogeneous_bezout(row["widths"]) == _mhom_by_assignments(row["widths"])
+
+
+def test_the_native_start_systems_count_paths_with_the_bounds():
+    from linnet_crit.solvers.native.start_systems import make_start_system
+
+    arch = Architecture((1, 2, 2))
+    assert make_start_system(arch, "multihomogeneous").n_paths == multihomogeneous_bezout(arch)
+    assert make_start_system(arch, "total_degree").n_paths == bezout(arch)
