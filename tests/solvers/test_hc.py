@@ -26,7 +26,7 @@ from linnet_crit.data import Instance, random_instance
 from linnet_crit.errors import BackendUnavailableError, SolverError
 from linnet_crit.numeric.evaluate import Parameters, gradient
 from linnet_crit.results import ReturnCode
-from linnet_crit.bounds import bezout, generic_supports
+from linnet_crit.bounds import bezout, generic_supports, published_row
 from linnet_crit.solvers import hc
 from linnet_crit.solvers.base import Backend
 from linnet_crit.solvers.exchange import ExchangeSystem, encode
@@ -533,8 +533,9 @@ def same_points(a: np.ndarray, b: np.ndarray, tol: float = 1e-6) -> bool:
     return bool((gap.min(axis=1) <= tol).all() and (gap.min(axis=0) <= tol).all())
 
 
-#: Thesis counts N_C (Fig. 3.1 and Table 3.1) for m = 1 and generic Λ.
-THESIS_COUNTS = {(1, 1, 1): 5, (2, 2, 2): 33}
+def thesis(widths, column: str) -> int:
+    """A column of the published thesis row (m = 1, generic Λ) shipped with the package."""
+    return published_row(widths)[column]
 
 
 @pytest.mark.julia
@@ -544,9 +545,10 @@ def test_polyhedral_solve_matches_the_native_engine(hc_backend, widths):
     inst = random_instance(widths, seed=11)
     result = hc_backend.solve(inst, method="auto", seed=1)
     reference = native(inst)
-    assert result.n_solutions == reference.n_solutions == THESIS_COUNTS.get(widths, reference.n_solutions)
+    assert result.n_solutions == reference.n_solutions == thesis(widths, "N_C")
     assert same_points(result.solutions, reference.solutions)
     assert result.origin_found
+    assert result.complete and result.route == "hc", result.warnings
     assert result.n_real() == reference.n_real()
     assert result.engine_version.startswith("HomotopyContinuation.jl ")
 
@@ -557,16 +559,16 @@ def test_polyhedral_solve_matches_the_native_engine(hc_backend, widths):
 def test_total_degree_solve_matches_the_native_engine(hc_backend, widths):
     inst = random_instance(widths, seed=12)
     result = hc_backend.solve(inst, method="blackbox", seed=2)
-    assert result.n_paths_tracked == Architecture(widths).degree ** Architecture(widths).n_unknowns
+    assert result.n_paths_tracked == bezout(widths)
     assert same_points(result.solutions, native(inst).solutions)
 
 
 @pytest.mark.julia
 @pytest.mark.slow
 def test_paths_to_track_is_the_thesis_bkk_number(hc_backend):
-    assert hc_backend.paths_to_track("2,2,2") == 1089
-    assert hc_backend.paths_to_track("2,2,2", only_torus=True) < 1089
-    assert hc_backend.paths_to_track("2,2,2", start_system="total_degree") == 3**8
+    assert hc_backend.paths_to_track("2,2,2") == thesis("2,2,2", "BKK")
+    assert hc_backend.paths_to_track("2,2,2", only_torus=True) < thesis("2,2,2", "BKK")
+    assert hc_backend.paths_to_track("2,2,2", start_system="total_degree") == thesis("2,2,2", "CBB") == bezout("2,2,2")
 
 
 @pytest.mark.julia
@@ -576,7 +578,8 @@ def test_parameter_homotopy_reaches_the_direct_solution(hc_backend):
     _, generic = hc.generic_start_pair(target, np.random.default_rng(0))
     start = hc_backend.solve(generic, seed=3)
     tracked = hc_backend.parameter_homotopy(start, target, seed=4)
-    assert tracked.n_solutions == 33
+    assert tracked.n_solutions == thesis("2,2,2", "N_C")
+    assert tracked.route == "hc"
     assert same_points(tracked.solutions, hc_backend.solve(target, seed=5).solutions)
 
 
@@ -587,9 +590,11 @@ def test_monodromy_finds_every_point_with_all_neurons_alive(hc_backend):
     result = hc_backend.monodromy(inst, seed=6)
     reference = native(inst)
     torus = reference.solutions[reference.is_torus()]
-    assert len(torus) == 16
+    assert len(torus) == thesis("2,2,2", "N_Cstar")
     assert same_points(result.solutions, torus)
     assert result.stages[0].name == "monodromy"
+    # never complete: the origin and the points with dead neurons are off its component
+    assert not result.complete and "origin" in result.warnings[0]
 
 
 @pytest.mark.julia
@@ -598,7 +603,7 @@ def test_certification_certifies_every_solution_once(hc_backend):
     inst = random_instance("2,2,2", seed=15)
     result = hc_backend.solve(inst, seed=7)
     certificate = hc_backend.certify(result)
-    assert certificate.ndistinct_certified == result.n_solutions == 33
+    assert certificate.ndistinct_certified == result.n_solutions == thesis("2,2,2", "N_C")
     assert certificate.all_certified_distinct
     # Real data: HC.jl must see a real system, or it proves no solution real.
     assert certificate.real_system
