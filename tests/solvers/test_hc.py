@@ -617,3 +617,9 @@ def test_a_seed_reproduces_the_run(hc_backend):
     first, second = hc_backend.solve(inst, seed=8), hc_backend.solve(inst, seed=8)
     assert same_points(first.solutions, second.solutions, tol=1e-12)
     assert first.stages[0].info["hc_seed"] == 8
+
+
+def test_a_method_without_an_hc_start_system_is_refused_before_julia(monkeypatch):
+    monkeypatch.setattr(hc_julia, "session", lambda: pytest.fail("Julia was asked"))
+    with pytest.raises(SolverError, match="'monodromy' is not one of \\('auto', 'blackbox'\\) for the HC.jl backend"):
+        hc.HomotopyContinuationBackend().solve(random_instance("1,1,1", seed=0), method="monodromy")

@@ -117,8 +117,10 @@ class HomotopyContinuationBackend:
         progress: bool | None = None,
     ) -> SolveResult:
         """All isolated critical points of ``instance`` found by HC.jl's ``solve``."""
-        if method not in METHODS:
-            raise SolverError(f"method {method!r} is not one of {METHODS}")
+        if method not in START_SYSTEMS:
+            # the native backend may have methods HC.jl has no start system for
+            raise SolverError(f"method {method!r} is not one of {tuple(START_SYSTEMS)} for the HC.jl backend "
+                              f"(the native backend has {METHODS})")
         options = options or SolveOptions()
         seed = _check_seed(seed)
         session = julia.session()
