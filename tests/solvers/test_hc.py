@@ -26,7 +26,7 @@ from linnet_crit.data import Instance, random_instance
 from linnet_crit.errors import BackendUnavailableError, SolverError
 from linnet_crit.numeric.evaluate import Parameters, gradient
 from linnet_crit.results import ReturnCode
-from linnet_crit.bounds import bezout, generic_supports, published_row
+from linnet_crit.bounds import bezout, bkk_affine, bkk_torus, generic_supports, published_row
 from linnet_crit.solvers import hc
 from linnet_crit.solvers.base import Backend
 from linnet_crit.solvers.exchange import ExchangeSystem, encode
@@ -623,3 +623,23 @@ def test_a_method_without_an_hc_start_system_is_refused_before_julia(monkeypatch
     monkeypatch.setattr(hc_julia, "session", lambda: pytest.fail("Julia was asked"))
     with pytest.raises(SolverError, match="'monodromy' is not one of \\('auto', 'blackbox'\\) for the HC.jl backend"):
         hc.HomotopyContinuationBackend().solve(random_instance("1,1,1", seed=0), method="monodromy")
+
+
+@pytest.mark.julia
+@pytest.mark.slow
+def test_certification_at_complex_data_proves_nothing_real(hc_backend):
+    _, generic = hc.generic_start_pair(random_instance("1,1,1", seed=17), np.random.default_rng(1))
+    result = hc_backend.solve(generic, seed=9)
+    certificate = hc_backend.certify(result)
+    assert not certificate.real_system
+    assert certificate.ndistinct_certified == result.n_solutions
+    assert certificate.nreal_certified == 0
+
+
+@pytest.mark.julia
+@pytest.mark.slow
+@pytest.mark.parametrize(("widths", "samples"), [((1, 2, 2, 1), 1), ((2, 2, 2), 2)])
+def test_paths_to_track_with_julia_is_the_bezout_and_bkk_number(hc_backend, gfan, widths, samples):
+    assert hc_backend.paths_to_track(widths, samples=samples, start_system="total_degree") == bezout(widths)
+    assert hc_backend.paths_to_track(widths, samples=samples) == bkk_affine(widths, samples)
+    assert hc_backend.paths_to_track(widths, samples=samples, only_torus=True) == bkk_torus(widths, samples)
