@@ -22,18 +22,24 @@ import numpy as np
 import pytest
 
 from linnet_crit.architecture import Architecture
+from linnet_crit.bounds import (
+    bezout,
+    bkk_affine,
+    bkk_torus,
+    generic_supports,
+    published_row,
+)
 from linnet_crit.data import Instance, random_instance
 from linnet_crit.errors import BackendUnavailableError, SolverError
 from linnet_crit.numeric.evaluate import Parameters, gradient
 from linnet_crit.results import ReturnCode
-from linnet_crit.bounds import bezout, bkk_affine, bkk_torus, generic_supports, published_row
 from linnet_crit.solvers import hc
 from linnet_crit.solvers.base import Backend
 from linnet_crit.solvers.exchange import ExchangeSystem, encode
 from linnet_crit.solvers.hc import backend as hc_backend_module
 from linnet_crit.solvers.hc import julia as hc_julia
-from linnet_crit.system import gradient_system
 from linnet_crit.solvers.options import SolveOptions
+from linnet_crit.system import gradient_system
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "linnet_crit"
