@@ -9,6 +9,10 @@ coefficient vector and the number of terms of each equation. Every entry point r
 arrays in named tuples, so the caller — Python through juliacall, or Julia itself — needs no
 HomotopyContinuation type.
 
+HC.jl reads degrees and supports (`paths_to_track`) and decides realness (`certify`) from the
+system alone, parameters left symbolic; those entry points therefore first fix the parameters at
+the values given ([`at_parameters`](@ref)).
+
 Per path, [`path_table`](@ref) reports: `solutions` (paths × variables), `return_codes` (HC.jl's
 return code as a `String`), `residuals`, `accuracies`, `conditions` (condition number of the
 Jacobian), `singular`, `multiplicities`, `winding_numbers` (0 when the Cauchy endgame did not
