@@ -399,15 +399,16 @@ function certify(
     distinct = Vector{Bool}(distinct .& certified)
     # HC.jl 2.9 takes its conjugation test as proof of realness whatever the system; the test
     # proves realness only for a real system.
-    real = Vector{Bool}(Bool[real_system && HC.is_real(c) for c in certificates] .& certified)
+    # (not named `real`: a local of that name would hide Base.real in the whole function)
+    proved_real = Vector{Bool}(Bool[real_system && HC.is_real(c) for c in certificates] .& certified)
     (
         certified = certified,
-        real = real,
+        real = proved_real,
         distinct = distinct,
         ncertified = count(certified),
-        nreal_certified = count(real),
+        nreal_certified = count(proved_real),
         ndistinct_certified = count(distinct),
-        ndistinct_real_certified = count(distinct .& real),
+        ndistinct_real_certified = count(distinct .& proved_real),
         real_system = real_system,
         hc_version = hc_version(),
     )
