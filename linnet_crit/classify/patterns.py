@@ -23,6 +23,13 @@ import networkx as nx
 import numpy as np
 
 from ..architecture import Architecture
+from ..bounds.formulas import (
+    BOUND_LABEL,
+    OBSERVATION_LABEL,
+    alive_formulas_apply,
+    alive_set_observation,
+    alive_size_bound,
+)
 from ..errors import DataError
 from ..results import DEFAULT_ZERO_TOL
 
@@ -43,11 +50,6 @@ __all__ = [
 ]
 
 AliveSet = tuple[tuple[int, ...], ...]
-
-#: The per-alive-set count observed in all of the thesis data; not a theorem.
-OBSERVATION_LABEL = "observation (not a theorem): 4^r·C(p,r) points per alive set of size r"
-#: Bharadwaj–Hoşten (thesis ch. 3), proved for H = 1, m = 1.
-BOUND_LABEL = "Bharadwaj–Hoşten bound: at most C(d,r)·(4p)^r points with exactly r alive neurons"
 
 
 @dataclass(frozen=True)
@@ -210,7 +212,7 @@ def _canonical_classes(graphs: Sequence[nx.DiGraph]) -> list[list[int]]:
     return [members for classes in buckets.values() for members in classes]
 
 
-# --- formulas ----------------------------------------------------------------------------------
+# --- comparison with the thesis formulas (which live in linnet_crit.bounds.formulas) -------------
 @dataclass(frozen=True)
 class Comparison:
     """A count against a formula: ``kind`` is ``"observation"`` (equality expected) or ``"bound"``."""
@@ -228,19 +230,12 @@ class Comparison:
         return {"kind": self.kind, "label": self.label, "expected": self.expected, "count": self.count, "holds": self.holds}
 
 
-def _formula_applies(arch: Architecture, samples: int | None) -> bool:
-    # The thesis formulas are for H = 1, m = 1. Only Σxx = XXᵀ and Σyx = YXᵀ enter, so any data
-    # with rank Σxx = min(dx, m) = 1 gives the same family of systems (thesis Remark 3.8).
-    return arch.depth == 1 and samples is not None and min(arch.dx, samples) == 1
-
-
 def _observation(arch: Architecture, r: int, count: int, n_sets: int = 1) -> Comparison:
-    return Comparison("observation", OBSERVATION_LABEL, n_sets * 4**r * comb(arch.dy, r), count)
+    return Comparison("observation", OBSERVATION_LABEL, n_sets * alive_set_observation(arch, r), count)
 
 
 def _bound(arch: Architecture, r: int, count: int) -> Comparison:
-    d, p = arch.hidden[0], arch.dy
-    return Comparison("bound", BOUND_LABEL, comb(d, r) * (4 * p) ** r, count)
+    return Comparison("bound", BOUND_LABEL, alive_size_bound(arch, r), count)
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -430,7 +425,7 @@ def pattern_table(
     if points.ndim != 2:
         raise DataError(f"points must be an (n, N) array, got shape {points.shape}; stack them with np.vstack")
     patterns = tuple(zero_pattern(x, arch, rtol) for x in points)
-    formula = _formula_applies(arch, samples)
+    formula = alive_formulas_apply(arch, samples)
     note = (
         f"H = 1, min(dx, m) = 1: per alive set {OBSERVATION_LABEL}; per size {BOUND_LABEL} (p = dy, d = hidden width)"
         if formula

@@ -142,7 +142,7 @@ def verify(instance: Instance, *, seed: int = 0, prime: int = DEFAULT_PRIME, bac
     cert, seconds["certify"] = _timed(certify, instance, result.solutions)
     n_torus = result.n_torus()
     agree = (
-        reference.n_solutions == reference.n_distinct == result.n_solutions == cert.n_certified == cert.n_distinct
+        reference.n_solutions == reference.n_distinct == result.n_solutions == cert.ncertified == cert.ndistinct_certified
         and reference.n_torus == n_torus
     )
     return VerificationReport(
@@ -160,9 +160,9 @@ def verify(instance: Instance, *, seed: int = 0, prime: int = DEFAULT_PRIME, bac
         n_torus=n_torus,
         n_real=result.n_real(),
         n_paths_tracked=result.n_paths_tracked,
-        n_certified=cert.n_certified,
-        n_certified_real=cert.n_certified_real,
-        n_certified_distinct=cert.n_distinct,
+        n_certified=cert.ncertified,
+        n_certified_real=cert.ndistinct_real_certified,
+        n_certified_distinct=cert.ndistinct_certified,
         failed_certification=cert.failed,
         agree=agree,
         tool=reference.tool,

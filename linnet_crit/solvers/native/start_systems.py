@@ -17,11 +17,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 
 import numpy as np
 
 from ...architecture import Architecture
+from ...bounds.classical import bezout, multihomogeneous_bezout
 from ...errors import BudgetExceededError, SolverError
 
 __all__ = [
@@ -29,7 +30,6 @@ __all__ = [
     "LinearProductStart",
     "total_degree_start",
     "multihomogeneous_start",
-    "multihomogeneous_bezout",
     "make_start_system",
 ]
 
@@ -172,29 +172,6 @@ def multihomogeneous_start(arch: Architecture, seed: int = 0) -> LinearProductSt
     return LinearProductStart("multihomogeneous", factors, np.array(choices, dtype=int).reshape(-1, n))
 
 
-def multihomogeneous_bezout(arch: Architecture) -> int:
-    """Coefficient of Π_j z_j^{N_j} in Π_i (z_i + 2 Σ_{j≠i} z_j)^{N_i}, by dynamic programming.
-
-    Examples
-    --------
-    >>> multihomogeneous_bezout(Architecture((2, 2, 2)))
-    1921
-    """
-    own = tuple(j for j, size in enumerate(arch.group_sizes) for _ in range(size))
-
-    @cache
-    def count(k: int, left: tuple[int, ...]) -> int:
-        if k == len(own):
-            return 1
-        return sum(
-            (1 if j == own[k] else 2) * count(k + 1, left[:j] + (r - 1,) + left[j + 1 :])
-            for j, r in enumerate(left)
-            if r
-        )
-
-    return count(0, arch.group_sizes)
-
-
 def make_start_system(arch: Architecture, kind: str, seed: int = 0, max_paths: int | None = None) -> LinearProductStart:
     """The start system ``kind`` (see :data:`START_SYSTEMS`); ``"auto"`` takes the one with fewer paths.
 
@@ -202,7 +179,8 @@ def make_start_system(arch: Architecture, kind: str, seed: int = 0, max_paths: i
     """
     if kind not in START_SYSTEMS:
         raise SolverError(f"start_system {kind!r} is not one of {START_SYSTEMS}")
-    counts = {"total_degree": arch.degree**arch.n_unknowns, "multihomogeneous": multihomogeneous_bezout(arch)}
+    # The path counts are the bounds' Bézout numbers: one home for each formula.
+    counts = {"total_degree": bezout(arch), "multihomogeneous": multihomogeneous_bezout(arch)}
     if kind == "auto":
         kind = min(counts, key=lambda name: (counts[name], name != "multihomogeneous"))
     if max_paths is not None and counts[kind] > max_paths:
