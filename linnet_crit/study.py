@@ -25,10 +25,13 @@ from tqdm import tqdm
 
 from .architecture import Architecture
 from .budget import DEFAULT_MAX_MEMORY, DEFAULT_MAX_PATHS, check_budget, chunk_for_memory, estimate_study
+from .classify.real import DEFAULT_LOSS_RTOL, critical_point_table
 from .data import random_instance
 from .errors import DataError, SolverError
 from .executors import Executor, make_executor
+from .readwrite import append_record, read_records
 from .results import SolveResult
+from .solvers import GenericSolutionSet, generic_paths, prepare, solve_many
 from .solvers.options import SolveOptions
 
 __all__ = ["DrawRecord", "StudyContext", "StudyResult", "draw_seeds", "solve_chunk", "study"]
@@ -63,7 +66,7 @@ class DrawRecord:
         if not minima:
             return 0
         lowest = min(minima)
-        return sum(loss > lowest + 1e-9 * max(1.0, abs(lowest)) for loss in minima)
+        return sum(loss > lowest + DEFAULT_LOSS_RTOL * max(1.0, abs(lowest)) for loss in minima)
 
 
 @dataclass(frozen=True)
@@ -127,6 +130,28 @@ class StudyResult:
             "draws": [asdict(d) for d in self.draws],
         }
 
+    def __str__(self) -> str:
+        """The thesis columns and the path economy, one line each.
+
+        Examples
+        --------
+        >>> record = DrawRecord(0, 1, 5, 4, 3, 0, 6, 0.1)
+        >>> print(StudyResult((1, 1, 1), 1, 0, "generic", (record,), 10, 0.2))
+        study of widths 1,1,1 (m = 1, seed 0, generic Λ): 1 draws (0 resumed)
+        • N_C 5, N_C* 4 (all draws agree), max N_R 3
+        • N_R distribution: 3: 1
+        • 16 paths (10 generic), 3.20 per critical point
+        """
+        columns = self.thesis_columns()
+        return "\n".join([
+            f"study of widths {','.join(map(str, self.widths))} (m = {self.samples}, seed {self.seed}, "
+            f"{self.regularization} Λ): {len(self.draws)} draws ({self.resumed} resumed)",
+            f"• N_C {columns['N_C']}, N_C* {columns['N_Cstar']} "
+            f"({'all draws agree' if columns['all_draws_agree'] else 'DRAWS DISAGREE'}), max N_R {columns['max_N_R']}",
+            "• N_R distribution: " + ", ".join(f"{k}: {v}" for k, v in self.n_real_distribution.items()),
+            f"• {self.total_paths} paths ({self.generic_paths} generic), {self.paths_per_solution:.2f} per critical point",
+        ])
+
     def outcome(self) -> dict[str, Any]:
         """:meth:`to_dict` without timings and resumption counts: what must not depend on where,
         how chunked or in how many sittings the study ran (compare two runs with ``==``)."""
@@ -137,13 +162,21 @@ class StudyResult:
 
 
 def draw_seeds(seed: int, draws: int) -> list[int]:
-    """The data seed of each draw, derived from the study seed (stable under resumption)."""
+    """The data seed of each draw, derived from the study seed (stable under resumption).
+
+    The one seed derivation of the package (studies, count stability, landscape statistics): the
+    first ``draws`` 32-bit words of ``SeedSequence(seed)``, so the seeds of fewer draws are a
+    prefix of the seeds of more.
+
+    Examples
+    --------
+    >>> draw_seeds(0, 2) == draw_seeds(0, 5)[:2]
+    True
+    """
     return [int(s) for s in np.random.SeedSequence(seed).generate_state(draws, dtype=np.uint32)]
 
 
 def _record(draw: int, seed: int, result: SolveResult) -> DrawRecord:
-    from .classify import critical_point_table
-
     table = critical_point_table(result.instance, result.solutions, real_tol=result.options.get("real_tolerance", 1e-6))
     return DrawRecord(
         draw=draw,
@@ -167,7 +200,7 @@ class StudyContext:
     architecture: Architecture
     samples: int
     regularization: str
-    generic: dict
+    generic: GenericSolutionSet
     options: SolveOptions
 
 
@@ -176,15 +209,13 @@ def solve_chunk(context: StudyContext, tasks: Sequence[tuple[int, int]]) -> list
 
     The data of each draw are drawn here from its seed, so a unit is a few integers on the wire.
     """
-    from .solvers.native.backend import NativeBackend
-
     draws = [int(k) for k, _ in tasks]
     seeds = [int(s) for _, s in tasks]
     instances = [
         random_instance(context.architecture, samples=context.samples, seed=s, regularization=context.regularization)
         for s in seeds
     ]
-    results = NativeBackend().solve_many(instances, context.generic, seeds=seeds, options=context.options)
+    results = solve_many(instances, context.generic, seeds=seeds, options=context.options)
     return [_record(draw, seed, result) for draw, seed, result in zip(draws, seeds, results)]
 
 
@@ -196,8 +227,6 @@ def _resume(path: Path | None, settings: dict[str, Any]) -> dict[int, DrawRecord
     """Draws already in the record file (which must belong to the same study)."""
     if path is None or not path.exists():
         return {}
-    from .readwrite import read_records
-
     records = read_records(path)
     if not records or records[0] != settings:
         raise DataError(
@@ -269,9 +298,6 @@ def study(
     >>> res.thesis_columns()["N_C"], len(res.draws)
     (5, 3)
     """
-    from .readwrite import append_record
-    from .solvers.native.structured import solve_generic
-
     arch = architecture if isinstance(architecture, Architecture) else Architecture.parse(architecture)
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
         raise DataError(f"draws = {draws!r}: give a whole number ≥ 1")
@@ -289,7 +315,7 @@ def study(
     if path is not None and not path.exists():
         append_record(path, settings)
     t0 = time.perf_counter()
-    generic = solve_generic(arch, samples, np.random.default_rng(seed), options)
+    generic = prepare(arch, samples, seed=seed, options=options)
     generic_seconds = time.perf_counter() - t0
     seeds = draw_seeds(seed, draws)
     tasks = [(k, seeds[k]) for k in range(draws) if k not in done]
@@ -325,7 +351,7 @@ def study(
         seed=seed,
         regularization=regularization,
         draws=tuple(records[k] for k in range(draws)),
-        generic_paths=sum(g.report.paths for g in generic.values()),
+        generic_paths=generic_paths(generic),
         generic_seconds=generic_seconds,
         resumed=len(done),
         settings=settings,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -99,7 +100,24 @@ class CertificationResult:
         """Indices of the points that could not be certified."""
         return tuple(p.index for p in self.points if not p.certified)
 
-    def summary(self) -> str:
+    def to_dict(self) -> dict[str, Any]:
+        """The counts (HC.jl's names), the failed points and each certified box's radius."""
+        return {
+            "n_points": self.n_points,
+            "ncertified": self.ncertified,
+            "ndistinct_certified": self.ndistinct_certified,
+            "ndistinct_real_certified": self.ndistinct_real_certified,
+            "failed": list(self.failed),
+            "precision": self.precision,
+            "seconds": self.seconds,
+            "points": [
+                {"index": p.index, "certified": p.certified, "real_certified": p.real_certified,
+                 "nonreal_certified": p.nonreal_certified, "radius": p.radius, "duplicate_of": p.duplicate_of}
+                for p in self.points
+            ],
+        }
+
+    def __str__(self) -> str:
         return (
             f"{self.ncertified} of {self.n_points} points certified ({self.ndistinct_certified} distinct, "
             f"{self.ndistinct_real_certified} real), failed: {list(self.failed)}; {self.seconds:.2f} s"

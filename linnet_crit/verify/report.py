@@ -19,6 +19,7 @@ from typing import Any
 
 from ..data import Instance
 from ..errors import PositiveDimensionalError
+from ..solvers import solve
 from .certify import certify
 from .exact import DEFAULT_PRIME, ExactCount, exact_count
 
@@ -66,7 +67,7 @@ class VerificationReport:
         out["notes"] = list(self.notes)
         return out
 
-    def summary(self) -> str:
+    def __str__(self) -> str:
         lines = [
             f"verification of widths {','.join(map(str, self.widths))} (m = {self.samples}, seed {self.seed}): "
             f"{'AGREE' if self.agree else 'DISAGREE'}",
@@ -77,6 +78,10 @@ class VerificationReport:
             "• seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in self.seconds.items()),
         ]
         return "\n".join(lines + [f"• note: {note}" for note in self.notes])
+
+    def summary(self) -> str:
+        """``str()`` (alias kept for cli.py, owned elsewhere: delete once it calls str())."""
+        return str(self)
 
 
 def _timed(function, *args, **kwargs):
@@ -109,8 +114,6 @@ def verify(instance: Instance, *, seed: int = 0, prime: int = DEFAULT_PRIME, bac
     >>> report.exact_n_solutions, report.n_solutions, report.n_certified, report.agree
     (5, 5, 5, True)
     """
-    from ..solvers import solve  # the engine imports verify, so import it only when used
-
     seconds: dict[str, float] = {}
     notes = [
         f"generic_* count a random instance over GF({prime}) (seed {seed}) with the same widths, samples "
