@@ -13,6 +13,7 @@ takes minimum-norm Gauss–Newton steps, which converge to points of the critica
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -124,6 +125,24 @@ class NewtonSearch:
     n_converged: int
     tolerance: float
     pseudo_inverse: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n_starts": self.n_starts,
+            "seed": self.seed,
+            "scale": self.scale,
+            "n_converged": self.n_converged,
+            "tolerance": self.tolerance,
+            "pseudo_inverse": self.pseudo_inverse,
+            "points": self.points.tolist(),
+            "hits": self.hits.tolist(),
+        }
+
+    def __str__(self) -> str:
+        return (
+            f"damped Newton from {self.n_starts} starts (seed {self.seed}, scale {self.scale:.3g}): "
+            f"{self.n_converged} converged to {len(self.points)} distinct real critical points"
+        )
 
     def index_counts(self, instance: Instance) -> dict[int, int]:
         """Index → number of non-degenerate real points found (classified at ``instance``)."""
