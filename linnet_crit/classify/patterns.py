@@ -1,15 +1,9 @@
-"""Zero-coordinate patterns of critical points: dead neurons, stray zeros and symmetry classes.
+"""Zero-pattern tables of critical points: per alive set, per size and per symmetry class.
 
-Hidden neuron k of layer i is *dead* at a point when row k of W_i and column k of W_{i+1} both
-vanish. By the dead-neuron law (any H, any m, generic Λ) a row vanishes exactly when its matching
-column does, and a point with dead neurons is a critical point of the network without them, so a
-point's pattern is mostly its *alive set*: the alive neurons of each hidden layer. Anything else
-that vanishes — a zero coordinate no dead neuron explains, or a zero row whose column is not
-zero — is reported, never hidden.
-
-Zero means ``|w| ≤ rtol · max(1, ‖x‖∞)``, the convention of :data:`linnet_crit.results.DEFAULT_ZERO_TOL`.
-Dead neurons are decided on the whole row and column together, never on one coordinate: at real
-data single coordinates of points with no zero coordinate can be as small as ~4e-4.
+The pattern of one point (alive neurons, stray zeros, dead-neuron-law violations, and what
+"zero" means) is :func:`linnet_crit.zeros.zero_pattern`, re-exported here; this module counts
+patterns over many points, groups them into isomorphism classes of the layered network graph and
+compares the counts with the thesis formulas of :mod:`linnet_crit.bounds.formulas`.
 """
 
 from __future__ import annotations
