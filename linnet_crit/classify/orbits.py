@@ -132,11 +132,12 @@ def _matches(tree: cKDTree, points: np.ndarray, images: np.ndarray, tol: float) 
     imaginary gaps are at most the complex one.
     """
     radius = 3 * tol * (1.0 + np.abs(images).max(axis=1, initial=0.0))
-    stacked = np.hstack([images.real, images.imag])
+    # one tree query for the whole orbit
+    near = tree.query_ball_point(np.hstack([images.real, images.imag]), radius, p=np.inf)
     found: dict[int, None] = {}  # ordered set
     missing = []
-    for image, x, r in zip(images, stacked, radius):
-        candidates = [j for j in sorted(tree.query_ball_point(x, r, p=np.inf)) if j not in found]
+    for image, hits in zip(images, near):
+        candidates = [j for j in sorted(hits) if j not in found]
         same = match_rows(points[candidates], image[None, :], tol) if candidates else np.zeros(0, dtype=bool)
         # an image whose every match is already taken has no distinct match
         if same.any():
