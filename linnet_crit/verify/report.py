@@ -17,7 +17,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..data import Instance
+from ..data import Instance, check_instance, check_seed
 from ..errors import PositiveDimensionalError
 from .certify import certify
 from .exact import DEFAULT_PRIME, ExactCount, exact_count
@@ -111,6 +111,7 @@ def verify(instance: Instance, *, seed: int = 0, prime: int = DEFAULT_PRIME, bac
     """
     from ..solvers import solve  # the engine imports verify, so import it only when used
 
+    instance, seed = check_instance(instance), check_seed(seed, allow_none=False)
     seconds: dict[str, float] = {}
     notes = [
         f"generic_* count a random instance over GF({prime}) (seed {seed}) with the same widths, samples "
