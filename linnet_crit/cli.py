@@ -73,7 +73,7 @@ from .readwrite import FORMATS, check_writable, show, summarize, write_result
 from .results import DEFAULT_ZERO_TOL
 from .solvers import solve
 from .solvers.base import METHODS
-from .study import study
+from .study import check_record_path, study
 from .system import gradient_system, to_bertini, to_json, to_phc, to_text
 from .verify import verify
 
@@ -418,6 +418,7 @@ def run_study(args: argparse.Namespace) -> int:
     the table (or ``--format json``) still goes to standard output.
     """
     _check_output_file(args, (".json",))
+    check_record_path(None if args.record is None else Path(args.record))
     draws = _whole_number(args.draws, "--draws", 1)
     workers = _whole_number(args.workers, "--workers", 1)
     samples = _whole_number(args.samples, "--samples", 1) or 1

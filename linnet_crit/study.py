@@ -31,7 +31,7 @@ from .executors import Executor, make_executor
 from .results import SolveResult
 from .solvers.options import SolveOptions
 
-__all__ = ["DrawRecord", "StudyContext", "StudyResult", "draw_seeds", "solve_chunk", "study"]
+__all__ = ["DrawRecord", "StudyContext", "StudyResult", "check_record_path", "draw_seeds", "solve_chunk", "study"]
 
 #: Fields of a record that measure time, not the outcome (left out of :meth:`StudyResult.outcome`).
 TIMING_FIELDS = ("seconds",)
@@ -242,7 +242,7 @@ def _resume(path: Path | None, settings: dict[str, Any]) -> dict[int, DrawRecord
     return done
 
 
-def _check_record_path(path: Path | None) -> None:
+def check_record_path(path: Path | None) -> None:
     """Refuse a record file that could not be created, before the study starts."""
     if path is None or path.exists():
         return
@@ -328,7 +328,7 @@ def study(
     options = options or SolveOptions()
     progress = sys.stderr.isatty() if progress is None else progress
     path = Path(record) if record is not None else None
-    _check_record_path(path)
+    check_record_path(path)
     settings = _settings(arch, samples, seed, regularization)
     done = {k: rec for k, rec in _resume(path, settings).items() if k < draws}
     check_budget(estimate_study(arch, draws=draws - len(done), samples=samples, options=options), max_paths=max_paths)
