@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -84,6 +85,8 @@ PROG = "linnet-crit"
 STATUS_SECONDS = 10.0
 #: Exit status of ``--strict`` when a result is INCOMPLETE, and of an interrupted run.
 EXIT_INCOMPLETE, EXIT_INTERRUPTED = 3, 130
+#: Seconds an interrupted run may take to wind down before it is ended at once.
+INTERRUPT_GRACE_SECONDS = 10.0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -620,6 +623,47 @@ def _interrupted(args: argparse.Namespace) -> str:
     return f"{PROG}: interrupted; nothing was written"
 
 
+def _end_now(args: argparse.Namespace) -> None:
+    """The interrupted run did not wind down in time: end its worker processes, then this one.
+
+    (A ``ProcessPoolExecutor`` interrupted inside ``concurrent.futures.wait`` can keep future
+    locks held, so its shutdown never returns.) Finished draws are already on disk: every
+    record line is fsynced when it is written.
+    """
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.terminate()
+    print(_interrupted(args), file=sys.stderr, flush=True)
+    os._exit(EXIT_INTERRUPTED)
+
+
+@contextmanager
+def _interrupts(args: argparse.Namespace) -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt as usual, and ends the process if it is still running
+    :data:`INTERRUPT_GRACE_SECONDS` later. Only where Python's own handler is installed."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield
+        return
+    timers: list[threading.Timer] = []
+
+    def handler(signum, frame) -> None:  # noqa: ANN001
+        timer = threading.Timer(INTERRUPT_GRACE_SECONDS, _end_now, args=(args,))
+        timer.daemon = True
+        timer.start()
+        timers.append(timer)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        for timer in timers:
+            timer.cancel()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see the module docstring for the codes).
 
@@ -637,7 +681,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse's usage errors (already one line), --help and --version
         return int(exc.code or 0)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _interrupts(args):
         warnings.showwarning = _one_line_warning
         try:
             return args.run(args)

@@ -190,22 +190,38 @@ def test_ctrl_c_on_solve_exits_130_with_one_line(capsys, monkeypatch):
     assert out == "" and err.count("\n") == 1 and "interrupted" in err
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(240)
 def test_ctrl_c_on_a_recorded_study_exits_130_and_the_rerun_resumes(tmp_path):
     record = tmp_path / "r.jsonl"
-    argv = [sys.executable, "-m", "linnet_crit", "study", "--widths", "1,2,2", "--draws", "100000",
-            "--workers", "1", "--chunk-size", "1", "--record", str(record)]
+    study_args = ["study", "--widths", "1,2,2", "--workers", "2", "--chunk-size", "1", "--record", str(record)]
+    # As from a terminal: SIGINT to the whole process group (parent and workers), with Python's
+    # default handler even if this test runs under a shell that ignores SIGINT.
+    child_code = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                  "from linnet_crit.cli import main; sys.exit(main(sys.argv[1:]))")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and (not record.exists() or record.read_text().count("\n") < 4):
-        time.sleep(0.2)  # until the study has recorded a couple of draws
-    child.send_signal(signal.SIGINT)
-    out, err = child.communicate(timeout=60)
+    child = subprocess.Popen([sys.executable, "-c", child_code, *study_args, "--draws", "100000"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+                             start_new_session=True)
+    deadline = time.monotonic() + 150
+    while time.monotonic() < deadline and (not record.exists() or record.read_text().count("\n") < 6):
+        time.sleep(0.2)  # until the study has recorded a few draws
+    os.killpg(child.pid, signal.SIGINT)
+    try:
+        out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
     assert child.returncode == 130, err
-    assert err.count("\n") == 1 and "rerun the same command to resume" in err and "Traceback" not in err
-    finished = record.read_text().count("\n") - 2
-    assert finished >= 2
+    last = err.splitlines()[-1]
+    assert "rerun the same command to resume" in last and "Traceback" not in err
+    assert all(line.startswith("linnet-crit: ") for line in err.splitlines())
+    recorded = {json.loads(line)["draw"] for line in record.read_text().splitlines()[2:]}
+    assert len(recorded) >= 4
+    # The rerun keeps every recorded draw it needs and solves only the rest.
+    resumed = json.loads(subprocess.run([sys.executable, "-m", "linnet_crit", *study_args, "--draws", "3",
+                                         "--format", "json"], capture_output=True, text=True, env=env,
+                                        cwd=tmp_path, timeout=120, check=True).stdout)
+    assert resumed["resumed_draws"] == len(recorded & {0, 1, 2}) and resumed["n_draws"] == 3
 
 
 def test_warnings_reach_the_user_as_one_plain_line(capsys, monkeypatch):
