@@ -84,6 +84,9 @@ CAP_LOG10 = 30
 EXACT_ORBIT_LIMIT = 120
 #: Architectures with more alive-size tuples are bounded as a whole, not tuple by tuple.
 ENUMERATION_LIMIT = 10**4
+#: Bytes a study keeps per draw whatever its batches: the task, the seed and the finished record
+#: with its real points' losses, indices and kinds (generous: ~1 kB measured for widths 2,2,2).
+DRAW_BYTES = 2048
 
 
 def bytes_per_path(n_unknowns: int) -> int:
@@ -152,6 +155,11 @@ class Estimate:
     def floor_bytes(self) -> int:
         """Memory any run needs: one draw's data and one tracked path."""
         return self.data_bytes + self.bytes_per_path
+
+    @property
+    def records_bytes(self) -> int:
+        """Memory a study keeps for its draws (tasks, seeds, records) beside its batches."""
+        return DRAW_BYTES * self.draws
 
     def describe(self) -> str:
         what = f"{self.draws} draws" if self.draws != 1 else "one solve"
@@ -291,13 +299,14 @@ def estimate_blackbox(architecture: Architecture | Sequence[int] | str, *, sampl
 
 
 def check_budget(estimate: Estimate, *, max_paths: int | None = DEFAULT_MAX_PATHS, max_memory: int | None = None,
-                 chunk: int = 1, flags: bool = False) -> None:
+                 chunk: int = 1, flags: bool = False, records: bool = False) -> None:
     """Raise :class:`BudgetExceededError` if the estimate exceeds a budget (None: no budget).
 
     Memory: an exact estimate (after the generic stage) is checked batch by batch; an upper bound
     only for what every run needs (one draw's data and one path), since the batch it bounds is
-    orders of magnitude above what runs hold. ``flags=True`` names the command-line flags in the
-    message instead of the keyword arguments.
+    orders of magnitude above what runs hold. ``records=True`` adds the study's per-draw
+    bookkeeping (:attr:`Estimate.records_bytes`) to that floor. ``flags=True`` names the
+    command-line flags in the message instead of the keyword arguments.
 
     Examples
     --------
@@ -307,7 +316,7 @@ def check_budget(estimate: Estimate, *, max_paths: int | None = DEFAULT_MAX_PATH
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
             raise DataError(f"{name} = {value!r}: give a whole number ≥ 1, or None for no budget")
     if max_paths is not None and (estimate.capped or estimate.total_paths > max_paths):
-        fix = (f"pass --max-paths N with N above the estimate, or --max-paths 0 to run anyway" if flags else
+        fix = ("pass --max-paths N with N above the estimate, or --max-paths 0 to run anyway" if flags else
                "pass a larger max_paths, or max_paths=None (CLI --max-paths 0) to run anyway")
         raise BudgetExceededError(
             f"{estimate.describe()}: estimated {estimate.paths_text()} exceed max_paths = {max_paths}; {fix}"
@@ -316,9 +325,11 @@ def check_budget(estimate: Estimate, *, max_paths: int | None = DEFAULT_MAX_PATH
         return
     fix = "pass a larger --max-memory (bytes), or --max-memory 0" if flags else \
         "pass a larger max_memory or max_memory=None (CLI --max-memory 0)"
-    if estimate.floor_bytes > max_memory:
+    floor = estimate.floor_bytes + (estimate.records_bytes if records else 0)
+    if floor > max_memory:
+        what = "the data, one tracked path and the draws' records" if records else "the data and one tracked path"
         raise BudgetExceededError(
-            f"{estimate.describe()}: the data and one tracked path need an estimated {_gib(estimate.floor_bytes)}, "
+            f"{estimate.describe()}: {what} need an estimated {_gib(floor)}, "
             f"over max_memory = {_gib(max_memory)}; {fix}"
         )
     if estimate.exact and estimate.batch_bytes(chunk) > max_memory:

@@ -432,7 +432,7 @@ def run_study(args: argparse.Namespace) -> int:
     arch = Architecture.parse(args.widths)
     max_paths, max_memory = _budgets(args)
     estimate = estimate_study(arch, draws=draws, samples=samples)
-    check_budget(estimate, max_paths=max_paths, max_memory=max_memory, flags=True)
+    check_budget(estimate, max_paths=max_paths, max_memory=max_memory, flags=True, records=True)
     with status(f"study of widths {arch}, {draws} draws ({estimate.paths_text()} estimated)", args):
         res = study(arch, draws=draws, samples=samples, seed=seed, regularization=args.regularization or "generic",
                     workers=workers, record=args.record, progress=args.progress, chunk_size=chunk_size,
@@ -483,7 +483,7 @@ def run_landscape(args: argparse.Namespace) -> int:
     if args.study == "stats":
         arch = _landscape_arch(args)
         check_budget(estimate_study(arch, draws=draws, samples=samples), max_paths=max_paths,
-                     max_memory=max_memory, flags=True)
+                     max_memory=max_memory, flags=True, records=True)
         with status(f"landscape stats of widths {arch}", args):
             stats = landscape.landscape_study(arch, draws=draws, samples=samples, seed=seed,
                                               workers=None, record=args.record, progress=args.progress)

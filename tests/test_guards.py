@@ -66,6 +66,8 @@ HUGE = {
     "study 50,50,50 max-paths 1000": (["study", "--widths", "50,50,50", "--max-paths", "1000"], "--max-paths"),
     "bounds 3,3,3 (gfan minutes)": (["bounds", "--widths", "3,3,3"], "--force"),
     "data of 1,1e9,1 without path budget": (["solve", "--widths", "1,1000000000,1", "--max-paths", "0"], "--max-memory"),
+    "samples 1e9": (["solve", "--widths", "1,1,1", "--samples", "1000000000"], "--max-memory"),
+    "study of 1e8 draws": (["study", "--widths", "1,1,1", "--draws", "100000000"], "--max-memory"),
 }
 
 
