@@ -428,9 +428,9 @@ def check_seconds(what: str, seconds: float, max_seconds: float | None = DEFAULT
     >>> check_seconds("the symbolic system of widths 64,64,64", system_seconds("64,64,64"))
     Traceback (most recent call last):
     ...
-    linnet_crit.errors.BudgetExceededError: the symbolic system of widths 64,64,64: estimated 1.6e+05 s, over the limit of 60 s; pass --force (CLI) to compute it anyway
+    linnet_crit.errors.BudgetExceededError: the symbolic system of widths 64,64,64: estimated 1.6e+05 s, over the limit of 60 s; pass --force to compute it anyway (max_seconds=None in Python)
     """
     if max_seconds is not None and seconds > max_seconds:
         shown = "too long to compute or print" if seconds == float("inf") else f"estimated {seconds:.2g} s"
         raise BudgetExceededError(f"{what}: {shown}, over the limit of {max_seconds:g} s; "
-                                  "pass --force (CLI) to compute it anyway")
+                                  "pass --force to compute it anyway (max_seconds=None in Python)")

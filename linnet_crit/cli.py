@@ -510,7 +510,8 @@ def run_landscape(args: argparse.Namespace) -> int:
         check_budget(estimate_solve(arch, samples=samples), max_paths=max_paths, max_memory=max_memory, flags=True)
         instance = instance_from_args(args)
         with status(f"regularization path of widths {arch}", args):
-            path = landscape.regularization_path(instance, seed=seed, progress=bool(args.progress))
+            progress = sys.stderr.isatty() if args.progress is None else args.progress
+            path = landscape.regularization_path(instance, seed=seed, progress=progress)
         emit(json.dumps(path.to_dict(), indent=2, default=str) if args.format == "json" else path.format(), args)
     return 0
 
