@@ -1,6 +1,6 @@
 """linnet_crit: every complex critical point of regularized deep linear networks."""
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 from .architecture import Architecture, parse_widths
 from .data import Instance, load_instance, random_instance

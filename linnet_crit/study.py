@@ -16,7 +16,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from tqdm import tqdm
 from .architecture import Architecture
 from .budget import DEFAULT_MAX_MEMORY, DEFAULT_MAX_PATHS, check_budget, chunk_for_memory, estimate_study
 from .classify.real import DEFAULT_LOSS_RTOL, critical_point_table
-from .data import random_instance
+from .data import check_seed, random_instance
 from .errors import DataError, SolverError
 from .executors import Executor, make_executor
 from .readwrite import append_record, read_records
@@ -34,7 +34,7 @@ from .results import SolveResult
 from .solvers import GenericSolutionSet, generic_paths, prepare, solve_many
 from .solvers.options import SolveOptions
 
-__all__ = ["DrawRecord", "StudyContext", "StudyResult", "draw_seeds", "solve_chunk", "study"]
+__all__ = ["DrawRecord", "StudyContext", "StudyResult", "check_record_path", "draw_seeds", "solve_chunk", "study"]
 
 #: Fields of a record that measure time, not the outcome (left out of :meth:`StudyResult.outcome`).
 TIMING_FIELDS = ("seconds",)
@@ -223,20 +223,64 @@ def _settings(arch: Architecture, samples: int, seed: int, regularization: str) 
     return {"kind": "study", "widths": list(arch.widths), "samples": samples, "seed": seed, "regularization": regularization}
 
 
+_REQUIRED_FIELDS = tuple(f.name for f in fields(DrawRecord) if f.default is MISSING)
+
+
+def _draw_record(rec: dict[str, Any], path: Path, line: int) -> DrawRecord:
+    """One draw line of a record file as a DrawRecord, or DataError naming the line and the lack."""
+    missing = [name for name in _REQUIRED_FIELDS if name not in rec]
+    known = {f.name for f in fields(DrawRecord)}
+    unknown = sorted(set(rec) - known)
+    if missing or unknown:
+        what = f"lacks the fields {missing}" if missing else f"has the unknown fields {unknown}"
+        raise DataError(
+            f"record file {str(path)!r} line {line} {what}: it is not a draw of this linnet_crit's studies; "
+            "give a new --record path (or delete the file to start over)"
+        )
+    try:
+        record = DrawRecord(**{k: tuple(v) if isinstance(v, list) else v for k, v in rec.items()})
+        int(record.draw), int(record.n_solutions)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"record file {str(path)!r} line {line} has fields of the wrong type; give a new --record path"
+        ) from None
+    return record
+
+
 def _resume(path: Path | None, settings: dict[str, Any]) -> dict[int, DrawRecord]:
     """Draws already in the record file (which must belong to the same study)."""
     if path is None or not path.exists():
         return {}
+    if path.is_dir():
+        raise DataError(f"record file {str(path)!r} is a folder; give a file name such as {str(path / 'study.jsonl')!r}")
     records = read_records(path)
-    if not records or records[0] != settings:
+    if not records:
         raise DataError(
-            f"record file {str(path)!r} belongs to another study ({records[:1]}); "
+            f"record file {str(path)!r} is empty (no study settings line); delete it to start a new study, "
+            "or give a new --record path"
+        )
+    if records[0] != settings:
+        raise DataError(
+            f"record file {str(path)!r} belongs to another study ({records[0]}); "
             "give a new --record path or the same widths, samples, seed and regularization"
         )
-    done = {}
-    for rec in records[1:]:
-        done.setdefault(int(rec["draw"]), DrawRecord(**{k: tuple(v) if isinstance(v, list) else v for k, v in rec.items()}))
+    done: dict[int, DrawRecord] = {}
+    for line, rec in enumerate(records[1:], start=3):  # line 1 is the stream header, 2 the settings
+        record = _draw_record(rec, path, line)
+        done.setdefault(int(record.draw), record)
     return done
+
+
+def check_record_path(path: Path | None) -> None:
+    """Refuse a record file that could not be created, before the study starts."""
+    if path is None or path.exists():
+        return
+    if not path.parent.is_dir():
+        raise DataError(
+            f"record file {str(path)!r}: the folder {str(path.parent)!r} does not exist; create it first or give another path"
+        )
+    if not os.access(path.parent, os.W_OK):
+        raise DataError(f"record file {str(path)!r}: the folder {str(path.parent)!r} is not writable; give another path")
 
 
 def study(
@@ -306,9 +350,11 @@ def study(
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1):
         raise DataError(f"workers = {workers!r}: give a whole number ≥ 1")
     draws = int(draws)
+    seed = check_seed(seed, allow_none=False)
     options = options or SolveOptions()
     progress = sys.stderr.isatty() if progress is None else progress
     path = Path(record) if record is not None else None
+    check_record_path(path)
     settings = _settings(arch, samples, seed, regularization)
     done = {k: rec for k, rec in _resume(path, settings).items() if k < draws}
     check_budget(estimate_study(arch, draws=draws - len(done), samples=samples, options=options), max_paths=max_paths)

@@ -26,6 +26,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "linnet_crit"
 
 #: Lowest first. A module's layer is that of its longest listed prefix.
 LAYERS: tuple[tuple[str, ...], ...] = (
+    ("_version",),
     ("errors",),
     ("architecture",),
     ("data",),

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..architecture import Architecture
-from ..data import Instance
+from ..data import Instance, check_instance, check_seed
 from ..errors import BackendUnavailableError, SolverError
 from ..results import SolveResult
 from .base import METHODS, Backend
@@ -120,6 +120,7 @@ def solve(
     >>> result.n_solutions, result.origin_found
     (5, True)
     """
+    instance, seed = check_instance(instance), check_seed(seed)
     if method not in METHODS:
         raise SolverError(f"method {method!r} is not one of {METHODS}")
     return get_backend(backend).solve(instance, method=method, seed=seed, options=options, progress=progress)

@@ -17,7 +17,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..data import Instance
+from ..data import Instance, check_instance, check_seed
 from ..errors import PositiveDimensionalError
 from ..solvers import solve
 from .certify import certify
@@ -114,6 +114,7 @@ def verify(instance: Instance, *, seed: int = 0, prime: int = DEFAULT_PRIME, bac
     >>> report.exact_n_solutions, report.n_solutions, report.n_certified, report.agree
     (5, 5, 5, True)
     """
+    instance, seed = check_instance(instance), check_seed(seed, allow_none=False)
     seconds: dict[str, float] = {}
     notes = [
         f"generic_* count a random instance over GF({prime}) (seed {seed}) with the same widths, samples "
