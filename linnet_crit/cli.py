@@ -36,7 +36,6 @@ from .readwrite import FORMATS, show, summarize, write_result
 from .results import DEFAULT_ZERO_TOL
 from .solvers import solve
 from .study import study
-from .system import gradient_system, to_bertini, to_json, to_phc, to_text
 from .verify import verify
 
 __all__ = ["main", "build_parser", "add_instance_arguments", "instance_from_args", "emit"]
@@ -119,6 +118,8 @@ def run_system(args: argparse.Namespace) -> int:
                 f"--symbolic keeps X, Y and Λ as symbols and cannot go with {clash}; "
                 "use it with --format text or json, --widths and --samples only"
             )
+    from .system import gradient_system, to_bertini, to_json, to_phc, to_text  # SymPy: only this command needs it
+
     instance = instance_from_args(args)
     system = gradient_system(instance, symbolic_parameters=args.symbolic)
     writers: dict[str, Callable] = {

@@ -8,15 +8,17 @@ not another lost a path; :func:`orbit_completeness` finds such gaps.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from ..architecture import Architecture
 from ..errors import DataError
 from ..results import DEFAULT_ZERO_TOL
 from .patterns import _point, zero_pattern
+
+if TYPE_CHECKING:  # scipy.spatial is imported where the tree is built: it costs start-up time
+    from scipy.spatial import cKDTree
 
 __all__ = ["DEFAULT_MATCH_TOL", "sign_orbit", "Orbit", "OrbitReport", "orbit_completeness"]
 
@@ -162,6 +164,8 @@ def orbit_completeness(
         raise DataError(f"points must be an (n, {arch.n_unknowns}) array for widths {arch}, got shape {points.shape}")
     if not tol >= 0:
         raise DataError(f"tol = {tol!r}: the matching tolerance must be a number ≥ 0, e.g. 1e-6")
+    from scipy.spatial import cKDTree
+
     tree = cKDTree(np.hstack([points.real, points.imag]))
     assigned = np.zeros(len(points), dtype=bool)
     orbits = []

@@ -17,14 +17,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from math import comb
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from ..architecture import Architecture
 from ..errors import DataError
 from ..results import DEFAULT_ZERO_TOL
+
+if TYPE_CHECKING:  # networkx is imported where graphs are built: it costs start-up time
+    import networkx as nx
 
 __all__ = [
     "ZeroPattern",
@@ -159,6 +161,8 @@ def zero_pattern(point: np.ndarray, arch: Architecture, rtol: float = DEFAULT_ZE
 
 # --- the network as a layered graph ------------------------------------------------------------
 def _graph(arch: Architecture, nonzero: Sequence[np.ndarray]) -> nx.DiGraph:
+    import networkx as nx
+
     G = nx.DiGraph()
     last = arch.n_layers
     for layer, width in enumerate(arch.widths):
@@ -189,11 +193,15 @@ def network_graph(point: np.ndarray, arch: Architecture, rtol: float = DEFAULT_Z
 
 
 def _same_class(G: nx.DiGraph, H: nx.DiGraph) -> bool:
+    import networkx as nx
+
     return nx.is_isomorphic(G, H, node_match=lambda a, b: a["label"] == b["label"])
 
 
 def _canonical_classes(graphs: Sequence[nx.DiGraph]) -> list[list[int]]:
     """Partition graph indices into isomorphism classes respecting layers and fixed labels."""
+    import networkx as nx
+
     buckets: dict[str, list[list[int]]] = {}
     for i, G in enumerate(graphs):
         # The hash only narrows the candidates; the isomorphism test decides. Edges join
