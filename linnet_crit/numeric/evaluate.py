@@ -249,14 +249,15 @@ def _gradient_and_jacobian(arch: Architecture, P: _Products, data: _Data) -> tup
             cols = slice(arch.offsets[j], arch.offsets[j + 1])
             A = _mm(Ut[l], P.U(j))  # (rl, rj): a, c
             Bt = _t(_mm(VS[j], Vlt))  # (cl, cj): b, d
-            block = A[:, None, :, None] * Bt[None, :, None, :]
+            # Written straight into J through a (a, b, c, d, point) view of the block: a
+            # temporary reshaped into J cost three copies (measured 2x slower on widths 1,4,4).
+            block = J[rows, cols]
+            view = block.reshape(rl, cl, rj, cj, n)
+            np.multiply(A[:, None, :, None], Bt[None, :, None, :], out=view)
             if j > l:
                 M = M if j == l + 1 else _mm(P.weights[j - 1], M)  # (cj, rl): d, a
                 Gt = _t(_mm(UtE[j], Vlt))  # (cl, rj): b, c
-                block = block + _t(M)[:, None, None, :] * Gt[None, :, :, None]
-            block = _broadcast(block, n).reshape(rl * cl, rj * cj, n)
-            J[rows, cols] = block
-            if j > l:
+                view += _t(M)[:, None, None, :] * Gt[None, :, :, None]
                 J[cols, rows] = _t(block)
         diag = np.arange(arch.offsets[l], arch.offsets[l + 1])
         J[diag, diag] += data.lambdas[l].reshape(rl * cl, -1)
