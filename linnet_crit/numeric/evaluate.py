@@ -68,10 +68,10 @@ class Parameters:
         when m < dx and changes the count.
         """
         t = np.asarray(t, dtype=float)[:, None, None]
-        pairs = list(zip(start.arrays(), target.arrays()))
+        steps = [b - a for a, b in zip(start.arrays(), target.arrays())]
         return (
-            Parameters.from_arrays([a + t * (b - a) for a, b in pairs]),
-            Parameters.from_arrays([b - a for a, b in pairs]),
+            Parameters.from_arrays([a + t * d for a, d in zip(start.arrays(), steps)]),
+            Parameters.from_arrays(steps),
         )
 
 
@@ -84,16 +84,23 @@ def _points_last(a: np.ndarray) -> np.ndarray:
     return a.transpose(1, 2, 0)
 
 
+#: ids of the identities made by _eye; they are cached for the life of the process, so an id
+#: is never reused. A set look-up, because _is_eye runs tens of times per evaluation and small
+#: batches are dominated by such per-call costs.
+_EYE_IDS: set[int] = set()
+
+
 @functools.cache
 def _eye(n: int) -> np.ndarray:
     """The identity shared by all points; one read-only object per size, so products can skip it."""
     eye = np.eye(n, dtype=complex)[:, :, None]
     eye.flags.writeable = False
+    _EYE_IDS.add(id(eye))
     return eye
 
 
 def _is_eye(a: np.ndarray) -> bool:
-    return a is _eye(a.shape[0])
+    return id(a) in _EYE_IDS
 
 
 def _t(a: np.ndarray) -> np.ndarray:
