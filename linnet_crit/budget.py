@@ -50,6 +50,7 @@ from math import comb, log10, prod
 from typing import Any
 
 from .architecture import Architecture
+from .bounds import bezout, bh_torus, multihomogeneous_bezout
 from .errors import BudgetExceededError, DataError
 from .solvers.options import SolveOptions
 
@@ -112,7 +113,6 @@ def orbit_bound(sub: Architecture | Sequence[int] | str, samples: int = 1) -> in
     >>> orbit_bound("2,2,2"), orbit_bound("2,1,2"), orbit_bound("1,2,2,2")
     (16, 4, 28265)
     """
-    from .bounds import bezout, bh_torus, multihomogeneous_bezout
 
     sub = _as_arch(sub)
     torus = multihomogeneous_bezout(sub) if sub.n_unknowns <= EXACT_ORBIT_LIMIT else bezout(sub)
@@ -236,7 +236,6 @@ def estimate_study(
         # in the unknowns, so it bounds every sub-network's orbits).
         if log_alive + _log10_orbits(arch) + log10(max(draws, 1)) > CAP_LOG10:
             return _capped(arch, samples, draws, options)
-        from .bounds import bezout
 
         r = -(-bezout(arch) // 2 ** min(arch.hidden))
         per_draw = prod(2**d - 1 for d in arch.hidden) * r
@@ -285,7 +284,6 @@ def estimate_blackbox(architecture: Architecture | Sequence[int] | str, *, sampl
     >>> estimate_blackbox("1,1,1").total_paths
     5
     """
-    from .bounds import multihomogeneous_bezout
 
     arch = _as_arch(architecture)
     kind = "blackbox start system"

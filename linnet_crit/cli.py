@@ -75,7 +75,6 @@ from .results import DEFAULT_ZERO_TOL
 from .solvers import solve
 from .solvers.base import METHODS
 from .study import check_record_path, study
-from .system import gradient_system, to_bertini, to_json, to_phc, to_text
 from .verify import verify
 
 __all__ = ["main", "build_parser", "add_instance_arguments", "instance_from_args", "emit"]
@@ -247,6 +246,8 @@ def run_system(args: argparse.Namespace) -> int:
             )
     arch, samples = _architecture_from_args(args)
     check_seconds(f"the gradient system of widths {arch}", system_seconds(arch, samples), _max_seconds(args))
+    from .system import gradient_system, to_bertini, to_json, to_phc, to_text  # lazy: start-up (SymPy: only this command needs it)
+
     instance = instance_from_args(args)
     system = gradient_system(instance, symbolic_parameters=args.symbolic)
     writers: dict[str, Callable] = {
@@ -474,7 +475,7 @@ def _landscape_arch(args: argparse.Namespace) -> Architecture:
 
 def run_landscape(args: argparse.Namespace) -> int:
     """``linnet-crit landscape stats|scan|path``: real critical points across draws, depth and Λ."""
-    from . import landscape
+    from . import landscape  # lazy: start-up (the landscape tools pull in the classifier)
 
     seed = _whole_number(args.seed, "--seed", 0) or 0
     samples = _whole_number(args.samples, "--samples", 1) or 1

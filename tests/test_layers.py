@@ -61,8 +61,6 @@ KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("solvers.native.backend", "solvers.native.blackbox"): (
         "function-level import inside the engine without a mark (engine files are edited on another branch)"
     ),
-    ("budget", "bounds"): "function-level import without a mark (budget.py is edited on another branch)",
-    ("cli", "landscape"): "function-level import without a mark (cli.py is edited on another branch)",
 }
 
 

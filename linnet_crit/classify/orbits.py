@@ -8,16 +8,18 @@ not another lost a path; :func:`orbit_completeness` finds such gaps.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from ..architecture import Architecture
 from ..errors import DataError
 from ..results import DEFAULT_ZERO_TOL
 from ..solvers import SAME_POINT, flip_vectors, match_rows
 from ..zeros import point_vector, zero_pattern
+
+if TYPE_CHECKING:  # scipy.spatial is imported where the tree is built: it costs start-up time
+    from scipy.spatial import cKDTree
 
 __all__ = ["sign_orbit", "Orbit", "OrbitReport", "orbit_completeness"]
 
@@ -180,6 +182,8 @@ def orbit_completeness(
         raise DataError(f"points must be an (n, {arch.n_unknowns}) array for widths {arch}, got shape {points.shape}")
     if not 0 <= tol <= 1 / 3:
         raise DataError(f"tol = {tol!r}: the matching tolerance must be a number in [0, 1/3], e.g. 1e-6")
+    from scipy.spatial import cKDTree  # lazy: start-up
+
     tree = cKDTree(np.hstack([points.real, points.imag]))
     assigned = np.zeros(len(points), dtype=bool)
     orbits = []

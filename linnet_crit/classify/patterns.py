@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from math import comb
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from ..architecture import Architecture
@@ -27,6 +26,9 @@ from ..bounds.formulas import (
 from ..errors import DataError
 from ..results import DEFAULT_ZERO_TOL
 from ..zeros import AliveSet, ZeroPattern, point_vector, zero_masks, zero_pattern
+
+if TYPE_CHECKING:  # networkx is imported where graphs are built: it costs start-up time
+    import networkx as nx
 
 __all__ = [
     "ZeroPattern",
@@ -46,6 +48,8 @@ __all__ = [
 
 # --- the network as a layered graph ------------------------------------------------------------
 def _graph(arch: Architecture, nonzero: Sequence[np.ndarray]) -> nx.DiGraph:
+    import networkx as nx
+
     G = nx.DiGraph()
     last = arch.n_layers
     for layer, width in enumerate(arch.widths):
@@ -76,11 +80,15 @@ def network_graph(point: np.ndarray, arch: Architecture, rtol: float = DEFAULT_Z
 
 
 def _same_class(G: nx.DiGraph, H: nx.DiGraph) -> bool:
+    import networkx as nx
+
     return nx.is_isomorphic(G, H, node_match=lambda a, b: a["label"] == b["label"])
 
 
 def _canonical_classes(graphs: Sequence[nx.DiGraph]) -> list[list[int]]:
     """Partition graph indices into isomorphism classes respecting layers and fixed labels."""
+    import networkx as nx
+
     buckets: dict[str, list[list[int]]] = {}
     for i, G in enumerate(graphs):
         # The hash only narrows the candidates; the isomorphism test decides. Edges join
