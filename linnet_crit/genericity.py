@@ -64,9 +64,14 @@ def _zeros(name: str, a: np.ndarray) -> list[str]:
 
 
 def _repeated_samples(X: np.ndarray, Y: np.ndarray) -> list[tuple[int, int]]:
+    """Pairs of equal samples (x, y), found among neighbours in lexicographic order (so the check
+    stays O(m log m) for many samples)."""
     samples = np.concatenate([X, Y]).T
+    keys = [samples[:, j].imag for j in reversed(range(samples.shape[1]))]
+    keys += [samples[:, j].real for j in reversed(range(samples.shape[1]))]
+    order = np.lexsort(keys)
     return [
-        (k, j) for k in range(len(samples)) for j in range(k + 1, len(samples)) if _same(samples[k], samples[j])
+        tuple(sorted((int(a), int(b)))) for a, b in zip(order[:-1], order[1:]) if _same(samples[a], samples[b])
     ]
 
 

@@ -164,3 +164,52 @@ def test_singular_clusters_count_paths_per_point():
                               singular_points=np.array([[0, 0], [1, 1], [1e-9, 0], [1, 1 + 1e-9]], dtype=complex))
     points, sizes = run.singular_clusters()
     assert points.tolist() == [[0, 0], [1, 1]] and sizes.tolist() == [2, 2]
+
+
+# --- auto switches to the continuation route ----------------------------------------------------
+def _continuation_available() -> bool:
+    try:
+        from linnet_crit.solvers.native import continuation  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_continuation = pytest.mark.skipif(not _continuation_available(), reason="the continuation route is not merged")
+
+
+@needs_continuation
+@pytest.mark.skipif(singular_executable() is None, reason="Singular (extra 'exact') is not installed")
+def test_zero_output_switches_to_continuation_and_is_exact():
+    """Y = 0 on widths 2,2,2 (seed 0): the structured route once reported 29 points, exit 0."""
+    inst = random_instance("2,2,2", seed=0)
+    inst = Instance(inst.architecture, inst.X, np.zeros_like(inst.Y), inst.lambdas)
+    exact = exact_count(inst)
+    result = solve(inst, seed=0)
+    assert result.route == "continuation" and "Y = 0" in result.notes[0]
+    assert result.complete, result.summary()
+    assert result.n_solutions == exact.n_distinct and result.n_torus() == exact.n_torus
+
+
+@needs_continuation
+def test_a_failed_certificate_switches_routes_and_says_why(monkeypatch):
+    """Generic data, but the structured route reports a failed path: auto must not keep its count."""
+    from linnet_crit.solvers.native import backend
+
+    real_certificate = backend.structured_certificate
+
+    def failing(*args, **kwargs):
+        return [*real_certificate(*args, **kwargs), "1 paths failed after every retry (simulated)"]
+
+    monkeypatch.setattr(backend, "structured_certificate", failing)
+    inst = random_instance("1,2,1", seed=0)
+    result = solve(inst, seed=0)
+    assert result.route == "continuation" and "(simulated)" in result.notes[0] and "certificate failed" in result.notes[0]
+    assert result.complete and result.n_solutions == solve(inst, seed=0, method="blackbox").n_solutions
+
+
+@needs_continuation
+@pytest.mark.parametrize("make", [lambda: _unlabelled((1, 2, 1), "scalar"), _example_2_15], ids=["scalar", "2.15"])
+def test_positive_dimensional_sets_raise_on_the_continuation_route(make):
+    with pytest.raises(PositiveDimensionalError):
+        solve(make(), method="continuation", seed=0)
