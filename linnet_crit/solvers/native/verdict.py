@@ -33,6 +33,7 @@ from .monodromy import GenericSolutions
 from .structured import refine
 
 __all__ = [
+    "RANK_DEFICIENT_CONDITION",
     "SINGULAR_CONDITION",
     "Finalized",
     "failure_warnings",
@@ -43,8 +44,13 @@ __all__ = [
     "zero_law_violations",
 ]
 
-#: Condition numbers above this mark a point as singular (a double-precision judgement).
+#: Equilibrated Jacobian condition numbers above this mark a point as singular (a double-precision
+#: judgement: such a point cannot be told from a singular one well enough to certify a count).
 SINGULAR_CONDITION = 1e12
+#: Above this the Jacobian is singular to working precision (points refined on a curve of
+#: critical points show 1e15 and more; an ill-conditioned isolated point of a nearly special
+#: draw of widths 1,2,2,2 showed 1.2e12).
+RANK_DEFICIENT_CONDITION = 1e14
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +64,7 @@ class Finalized:
     points: np.ndarray
     residuals: np.ndarray
     conditions: np.ndarray
+    scaled_conditions: np.ndarray
     multiplicities: np.ndarray | None
     unrefined: int
     worst_residual: float
@@ -66,7 +73,8 @@ class Finalized:
 
     @property
     def singular(self) -> np.ndarray:
-        return self.conditions > SINGULAR_CONDITION
+        """Points whose equilibrated Jacobian's condition number exceeds :data:`SINGULAR_CONDITION`."""
+        return self.scaled_conditions > SINGULAR_CONDITION
 
     @property
     def n_singular(self) -> int:
@@ -110,9 +118,9 @@ def finalize(
         if multiplicities is not None:
             multiplicities = _merge_multiplicities(points, keep, duplicate, multiplicities)
         points, residuals = points[keep], residuals[keep]
-    conditions = _conditions(instance, points)
-    return Finalized(points, residuals, conditions, multiplicities, int(bad.sum()), worst, int(duplicate.sum()),
-                     tuple(warnings))
+    conditions, scaled = _conditions(instance, points)
+    return Finalized(points, residuals, conditions, scaled, multiplicities, int(bad.sum()), worst,
+                     int(duplicate.sum()), tuple(warnings))
 
 
 def _merge_multiplicities(points: np.ndarray, keep: np.ndarray, duplicate: np.ndarray, multiplicities: np.ndarray) -> np.ndarray:
@@ -124,11 +132,23 @@ def _merge_multiplicities(points: np.ndarray, keep: np.ndarray, duplicate: np.nd
     return np.bincount(labels, weights=multiplicities, minlength=len(keep)).astype(int)
 
 
-def _conditions(instance: Instance, points: np.ndarray) -> np.ndarray:
+def _conditions(instance: Instance, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Condition numbers of the Jacobian, as it is and equilibrated.
+
+    Whether a point is singular must not depend on the units of the weights: critical points are
+    often badly scaled (W_i → cW_i, W_{i+1} → W_{i+1}/c is broken only by Λ), and a nonsingular
+    torus point of widths 1,2,2,2 (σ from 4e-7 to 3e7) looked singular unscaled. Scaling the rows
+    and then the columns of J to unit max-norm is a change of units of equations and unknowns,
+    which keeps a singular J singular.
+    """
     if len(points) == 0:
-        return np.zeros(0)
+        return np.zeros(0), np.zeros(0)
     _, J = gradient_and_jacobian(instance.architecture, points, Parameters.of(instance))
-    return batch_condition(J)
+    rows = np.abs(J).max(axis=2, keepdims=True)
+    scaled = J / np.where(rows > 0, rows, 1.0)
+    cols = np.abs(scaled).max(axis=1, keepdims=True)
+    scaled = scaled / np.where(cols > 0, cols, 1.0)
+    return batch_condition(J), batch_condition(scaled)
 
 
 def zero_law_violations(arch: Architecture, points: np.ndarray, tol: float) -> np.ndarray:
@@ -179,41 +199,54 @@ def structured_certificate(
         reasons.append(f"{int(stray.sum())} points have zeros that are not dead neurons (stray zeros)")
     if fin.n_singular:
         reasons.append(
-            f"{fin.n_singular} points are singular in the full system (Jacobian condition > {SINGULAR_CONDITION:.0e}, "
-            f"worst {fin.conditions.max():.1e})"
+            f"{fin.n_singular} points are singular in the full system (equilibrated Jacobian condition > "
+            f"{SINGULAR_CONDITION:.0e}, worst {fin.scaled_conditions.max():.1e})"
         )
     return reasons
 
 
 def singular_endpoints_are_isolated(instance: Instance, fin: Finalized) -> list[str]:
-    """Refuse singular end points reached by one path; warn about the others.
+    """Refuse rank-deficient end points reached by one path; warn about the other singular ones.
 
     By the continuation theorem an isolated solution of multiplicity μ is the end point of exactly
-    μ paths, and a singular one has μ ≥ 2: a singular end point reached by a single path lies on a
+    μ paths, and a singular one has μ ≥ 2: an end point whose Jacobian is singular to working
+    precision (:data:`RANK_DEFICIENT_CONDITION`) and that a single path reached lies on a
     positive-dimensional component. Singular end points reached by several paths are counted as
-    isolated points with that multiplicity, which the route does not certify (a warning).
+    isolated points with that multiplicity, and ill-conditioned ones as nonsingular, which the
+    route does not certify (a warning each).
     """
     if not fin.n_singular:
         return []
     if fin.multiplicities is None:
         return [f"{fin.n_singular} singular end points are counted, but the route cannot tell whether they are isolated"]
     lonely = fin.singular & (fin.multiplicities == 1)
-    if lonely.any():
+    on_curve = lonely & (fin.scaled_conditions > RANK_DEFICIENT_CONDITION)
+    if on_curve.any():
         from ...verify.dimension import jacobian_nullities
 
-        nullity = int(jacobian_nullities(instance, fin.points[lonely]).max())
+        nullity = int(jacobian_nullities(instance, fin.points[on_curve]).max())
         raise PositiveDimensionalError(
-            f"the critical set of widths {instance.architecture} with these data is not finite: {int(lonely.sum())} "
-            f"singular end points were each reached by a single path (an isolated singular point is reached by "
-            f"μ ≥ 2), Jacobian corank up to {nullity}; give Λ with distinct nonzero entries (e.g. "
-            "regularization='generic' in random_instance) to make every critical point isolated",
+            f"the critical set of widths {instance.architecture} with these data is not finite: {int(on_curve.sum())} "
+            f"end points with a singular Jacobian (equilibrated condition ≥ {fin.scaled_conditions[on_curve].min():.0e}, "
+            f"corank up to {nullity}) were each reached by a single path, but an isolated singular point is reached by "
+            "μ ≥ 2; give Λ with distinct nonzero entries (e.g. regularization='generic' in random_instance) to make "
+            "every critical point isolated",
             dimension=max(1, nullity),
         )
-    mult = sorted(fin.multiplicities[fin.singular].tolist())
-    return [
-        f"{fin.n_singular} singular points (multiplicities {mult}) are counted as isolated; their isolation is "
-        "not certified"
-    ]
+    warnings = []
+    if lonely.any():
+        warnings.append(
+            f"{int(lonely.sum())} points are ill-conditioned (equilibrated Jacobian condition up to "
+            f"{fin.scaled_conditions[lonely].max():.1e}) and counted as nonsingular; not certified"
+        )
+    multiple = fin.singular & (fin.multiplicities > 1)
+    if multiple.any():
+        mult = sorted(fin.multiplicities[multiple].tolist())
+        warnings.append(
+            f"{int(multiple.sum())} singular points (multiplicities {mult}) are counted as isolated; their isolation "
+            "is not certified"
+        )
+    return warnings
 
 
 def monodromy_warnings(generic: dict[tuple[int, ...], GenericSolutions]) -> list[str]:
