@@ -166,12 +166,15 @@ def cauchy_endgame(
 ) -> EndgameResult:
     """Finish paths of ``base`` that stand at t = 1 − ``opts.start_radius`` (points ``x``).
 
-    At each radius: Cauchy loops (winding number c, mean of the samples) and the valuation v of
-    the path's size, d log‖x‖ / d log r between this radius and the last. Going to infinity: the
-    size passed ``divergence_norm``, or two successive valuations below ``opts.valuation`` that
-    agree to 0.1. Converged: two successive Cauchy estimates agree to ``opts.agreement`` and the
-    valuation is not negative. Otherwise the radius shrinks by ``opts.shrink`` (a real segment
-    of the tracker) down to ``min_radius``; paths still undecided there come back FAILED.
+    At each radius r the valuation v of the path's size is estimated, d log‖x‖ / d log r between
+    this radius and the last. Going to infinity: the size passed ``divergence_norm``, or two
+    successive valuations below ``opts.valuation`` that agree to 0.1 — decided before any loop,
+    since loops around a diverging path are wasted. Otherwise, once a valuation is known, Cauchy
+    loops give the winding number c and an estimate; converged when two successive estimates agree
+    to ``opts.agreement``. A loop that does not close (c > ``max_winding`` or a failed arc) only
+    postpones the decision. The radius shrinks by ``opts.shrink`` (a real segment of the tracker)
+    down to ``min_radius``; paths still undecided there, or whose radial segment fails, come back
+    FAILED.
     """
     opts, tracker = opts or EndgameOptions(), tracker or TrackerOptions()
     x = np.array(x, dtype=complex, copy=True)
@@ -183,41 +186,40 @@ def cauchy_endgame(
     valuation = np.full(n, np.nan)
     previous_mean = np.full_like(x, np.nan)
     previous_size = np.full(n, np.nan)
-    previous_val = np.full(n, np.nan)
     active = np.ones(n, dtype=bool)
     r, paths = opts.start_radius, 0
-    while active.any():
+    while True:
         idx = np.flatnonzero(active)
-        mean, c, largest, ok, arcs = _loops(base.select(idx), x[idx], r, opts, tracker)
-        paths += arcs
-        size = np.abs(x[idx]).max(axis=1)
+        size = np.maximum(np.abs(x[idx]).max(axis=1), 1e-300)  # a path resting at the origin has size 0
         with np.errstate(divide="ignore", invalid="ignore"):
-            val = np.log(size / previous_size[idx]) / np.log(r / (r / opts.shrink))
-            scale = 1.0 + np.abs(mean).max(axis=1)
-            change = np.abs(mean - previous_mean[idx]).max(axis=1) / scale
-        infinite = (largest > opts.divergence_norm) | (
-            (val < opts.valuation) & (previous_val[idx] < opts.valuation) & (np.abs(val - previous_val[idx]) < 0.1)
+            val = np.log(size / previous_size[idx]) / np.log(opts.shrink)
+        infinite = (size > opts.divergence_norm) | (
+            (val < opts.valuation) & (valuation[idx] < opts.valuation) & (np.abs(val - valuation[idx]) < 0.1)
         )
-        converged = ok & ~infinite & (change <= opts.agreement) & ~(val < opts.valuation)
-        lost = ~ok & ~infinite
         codes[idx[infinite]] = ReturnCode.AT_INFINITY
-        codes[idx[converged]] = ReturnCode.SUCCESS
-        end[idx[converged]] = mean[converged]
-        winding[idx] = c
-        accuracy[idx] = change
-        valuation[idx] = val
-        done = infinite | converged | lost
-        active[idx[done]] = False
-        previous_mean[idx], previous_size[idx], previous_val[idx] = mean, size, val
+        previous_size[idx], valuation[idx] = size, val
+        active[idx[infinite]] = False
+        loop = np.flatnonzero(active & (valuation >= opts.valuation))
+        if len(loop):
+            mean, c, _, ok, arcs = _loops(base.select(loop), x[loop], r, opts, tracker)
+            paths += arcs
+            with np.errstate(invalid="ignore"):
+                change = np.abs(mean - previous_mean[loop]).max(axis=1) / (1.0 + np.abs(mean).max(axis=1))
+            converged = ok & (change <= opts.agreement)
+            codes[loop[converged]] = ReturnCode.SUCCESS
+            end[loop[converged]] = mean[converged]
+            winding[loop] = c
+            accuracy[loop] = np.where(ok, change, np.inf)
+            active[loop[converged]] = False
+            previous_mean[loop] = np.where(ok[:, None], mean, np.nan)
         if not active.any() or r * opts.shrink < opts.min_radius:
             break
         idx = np.flatnonzero(active)
         res = track(segment(base.select(idx), 1.0 - r, 1.0 - r * opts.shrink, len(idx)), x[idx], tracker)
         paths += len(idx)
         x[idx] = res.x
-        moved = res.success
         diverged = np.array([code is ReturnCode.DIVERGED for code in res.codes], dtype=bool)
         codes[idx[diverged]] = ReturnCode.AT_INFINITY
-        active[idx[~moved]] = False
+        active[idx[~res.success]] = False
         r *= opts.shrink
     return EndgameResult(end, codes, winding, accuracy, valuation, paths)
