@@ -11,6 +11,7 @@ from ... import __version__
 from ...data import Instance
 from ...errors import PositiveDimensionalError, SolverError
 from ...results import SolveResult
+from ..base import METHODS
 from ..options import SolveOptions
 from .dedup import SAME_POINT, unique_rows
 from .linalg import batch_condition
@@ -55,7 +56,9 @@ class NativeBackend:
             bb = solve_blackbox(instance, seed=seed, options=options.tracker, progress=progress)
             return _result(instance, bb.solutions, bb.n_paths, (bb.report,), tuple(bb.failed), bb.n_at_infinity,
                            (), seed, method, options, t0, route="blackbox")
-        raise SolverError(f"method {method!r} is not one of ('auto', 'blackbox')")
+        if method == "continuation":
+            return _continuation_result(instance, seed, options, generic, progress, t0)
+        raise SolverError(f"method {method!r} is not one of {METHODS}")
 
     def solve_many(
         self,
@@ -105,6 +108,26 @@ def _result(instance, points, n_paths, stages, failed, at_infinity, assumptions,
             "full_orbits": options.full_orbits,
             "stall_loops": options.monodromy.stall_loops,
         },
+    )
+
+
+def _continuation_result(instance, seed, options, generic, progress, t0) -> SolveResult:
+    """The continuation route's result. Its points are checked by the route itself (singular
+    points keep their endgame values, which Newton-based :func:`_finalize` would reject)."""
+    from .continuation import SINGULAR_CONDITION as CONTINUATION_SINGULAR
+    from .continuation import solve_continuation
+
+    run = solve_continuation(instance, np.random.default_rng(seed), options, generic=generic, progress=progress)
+    return SolveResult(
+        architecture=instance.architecture, instance=instance, solutions=run.points, residuals=run.residuals,
+        conditions=run.conditions, n_paths_tracked=run.n_paths, seed=seed, method="continuation",
+        backend=NativeBackend.name, engine_version=__version__, seconds=time.perf_counter() - t0,
+        stages=run.stages, failed_paths=run.failed, n_at_infinity=run.n_at_infinity,
+        n_singular=int((run.conditions >= CONTINUATION_SINGULAR).sum()), warnings=run.warnings,
+        route="continuation", multiplicities=run.multiplicities,
+        options={"zero_tolerance": options.zero_tolerance, "real_tolerance": options.real_tolerance,
+                 "residual_tolerance": options.residual_tolerance, "full_orbits": options.full_orbits,
+                 "stall_loops": options.monodromy.stall_loops},
     )
 
 
