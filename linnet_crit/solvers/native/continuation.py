@@ -82,18 +82,21 @@ def _representatives(arch: Architecture, points: np.ndarray) -> np.ndarray:
     return canonical[np.sort(first)]
 
 
-def _alive_flips(arch: Architecture, point: np.ndarray) -> np.ndarray:
-    """Sign vectors of every combination of flips of the neurons alive at ``point``.
+def _alive_flips(arch: Architecture, point: np.ndarray, tol: float = 0.0) -> np.ndarray:
+    """Sign vectors of every combination of flips of the neurons alive at ``point`` (row of W_i
+    or column of W_{i+1} above ``tol`` times the point's size).
 
     Flips of dead neurons fix the point (and so its whole path): the full-space paths through a
     representative are its images under the flips of its alive neurons, one each.
     """
     weights = arch.split(point[None])
+    bound = tol * (1.0 + np.abs(point).max())
     generators = []
     for layer in range(1, arch.depth + 1):
         rows = np.abs(weights[layer - 1][0]).max(axis=1)
+        cols = np.abs(weights[layer][0]).max(axis=0)
         for k in range(arch.hidden[layer - 1]):
-            if rows[k] > 0:
+            if max(rows[k], cols[k]) > bound:
                 generators.append(arch.sign_flip_signs(layer, k))
     signs = [np.ones(arch.n_unknowns)]
     for g in generators:
@@ -155,8 +158,17 @@ def _route(instance: Instance, p0: Instance, start: np.ndarray, r0: float, optio
     return hom, x, ok, tracked, detours
 
 
-def _finish(hom: ParameterHomotopy, x: np.ndarray, eg: EndgameOptions, options: SolveOptions):
-    """End points from t = 1 − r₀: straight where they are nonsingular, by the endgame elsewhere.
+def _same_stabilizer(arch: Architecture, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Whether each end point is fixed by no more sign flips than its start point: a nonsingular
+    end point is reached by one full-space path only, so a larger stabilizer means more than one
+    path arrived (seen: paths to infinity jumping onto the origin in a straight finish)."""
+    return np.array([len(_alive_flips(arch, e, 1e-8)) == len(_alive_flips(arch, s)) if np.all(np.isfinite(e)) else False
+                     for s, e in zip(start, end)], dtype=bool)
+
+
+def _finish(hom: ParameterHomotopy, start: np.ndarray, x: np.ndarray, eg: EndgameOptions, options: SolveOptions):
+    """End points from t = 1 − r₀: straight where they are nonsingular and reached by one path
+    only, by the endgame elsewhere.
 
     Returns end points, codes, winding numbers (1 for straight finishes), accuracies and paths tracked.
     """
@@ -166,6 +178,7 @@ def _finish(hom: ParameterHomotopy, x: np.ndarray, eg: EndgameOptions, options: 
     with np.errstate(all="ignore"):
         condition = batch_condition(np.where(np.isfinite(J), J, 0.0))
     straight = res.success & (condition < ENDGAME_CONDITION)
+    straight &= ~_collided(hom.arch, res.x, straight) & _same_stabilizer(hom.arch, start, res.x)
     end = np.where(straight[:, None], res.x, np.nan)
     codes = np.where(straight, ReturnCode.SUCCESS, ReturnCode.FAILED).astype(object)
     winding = np.ones(n, dtype=int)
@@ -253,7 +266,7 @@ def solve_continuation(
     winding = np.zeros(len(x), dtype=int)
     accuracy = np.full(len(x), np.inf)
     good = np.flatnonzero(ok)
-    end[good], codes[good], winding[good], accuracy[good], finish_paths = _finish(hom.select(good), x[good], eg, options)
+    end[good], codes[good], winding[good], accuracy[good], finish_paths = _finish(hom.select(good), start[good], x[good], eg, options)
     at_infinity_reps = np.array([c is ReturnCode.AT_INFINITY for c in codes], dtype=bool)
     success = np.array([c is ReturnCode.SUCCESS for c in codes], dtype=bool)
     stages.append(StageReport("finish and Cauchy endgame", finish_paths, failed=int((~success & ~at_infinity_reps).sum()),
