@@ -39,7 +39,6 @@ from .homotopies import ParameterHomotopy, fixed
 from .linalg import batch_condition
 from .monodromy import GenericSolutions, random_complex_instance
 from .structured import solve_generic, solve_structured_many
-from .symmetry import canonicalize
 from .tracker import newton, track
 
 __all__ = ["ContinuationRun", "solve_continuation", "ENDGAME_CONDITION", "SINGULAR_CONDITION"]
@@ -74,9 +73,35 @@ class ContinuationRun:
     warnings: tuple[str, ...]
 
 
+def _canonical(arch: Architecture, x: np.ndarray) -> np.ndarray:
+    """The orbit member in which, for every neuron, the largest entry of its row of W_i (of its
+    column of W_{i+1} if the row is zero) has positive real part.
+
+    :func:`.symmetry.canonicalize` looks at the fixed entry W_i[k, 0], which is 0 whenever neuron 0
+    of the layer below is dead, so it leaves orbits of points with dead neurons split. Sizes are
+    flip-invariant, so the pivot is the same entry for every orbit member; layers go in order
+    because the pivot also changes sign with the neuron of the layer below, fixed first.
+    """
+    x = np.array(x, dtype=complex, copy=True)
+    rows_of = np.arange(len(x))
+    for layer in range(1, arch.depth + 1):
+        rows, cols = arch.shapes[layer - 1]
+        out_rows = arch.shapes[layer][0]
+        for k in range(arch.hidden[layer - 1]):
+            row = x[:, arch.offsets[layer - 1] + k * cols + np.arange(cols)]
+            col = x[:, arch.offsets[layer] + np.arange(out_rows) * rows + k]
+            use_row = np.abs(row).max(axis=1) > 0
+            entries = np.where(use_row[:, None], np.pad(row, ((0, 0), (0, max(0, out_rows - cols)))),
+                               np.pad(col, ((0, 0), (0, max(0, cols - out_rows)))))
+            pivot = entries[rows_of, np.argmax(np.abs(entries), axis=1)]
+            negative = (pivot.real < 0) | ((pivot.real == 0) & (pivot.imag < 0))
+            x[negative] *= arch.sign_flip_signs(layer, k)
+    return x
+
+
 def _representatives(arch: Architecture, points: np.ndarray) -> np.ndarray:
     """One point per sign-flip orbit."""
-    canonical = canonicalize(arch, points)
+    canonical = _canonical(arch, points)
     labels = cluster_rows(canonical, SAME_POINT)
     _, first = np.unique(labels, return_index=True)
     return canonical[np.sort(first)]
@@ -110,7 +135,7 @@ def _collided(arch: Architecture, x: np.ndarray, ok: np.ndarray) -> np.ndarray:
     collided = np.zeros(len(x), dtype=bool)
     good = np.flatnonzero(ok)
     if len(good) > 1:
-        labels = cluster_rows(canonicalize(arch, x[good]), SAME_POINT)
+        labels = cluster_rows(_canonical(arch, x[good]), SAME_POINT)
         counts = np.bincount(labels)
         collided[good] = counts[labels] > 1
     return collided

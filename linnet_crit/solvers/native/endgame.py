@@ -158,6 +158,17 @@ def _loops(base: ParameterHomotopy, x: np.ndarray, r: float, opts: EndgameOption
     return mean, winding, largest, ~failed & (winding > 0), arcs
 
 
+def _still_diverging(x: np.ndarray, res, r: float, valuation: np.ndarray, opts: EndgameOptions) -> np.ndarray:
+    """Paths whose radial segment stalled part of the way, still growing at the rate of their last
+    valuation: going to infinity. Affine coordinates grow ill-conditioned on the way out (seen on
+    rank-deficient X: steps collapse at ‖x‖ ≈ 300), so the stall point gives the second,
+    agreeing valuation estimate that the rule asks for."""
+    radius = r * (1.0 - res.t * (1.0 - opts.shrink))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        val = np.log(np.abs(res.x).max(axis=1) / np.abs(x).max(axis=1)) / np.log(radius / r)
+    return (res.t > 0.05) & (val < opts.valuation) & (valuation < opts.valuation) & (np.abs(val - valuation) < 0.25)
+
+
 def cauchy_endgame(
     base: ParameterHomotopy,
     x: np.ndarray,
@@ -217,9 +228,10 @@ def cauchy_endgame(
         idx = np.flatnonzero(active)
         res = track(segment(base.select(idx), 1.0 - r, 1.0 - r * opts.shrink, len(idx)), x[idx], tracker)
         paths += len(idx)
-        x[idx] = res.x
         diverged = np.array([code is ReturnCode.DIVERGED for code in res.codes], dtype=bool)
+        diverged |= ~res.success & _still_diverging(x[idx], res, r, valuation[idx], opts)
         codes[idx[diverged]] = ReturnCode.AT_INFINITY
         active[idx[~res.success]] = False
+        x[idx] = res.x
         r *= opts.shrink
     return EndgameResult(end, codes, winding, accuracy, valuation, paths)
