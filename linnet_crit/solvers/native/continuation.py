@@ -210,7 +210,7 @@ def _finish(hom: ParameterHomotopy, start: np.ndarray, x: np.ndarray, eg: Endgam
     accuracy = np.where(straight, res.accuracy, np.inf)
     paths = n
     rest = np.flatnonzero(~straight)
-    for tracker in (options.tracker, *RETRY_SCHEDULE[:1]):
+    for tracker in (options.tracker, *RETRY_SCHEDULE):
         if len(rest) == 0:
             break
         game = cauchy_endgame(hom.select(rest), x[rest], eg, tracker)

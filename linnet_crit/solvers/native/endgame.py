@@ -101,6 +101,8 @@ class EndgameOptions:
     agreement: float = 1e-8
     #: Valuation below which a path is going to infinity (two successive estimates must agree).
     valuation: float = -0.05
+    #: Two successive valuations at most this decide infinity even when they do not agree yet.
+    strong_valuation: float = -0.5
     #: Size at which a path counts as at infinity whatever its valuation.
     divergence_norm: float = 1e8
 
@@ -166,7 +168,15 @@ def _still_diverging(x: np.ndarray, res, r: float, valuation: np.ndarray, opts: 
     radius = r * (1.0 - res.t * (1.0 - opts.shrink))
     with np.errstate(divide="ignore", invalid="ignore"):
         val = np.log(np.abs(res.x).max(axis=1) / np.abs(x).max(axis=1)) / np.log(radius / r)
-    return (res.t > 0.05) & (val < opts.valuation) & (valuation < opts.valuation) & (np.abs(val - valuation) < 0.25)
+    return (res.t > 0.05) & _diverging(val, valuation, opts)
+
+
+def _diverging(val: np.ndarray, previous: np.ndarray, opts: EndgameOptions) -> np.ndarray:
+    """Two successive valuation estimates say the path goes to infinity: both negative and in
+    agreement (the asymptotic regime), or both at most ``strong_valuation`` (the size at least
+    doubles per radius step twice running, even before the estimates have settled)."""
+    settled = (val < opts.valuation) & (previous < opts.valuation) & (np.abs(val - previous) < 0.1)
+    return settled | ((val <= opts.strong_valuation) & (previous <= opts.strong_valuation))
 
 
 def cauchy_endgame(
@@ -199,14 +209,18 @@ def cauchy_endgame(
     previous_size = np.full(n, np.nan)
     active = np.ones(n, dtype=bool)
     r, paths = opts.start_radius, 0
+    # The size one radius further out, for a valuation estimate at the first radius already:
+    # paths to infinity grow ill-conditioned in affine coordinates and may stall on the first
+    # radial segment, where the divergence rule needs two estimates.
+    back = track(segment(base, 1.0 - r, 1.0 - min(r / opts.shrink, 1.0), n), x, tracker)
+    paths += n
+    previous_size[back.success] = np.maximum(np.abs(back.x[back.success]).max(axis=1), 1e-300)
     while True:
         idx = np.flatnonzero(active)
         size = np.maximum(np.abs(x[idx]).max(axis=1), 1e-300)  # a path resting at the origin has size 0
         with np.errstate(divide="ignore", invalid="ignore"):
             val = np.log(size / previous_size[idx]) / np.log(opts.shrink)
-        infinite = (size > opts.divergence_norm) | (
-            (val < opts.valuation) & (valuation[idx] < opts.valuation) & (np.abs(val - valuation[idx]) < 0.1)
-        )
+        infinite = (size > opts.divergence_norm) | _diverging(val, valuation[idx], opts)
         codes[idx[infinite]] = ReturnCode.AT_INFINITY
         previous_size[idx], valuation[idx] = size, val
         active[idx[infinite]] = False
