@@ -493,8 +493,9 @@ class HomotopyContinuationBackend:
         progress: bool | None = None,
     ) -> SolveResult:
         """All isolated critical points of ``instance`` found by HC.jl's ``solve``."""
-        if method not in METHODS:
-            raise SolverError(f"method {method!r} is not one of {METHODS}")
+        if method not in _START_SYSTEMS:
+            raise SolverError(f"method {method!r} is not one of {tuple(_START_SYSTEMS)} for the HC.jl backend "
+                              f"(the native backend has {METHODS})")
         options = options or SolveOptions()
         seed = _check_seed(seed)
         session = _session()

@@ -21,6 +21,7 @@ from ...data import Instance
 from ...errors import SolverError
 from ...genericity import genericity_reasons
 from ...results import PathResult, SolveResult, StageReport
+from ..base import METHODS
 from ..options import SolveOptions
 from .monodromy import GenericSolutions
 from .structured import NO_STRAY_ZEROS, StructuredRun, solve_generic, solve_structured_many
@@ -35,10 +36,6 @@ from .verdict import (
 )
 
 __all__ = ["NativeBackend"]
-
-#: Methods of the native backend.
-NATIVE_METHODS = ("auto", "blackbox", "continuation")
-
 
 class NativeBackend:
     """The pip-only engine of linnet_crit (always available)."""
@@ -61,8 +58,8 @@ class NativeBackend:
         options = options or SolveOptions()
         progress = sys.stderr.isatty() if progress is None else progress
         t0 = time.perf_counter()
-        if method not in NATIVE_METHODS:
-            raise SolverError(f"method {method!r} is not one of {NATIVE_METHODS}")
+        if method not in METHODS:
+            raise SolverError(f"method {method!r} is not one of {METHODS}")
         refuse_symmetric_data(instance)
         if method == "blackbox":
             return _blackbox(instance, seed, options, progress, t0)
@@ -144,13 +141,19 @@ def _switch(instance, rng, generic, spent: _Spent, note: str, seed, options, pro
 
 
 def _continuation(instance, rng, generic, spent: _Spent, notes, seed, method, options, progress, t0) -> SolveResult:
-    """Carry every generic critical point to the data (complete for any data of the architecture)."""
+    """Carry every generic critical point to the data (complete for any data of the architecture).
+
+    The route checks its own end points (clusters, multiplicities, the slice test for singular
+    ones, failures and its monodromy's stop) and keeps singular points at their endgame values,
+    which a Newton refinement would spoil; only the monodromy's rank-gap doubts are added here.
+    """
+    from .continuation import SINGULAR_CONDITION as CONTINUATION_SINGULAR
     from .continuation import solve_continuation
 
     run = solve_continuation(instance, rng, options, generic=generic, progress=progress)
-    fin = finalize(instance, run.points, options, multiplicities=np.asarray(run.multiplicities, dtype=int))
-    warnings = [*run.warnings, *failure_warnings(run.failed), *fin.warnings, *singular_endpoints_are_isolated(instance, fin),
-                *monodromy_warnings(generic)]
+    fin = Finalized(run.points, run.residuals, run.conditions, run.conditions, run.multiplicities, 0, 0.0, 0, (),
+                    singular_condition=CONTINUATION_SINGULAR)
+    warnings = [*run.warnings, *monodromy_warnings(generic, stops=False)]
     return _result(instance, fin, spent.plus(run.n_paths, run.stages), run.failed, run.n_at_infinity, warnings, notes,
                    (), seed, method, options, t0, route="continuation")
 
@@ -164,7 +167,7 @@ def _blackbox(instance: Instance, seed, options: SolveOptions, progress, t0) -> 
     points = np.concatenate([bb.solutions, singular])
     multiplicities = np.concatenate([np.ones(bb.n_solutions, dtype=int), sizes])
     fin = finalize(instance, points, options, multiplicities=multiplicities)
-    warnings = [*failure_warnings(bb.failed), *fin.warnings, *singular_endpoints_are_isolated(instance, fin)]
+    warnings = [*failure_warnings(bb.failed), *fin.warnings, *singular_endpoints_are_isolated(instance, fin, np.random.default_rng(seed))]
     return _result(instance, fin, _Spent(bb.n_paths, (bb.report,)), bb.failed, bb.n_at_infinity, warnings, (), (),
                    seed, "blackbox", options, t0, route="blackbox")
 

@@ -48,17 +48,22 @@ class GenericSolutions:
         return self.n_orbits * orbit_size(self.architecture)
 
     @property
+    def rank_warnings(self) -> tuple[str, ...]:
+        """A start map whose rank gap lies where full rank and rank deficiency cannot be told apart
+        (:data:`SUSPICIOUS_GAP`): the torus solutions may have been wrongly declared absent or present."""
+        gap = self.report.info.get("rank_gap")
+        if gap is None or not SUSPICIOUS_GAP[0] < gap < SUSPICIOUS_GAP[1]:
+            return ()
+        verdict = "taken as rank-deficient (no torus solutions)" if self.degenerate else "taken as full rank"
+        return (
+            f"monodromy {self.architecture}: the start map's relative rank gap {gap:.1e} is neither clearly zero "
+            f"nor clearly positive, {verdict}",
+        )
+
+    @property
     def warnings(self) -> tuple[str, ...]:
-        """Why the orbits found may not be all: a stop at ``max_loops``, or a start map whose rank
-        gap lies where full rank and rank deficiency cannot be told apart (:data:`SUSPICIOUS_GAP`)."""
-        info, found = self.report.info, []
-        gap = info.get("rank_gap")
-        if gap is not None and SUSPICIOUS_GAP[0] < gap < SUSPICIOUS_GAP[1]:
-            verdict = "taken as rank-deficient (no torus solutions)" if self.degenerate else "taken as full rank"
-            found.append(
-                f"monodromy {self.architecture}: the start map's relative rank gap {gap:.1e} is neither clearly "
-                f"zero nor clearly positive, {verdict}"
-            )
+        """Why the orbits found may not be all: :attr:`rank_warnings`, or a stop at ``max_loops``."""
+        info, found = self.report.info, list(self.rank_warnings)
         if str(info.get("stop", "")).startswith("reached max_loops"):
             found.append(
                 f"monodromy {self.architecture} stopped at max_loops = {info['loops']} with {info['orbits']} orbits "

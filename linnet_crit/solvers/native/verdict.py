@@ -33,7 +33,6 @@ from .monodromy import GenericSolutions
 from .structured import refine
 
 __all__ = [
-    "RANK_DEFICIENT_CONDITION",
     "SINGULAR_CONDITION",
     "Finalized",
     "failure_warnings",
@@ -47,10 +46,6 @@ __all__ = [
 #: Equilibrated Jacobian condition numbers above this mark a point as singular (a double-precision
 #: judgement: such a point cannot be told from a singular one well enough to certify a count).
 SINGULAR_CONDITION = 1e12
-#: Above this the Jacobian is singular to working precision (points refined on a curve of
-#: critical points show 1e15 and more; an ill-conditioned isolated point of a nearly special
-#: draw of widths 1,2,2,2 showed 1.2e12).
-RANK_DEFICIENT_CONDITION = 1e14
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,11 +65,13 @@ class Finalized:
     worst_residual: float
     collisions: int
     warnings: tuple[str, ...]
+    singular_condition: float = 0.0
 
     @property
     def singular(self) -> np.ndarray:
-        """Points whose equilibrated Jacobian's condition number exceeds :data:`SINGULAR_CONDITION`."""
-        return self.scaled_conditions > SINGULAR_CONDITION
+        """Points whose equilibrated Jacobian's condition number exceeds ``singular_condition``
+        (default :data:`SINGULAR_CONDITION`)."""
+        return self.scaled_conditions > (self.singular_condition or SINGULAR_CONDITION)
 
     @property
     def n_singular(self) -> int:
@@ -205,50 +202,44 @@ def structured_certificate(
     return reasons
 
 
-def singular_endpoints_are_isolated(instance: Instance, fin: Finalized) -> list[str]:
-    """Refuse rank-deficient end points reached by one path; warn about the other singular ones.
+def singular_endpoints_are_isolated(instance: Instance, fin: Finalized, rng: np.random.Generator) -> list[str]:
+    """Refuse singular end points on a positive-dimensional component; warn about inconsistent ones.
 
-    By the continuation theorem an isolated solution of multiplicity μ is the end point of exactly
-    μ paths, and a singular one has μ ≥ 2: an end point whose Jacobian is singular to working
-    precision (:data:`RANK_DEFICIENT_CONDITION`) and that a single path reached lies on a
-    positive-dimensional component. Singular end points reached by several paths are counted as
-    isolated points with that multiplicity, and ill-conditioned ones as nonsingular, which the
-    route does not certify (a warning each).
+    Each singular end point gets the slice test of :func:`linnet_crit.numeric.local_dimension.local_dimension`;
+    a positive local dimension raises :class:`PositiveDimensionalError`. The others are isolated
+    and counted. By the continuation theorem an isolated solution of multiplicity μ is the end
+    point of exactly μ paths and a singular one has μ ≥ 2, so an isolated singular end point that
+    a single path reached means paths are missing (a warning); so does a route that gives no
+    multiplicities.
     """
-    if not fin.n_singular:
+    from ...numeric.local_dimension import instance_system, local_dimension
+
+    singular = np.flatnonzero(fin.singular)
+    if not len(singular):
         return []
-    if fin.multiplicities is None:
-        return [f"{fin.n_singular} singular end points are counted, but the route cannot tell whether they are isolated"]
-    lonely = fin.singular & (fin.multiplicities == 1)
-    on_curve = lonely & (fin.scaled_conditions > RANK_DEFICIENT_CONDITION)
-    if on_curve.any():
-        from ...verify.dimension import jacobian_nullities
-
-        nullity = int(jacobian_nullities(instance, fin.points[on_curve]).max())
+    system = instance_system(instance)
+    dims = np.array([local_dimension(system, fin.points[i], rng) for i in singular])
+    if dims.max() > 0:
+        worst = singular[int(np.argmax(dims))]
         raise PositiveDimensionalError(
-            f"the critical set of widths {instance.architecture} with these data is not finite: {int(on_curve.sum())} "
-            f"end points with a singular Jacobian (equilibrated condition ≥ {fin.scaled_conditions[on_curve].min():.0e}, "
-            f"corank up to {nullity}) were each reached by a single path, but an isolated singular point is reached by "
-            "μ ≥ 2; give Λ with distinct nonzero entries (e.g. regularization='generic' in random_instance) to make "
-            "every critical point isolated",
-            dimension=max(1, nullity),
+            f"the critical set of widths {instance.architecture} with these data is not finite: {int((dims > 0).sum())} "
+            f"of {len(singular)} singular end points lie on a component of local dimension up to {int(dims.max())} "
+            f"(slice test; equilibrated Jacobian condition {fin.scaled_conditions[worst]:.1e}); give Λ with distinct "
+            "nonzero entries (e.g. regularization='generic' in random_instance) to make every critical point isolated",
+            dimension=int(dims.max()),
         )
-    warnings = []
-    if lonely.any():
-        warnings.append(
-            f"{int(lonely.sum())} points are ill-conditioned (equilibrated Jacobian condition up to "
-            f"{fin.scaled_conditions[lonely].max():.1e}) and counted as nonsingular; not certified"
-        )
-    multiple = fin.singular & (fin.multiplicities > 1)
-    if multiple.any():
-        mult = sorted(fin.multiplicities[multiple].tolist())
-        warnings.append(
-            f"{int(multiple.sum())} singular points (multiplicities {mult}) are counted as isolated; their isolation "
-            "is not certified"
-        )
-    return warnings
+    if fin.multiplicities is None:
+        return [f"{len(singular)} singular end points are counted, but the route cannot tell how many paths reached them"]
+    lonely = int((fin.multiplicities[singular] == 1).sum())
+    if lonely:
+        return [
+            f"{lonely} isolated singular points were reached by a single path (an isolated singular point is reached "
+            "by μ ≥ 2): paths are missing or went elsewhere"
+        ]
+    return []
 
 
-def monodromy_warnings(generic: dict[tuple[int, ...], GenericSolutions]) -> list[str]:
-    """The warnings of every monodromy run of a generic solution set."""
-    return [w for g in generic.values() for w in g.warnings]
+def monodromy_warnings(generic: dict[tuple[int, ...], GenericSolutions], *, stops: bool = True) -> list[str]:
+    """The warnings of every monodromy run of a generic solution set (``stops=False``: only the
+    rank-gap doubts, for a route that reports the stop at ``max_loops`` itself)."""
+    return [w for g in generic.values() for w in (g.warnings if stops else g.rank_warnings)]
