@@ -213,3 +213,31 @@ def test_a_failed_certificate_switches_routes_and_says_why(monkeypatch):
 def test_positive_dimensional_sets_raise_on_the_continuation_route(make):
     with pytest.raises(PositiveDimensionalError):
         solve(make(), method="continuation", seed=0)
+
+
+@needs_continuation
+def test_points_the_continuation_route_missed_are_added_and_make_the_count_incomplete(monkeypatch):
+    """On a nearly special draw of widths 1,2,2,2 the continuation route once took 480 finite
+    points for points at infinity; the structured route's refined points expose such a shortfall."""
+    from linnet_crit.solvers.native import backend, continuation
+
+    real_certificate, real_continuation = backend.structured_certificate, continuation.solve_continuation
+
+    def failing(*args, **kwargs):
+        return [*real_certificate(*args, **kwargs), "1 paths failed after every retry (simulated)"]
+
+    def short(*args, **kwargs):
+        run = real_continuation(*args, **kwargs)
+        return dataclasses.replace(run, points=run.points[:-2], multiplicities=run.multiplicities[:-2],
+                                   residuals=run.residuals[:-2], conditions=run.conditions[:-2],
+                                   n_at_infinity=run.n_at_infinity + 2)
+
+    monkeypatch.setattr(backend, "structured_certificate", failing)
+    monkeypatch.setattr(continuation, "solve_continuation", short)
+    inst = random_instance("1,2,1", seed=0)
+    full = solve(inst, seed=0, method="blackbox").n_solutions
+    result = solve(inst, seed=0)
+    assert result.route == "continuation" and result.n_solutions == full and result.multiplicities is None
+    assert not result.complete
+    assert any(w.startswith("2 critical points found and refined by the structured route") for w in result.warnings)
+    assert any(w.startswith("2 paths were declared at infinity although the data pass") for w in result.warnings)
