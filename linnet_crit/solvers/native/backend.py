@@ -183,7 +183,7 @@ def _continuation(instance, rng, generic, spent: _Spent, notes, seed, method, op
     from .continuation import solve_continuation
 
     run = solve_continuation(instance, rng, options, generic=generic, progress=progress)
-    fin = Finalized(run.points, run.residuals, run.conditions, run.conditions, run.multiplicities, 0, 0.0, 0, (),
+    fin = Finalized(run.points, run.residuals, run.conditions, run.conditions, run.multiplicities,
                     singular_condition=CONTINUATION_SINGULAR)
     warnings = [*run.warnings, *monodromy_warnings(generic, stops=False)]
     if run.n_at_infinity and not genericity_reasons(instance):

@@ -37,6 +37,7 @@ __all__ = [
     "Finalized",
     "failure_warnings",
     "finalize",
+    "monodromy_warnings",
     "refuse_symmetric_data",
     "singular_endpoints_are_isolated",
     "structured_certificate",
@@ -61,17 +62,13 @@ class Finalized:
     conditions: np.ndarray
     scaled_conditions: np.ndarray
     multiplicities: np.ndarray | None
-    unrefined: int
-    worst_residual: float
-    collisions: int
-    warnings: tuple[str, ...]
-    singular_condition: float = 0.0
+    warnings: tuple[str, ...] = ()
+    singular_condition: float = SINGULAR_CONDITION
 
     @property
     def singular(self) -> np.ndarray:
-        """Points whose equilibrated Jacobian's condition number exceeds ``singular_condition``
-        (default :data:`SINGULAR_CONDITION`)."""
-        return self.scaled_conditions > (self.singular_condition or SINGULAR_CONDITION)
+        """Points whose equilibrated Jacobian's condition number exceeds ``singular_condition``."""
+        return self.scaled_conditions > self.singular_condition
 
     @property
     def n_singular(self) -> int:
@@ -116,8 +113,7 @@ def finalize(
             multiplicities = _merge_multiplicities(points, keep, duplicate, multiplicities)
         points, residuals = points[keep], residuals[keep]
     conditions, scaled = _conditions(instance, points)
-    return Finalized(points, residuals, conditions, scaled, multiplicities, int(bad.sum()), worst,
-                     int(duplicate.sum()), tuple(warnings))
+    return Finalized(points, residuals, conditions, scaled, multiplicities, tuple(warnings))
 
 
 def _merge_multiplicities(points: np.ndarray, keep: np.ndarray, duplicate: np.ndarray, multiplicities: np.ndarray) -> np.ndarray:
