@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -107,11 +107,12 @@ class NativeBackend:
         return results
 
 
+@dataclass(frozen=True)
 class _Spent:
     """Paths and stages spent before the route that produced the count (monodromy, a failed route)."""
 
-    def __init__(self, paths: int = 0, stages: tuple[StageReport, ...] = ()) -> None:
-        self.paths, self.stages = paths, stages
+    paths: int = 0
+    stages: tuple[StageReport, ...] = ()
 
     @classmethod
     def of_generic(cls, generic: dict[tuple[int, ...], GenericSolutions]) -> _Spent:
@@ -193,6 +194,8 @@ def _continuation(instance, rng, generic, spent: _Spent, notes, seed, method, op
             f"{run.n_at_infinity} paths were declared at infinity although the data pass every genericity check: "
             "finite critical points may have been taken for points at infinity"
         )
+    # the route lists the monodromy reports of the generic set it was given: keep one copy
+    spent = _Spent(spent.paths, tuple(s for s in spent.stages if not any(s is r for r in run.stages)))
     return _result(instance, fin, spent.plus(run.n_paths, run.stages), run.failed, run.n_at_infinity, warnings, notes,
                    (), seed, method, options, t0, route="continuation")
 
