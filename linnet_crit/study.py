@@ -55,6 +55,13 @@ class DrawRecord:
     real_losses: tuple[float, ...] = ()
     real_indices: tuple[int, ...] = ()
     real_kinds: tuple[str, ...] = ()
+    #: Why this draw's count may be incomplete (:attr:`SolveResult.warnings`); empty when complete.
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """Whether the draw's count passed every check (no warning)."""
+        return not self.warnings
 
     @property
     def n_minima(self) -> int:
@@ -104,14 +111,24 @@ class StudyResult:
         """All paths (monodromy included) per critical point found, over all draws."""
         return self.total_paths / max(1, int(self.column("n_solutions").sum()))
 
+    @property
+    def n_incomplete_draws(self) -> int:
+        """Draws whose count may be incomplete (each says why in its ``warnings``)."""
+        return sum(not d.complete for d in self.draws)
+
     def thesis_columns(self) -> dict[str, Any]:
-        """N_C, N_C* (the largest over draws, as in the thesis — and whether all draws agree), max N_R."""
+        """N_C, N_C* (the largest over draws, as in the thesis), max N_R, and whether they can be
+        trusted: ``all_draws_agree`` holds only when every draw is complete and all found the same
+        counts (a point missed the same way in every draw would otherwise pass), with
+        ``n_incomplete_draws`` beside it."""
         nc, nt = self.column("n_solutions"), self.column("n_torus")
+        incomplete = self.n_incomplete_draws
         return {
             "N_C": int(nc.max(initial=0)),
             "N_Cstar": int(nt.max(initial=0)),
             "max_N_R": int(self.column("n_real").max(initial=0)),
-            "all_draws_agree": bool(len(set(nc.tolist())) <= 1 and len(set(nt.tolist())) <= 1),
+            "all_draws_agree": bool(incomplete == 0 and len(set(nc.tolist())) <= 1 and len(set(nt.tolist())) <= 1),
+            "n_incomplete_draws": incomplete,
             "N_R_distribution": {str(k): v for k, v in self.n_real_distribution.items()},
         }
 
@@ -127,7 +144,7 @@ class StudyResult:
             "total_paths": self.total_paths,
             "paths_per_solution": self.paths_per_solution,
             **self.thesis_columns(),
-            "draws": [asdict(d) for d in self.draws],
+            "draws": [{**asdict(d), "complete": d.complete} for d in self.draws],
         }
 
     def __str__(self) -> str:
@@ -190,6 +207,7 @@ def _record(draw: int, seed: int, result: SolveResult) -> DrawRecord:
         real_losses=tuple(float(p.loss) for p in table.points),
         real_indices=tuple(int(p.hessian_index) for p in table.points),
         real_kinds=tuple(p.kind for p in table.points),
+        warnings=tuple(result.warnings),
     )
 
 

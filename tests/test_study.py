@@ -41,6 +41,19 @@ def test_docstring_numbers():
     res = study("1,1,1", draws=3, seed=0, workers=1)
     assert res.thesis_columns()["N_C"] == 5 and [d.draw for d in res.draws] == [0, 1, 2]
     assert res.thesis_columns()["all_draws_agree"]
+    assert res.n_incomplete_draws == 0 and all(d.complete and d.warnings == () for d in res.draws)
+
+
+def test_incomplete_draws_are_counted_and_break_the_agreement():
+    """With one monodromy loop an orbit can be missed the same way in every draw: the counts agree,
+    but no draw is complete, and the thesis columns say so."""
+    from linnet_crit.solvers import MonodromyOptions, SolveOptions
+
+    res = study("2,2,2", draws=2, seed=0, workers=1, options=SolveOptions(monodromy=MonodromyOptions(max_loops=1)))
+    cols = res.thesis_columns()
+    assert res.n_incomplete_draws == 2 == cols["n_incomplete_draws"] and not cols["all_draws_agree"]
+    assert all("max_loops" in d.warnings[0] and not d.complete for d in res.draws)
+    assert all(not d["complete"] for d in res.to_dict()["draws"])
 
 
 @pytest.mark.parametrize("chunk_size", [1, 5])

@@ -103,9 +103,30 @@ def solve(
     ----------
     instance : Instance
         Architecture, data X, Y and regularization Λ.
-    method : {"auto", "blackbox"}
-        ``auto``: the structure-aware method (origin + monodromy per alive-size tuple + parameter
-        homotopies); ``blackbox``: a start system with no structural assumption (small N only).
+    method : {"auto", "continuation", "blackbox"}
+        ``auto``: the structure-aware route (origin + monodromy per alive-size tuple + parameter
+        homotopies per alive set) when the data pass the genericity checks
+        (:func:`linnet_crit.genericity.genericity_reasons`) and its certificate holds (every path
+        arrived, no stray zeros, no collisions, every point nonsingular and refined); otherwise
+        it switches by itself to ``continuation``, and ``route`` and ``notes`` of the result say
+        so. ``continuation``: every generic critical point carried to the data by a parameter
+        homotopy, complete for any data of the architecture. ``blackbox``: a start system with no
+        structural assumption (small N only).
+
+    Returns
+    -------
+    SolveResult
+        ``complete`` is true when no check failed; otherwise ``warnings`` give the reasons (failed
+        paths, a monodromy stopped at ``max_loops``, unrefined or colliding points, singular points
+        whose isolation is not certified, …).
+
+    Raises
+    ------
+    PositiveDimensionalError
+        On every method, when the data leave a continuous symmetry of the loss (a scalar Λ, one
+        scalar per layer, Λ = 0, …; see :func:`linnet_crit.genericity.symmetry_evidence`) or end
+        points show a positive-dimensional component: no count exists. The ``regularization``
+        label of the instance is never consulted.
     backend : {"native", "hc"}
     seed : int
         Seeds every random choice of the solver; reported in the result.
@@ -117,8 +138,8 @@ def solve(
     --------
     >>> from linnet_crit import random_instance, solve
     >>> result = solve(random_instance("1,1,1", seed=0), seed=0)
-    >>> result.n_solutions, result.origin_found
-    (5, True)
+    >>> result.n_solutions, result.origin_found, result.complete, result.route
+    (5, True, True, 'structured')
     """
     instance, seed = check_instance(instance), check_seed(seed)
     if method not in METHODS:

@@ -11,8 +11,9 @@ from .options import SolveOptions
 __all__ = ["Backend", "METHODS"]
 
 #: ``auto``: the structure-aware method (alive sets, monodromy, parameter homotopy);
-#: ``blackbox``: a start system with no structural assumption.
-METHODS: tuple[str, ...] = ("auto", "blackbox")
+#: ``blackbox``: a start system with no structural assumption; ``continuation``: the generic
+#: critical set carried to the data by parameter continuation and a Cauchy endgame (any data).
+METHODS: tuple[str, ...] = ("auto", "blackbox", "continuation")
 
 
 @runtime_checkable

@@ -1,4 +1,5 @@
-"""Positive-dimensional critical sets, the numeric route: the nullity of the Jacobian at found points.
+"""Positive-dimensional critical sets, the numeric route: the Jacobian's nullity and the local
+dimension (slice test of :mod:`linnet_crit.numeric.local_dimension`) at found points.
 
 At a point of a d-dimensional component of the critical set the Jacobian of F (the Hessian of the
 loss) has a kernel of dimension at least d: the tangent space of the component. With generic
@@ -6,8 +7,9 @@ Hadamard Λ every critical point is isolated and nonsingular, so the nullity is 
 a scalar λ and a hidden width ≥ 2 the O(d_i) symmetry of the hidden layer survives, and with Λ = 0
 the rescalings W_i ↦ t W_i, W_{i+1} ↦ W_{i+1} / t do: the critical set is then positive-dimensional.
 
-The nullity is an upper bound on the local dimension (an isolated singular point also has a
-kernel); on a generically reduced component, at a general point, the two are equal.
+The nullity is only an upper bound on the local dimension (an isolated singular point also has a
+kernel), so the local dimension is decided by the slice test, which the continuation route uses
+too (one home for the test).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import numpy as np
 from ..data import Instance
 from ..errors import PositiveDimensionalError
 from ..numeric.evaluate import Parameters, gradient_and_jacobian
+from ..numeric.local_dimension import instance_system
+from ..numeric.local_dimension import local_dimension as _slice_dimension
 
 __all__ = ["local_dimension", "jacobian_nullities", "check_isolated"]
 
@@ -39,11 +43,11 @@ def jacobian_nullities(instance: Instance, points: np.ndarray, *, rtol: float = 
     return np.sum(sigma <= rtol * largest, axis=1)
 
 
-def local_dimension(instance: Instance, point: np.ndarray, *, rtol: float = 1e-8) -> int:
-    """Estimated local dimension of the critical set at ``point``: the Jacobian's nullity.
+def local_dimension(instance: Instance, point: np.ndarray, *, rtol: float = 1e-8, seed: int = 0) -> int:
+    """Estimated local dimension of the critical set at ``point`` by the slice test.
 
-    The point must be accurate (a Newton-refined critical point): a relative singular value of a
-    kernel direction is about the point's relative error.
+    The point must be accurate (a Newton-refined critical point): its Jacobian's kernel (relative
+    singular values ≤ ``rtol``) gives the directions the slice test tries.
 
     Examples
     --------
@@ -53,7 +57,7 @@ def local_dimension(instance: Instance, point: np.ndarray, *, rtol: float = 1e-8
     >>> local_dimension(inst, np.array([1.0, 2.0]))
     1
     """
-    return int(jacobian_nullities(instance, np.asarray(point)[None], rtol=rtol)[0])
+    return _slice_dimension(instance_system(instance), np.asarray(point), np.random.default_rng(seed), kernel=rtol)
 
 
 def check_isolated(instance: Instance, points: np.ndarray, *, rtol: float = 1e-8) -> None:

@@ -279,20 +279,24 @@ print("LINNET origin " + string(vdim(std(Il))));
 quit;
 """
 
-# Not reduced (non-generic data): distinct points from the radical, torus counts by saturation.
+# Not reduced (non-generic data): distinct points from the radical. ``zeroRad`` (primdec.lib,
+# after option(redSB)) is the radical of a zero-dimensional ideal in seconds where ``radical`` took
+# minutes. Torus points: saturate by the product of the variables BEFORE the radical (the radical
+# of the saturation is the saturation of the radical, and the saturated ideal is smaller); the
+# unit ideal (no torus point) is treated on its own because zeroRad rejects it.
 _RADICAL_PROGRAM = """
 ideal J = std(I);
 poly pr = {product};
-ideal R = std(radical(J));
+ideal R = std(zeroRad(J));
 print("LINNET distinct " + string(vdim(R)));
-def S = sat(R, pr);
+def S = sat(J, pr);
 ideal T;
 if (typeof(S) == "list") {{ T = S[1]; }} else {{ T = S; }}
-print("LINNET torus_distinct " + string(vdim(std(T))));
-def S2 = sat(J, pr);
-ideal T2;
-if (typeof(S2) == "list") {{ T2 = S2[1]; }} else {{ T2 = S2; }}
-print("LINNET torus " + string(vdim(std(T2))));
+T = std(T);
+int nt = vdim(T);
+print("LINNET torus " + string(nt));
+if (nt == 0) {{ print("LINNET torus_distinct 0"); }}
+else {{ print("LINNET torus_distinct " + string(vdim(std(zeroRad(T))))); }}
 quit;
 """
 
@@ -365,7 +369,7 @@ def exact_count(
     linear_form = "+".join(f"{int(c)}*x({k + 1})" for k, c in enumerate(rng.integers(1, prime, n)))
     program = _COUNT_PROGRAM.format(product=product, linear_form=linear_form, prime=prime, n=n)
     values = _run_singular(_script(lines, program, ["elim.lib"]), timeout)
-    counts = _zero_dimensional_counts(values, lines, product, prime, timeout)
+    counts = _zero_dimensional_counts(arch, values, lines, product, prime, timeout)
     origin = int(values["origin"])
     return ExactCount(
         widths=arch.widths,
@@ -397,7 +401,7 @@ def _system_data(instance_or_arch, samples, regularization, prime: int, rng: np.
     return arch, "random", int(samples), regularization, _random_data(arch, int(samples), regularization, prime, rng)
 
 
-def _zero_dimensional_counts(values: dict[str, str], lines, product: str, prime: int, timeout) -> dict:
+def _zero_dimensional_counts(arch: Architecture, values: dict[str, str], lines, product: str, prime: int, timeout) -> dict:
     """n_solutions, n_distinct, n_torus, n_torus_distinct, torus_dimension and how reducedness was shown."""
     n_solutions = _optional_int(values, "vdim")
     counts = {
@@ -418,7 +422,20 @@ def _zero_dimensional_counts(values: dict[str, str], lines, product: str, prime:
             n_torus_distinct=int(radical["torus_distinct"]), reducedness="radical",
         )
     counts["torus_dimension"] = 0 if counts["n_torus"] else -1
+    _check_orbit_multiple(arch, counts["n_torus_distinct"])
     return counts
+
+
+def _check_orbit_multiple(arch: Architecture, n_torus_distinct: int | None) -> None:
+    """Sign flips act freely on the torus, so its points come in whole orbits of 2^(Σ d_i); any
+    other number means the script counted something else (this caught a wrong script once)."""
+    orbit = 2 ** sum(arch.hidden)
+    if n_torus_distinct is not None and n_torus_distinct % orbit:
+        raise SolverError(
+            f"Singular reported {n_torus_distinct} distinct torus points for widths {arch}, not a multiple of "
+            f"the sign-orbit size {orbit}; this is a bug in the exact-count script (or an unlucky prime: "
+            "retry with another prime=)"
+        )
 
 
 def _is_odd_prime(p: object) -> bool:

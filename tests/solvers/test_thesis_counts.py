@@ -1,7 +1,8 @@
 """Acceptance: the native engine reproduces N_C and N_C* of every row of thesis Tables 3.1 and 3.2.
 
 Five independent solves per row (data seed and solver seed both vary); the origin is included in
-N_C (Table 3.2 row 1 is 17, not the printed 16). Every path must end in a counted point.
+N_C (Table 3.2 row 1 is 17, not the printed 16). Every path must end in a counted point, and the
+structure-aware route's certificate must hold (the result is complete).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def test_counts_match_the_thesis_for_five_seeds(row):
     for seed in SEEDS:
         result = solve(random_instance(row["widths"], samples=1, seed=seed), seed=seed)
         assert result.origin_found
+        assert result.complete and result.route == "structured", result.summary()
         assert result.n_failed == 0, result.summary()
         assert (result.n_solutions, result.n_torus()) == (row["N_C"], row["N_Cstar"]), (seed, result.summary())
         # origin plus sign-flip orbits: the real count of generic real data is odd

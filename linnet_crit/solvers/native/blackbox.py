@@ -125,6 +125,17 @@ class BlackboxRun:
     def n_failed(self) -> int:
         return len(self.failed)
 
+    def singular_clusters(self, tol: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct singular end points and how many paths ended at each (their multiplicity).
+
+        Two end points within ``tol · (1 + ‖x‖∞)`` are one point (default: the endgame's
+        ``duplicate_tolerance``).
+        """
+        tol = EndgameOptions().duplicate_tolerance if tol is None else tol
+        labels = _clusters(self.singular_points, tol)
+        heads, sizes = np.unique(labels, return_counts=True)
+        return self.singular_points[heads], sizes
+
 
 # --- the homotopy ------------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)

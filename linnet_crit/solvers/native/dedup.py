@@ -12,7 +12,7 @@ import numpy as np
 
 from ...architecture import Architecture
 
-__all__ = ["SAME_POINT", "DEAD_NEURON", "is_torus", "match_rows", "unique_rows"]
+__all__ = ["SAME_POINT", "DEAD_NEURON", "cluster_rows", "is_torus", "match_rows", "unique_rows"]
 
 #: Two points are the same when every coordinate agrees to this relative accuracy.
 SAME_POINT = 1e-6
@@ -22,11 +22,11 @@ DEAD_NEURON = 1e-10
 _FLOOR = 1e-10
 
 
-def _distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _distance(a: np.ndarray, b: np.ndarray, floor: float = _FLOOR) -> np.ndarray:
     """max_i |a_i − b_i| / (|a_i| + |b_i| + floor·scale) for every pair of rows."""
     scale = 1.0 + np.maximum(np.abs(a).max(axis=1)[:, None], np.abs(b).max(axis=1)[None, :])
     gap = np.abs(a[:, None, :] - b[None, :, :])
-    size = np.abs(a)[:, None, :] + np.abs(b)[None, :, :] + _FLOOR * scale[:, :, None]
+    size = np.abs(a)[:, None, :] + np.abs(b)[None, :, :] + floor * scale[:, :, None]
     return (gap / size).max(axis=2, initial=0.0)
 
 
@@ -52,6 +52,51 @@ def unique_rows(x: np.ndarray, tol: float = SAME_POINT) -> tuple[np.ndarray, np.
             i = start + r
             duplicate[i] = bool((d[r, :i] <= tol).any())
     return np.flatnonzero(~duplicate), duplicate
+
+
+def cluster_rows(
+    x: np.ndarray, tol: float = SAME_POINT, floor: np.ndarray | float = _FLOOR, seed: int = 0
+) -> np.ndarray:
+    """Label of each row's cluster (0, 1, … in order of first occurrence), in O(n log n).
+
+    Rows are the same point when every coordinate agrees as in :func:`match_rows`; ``floor`` (one
+    per row, or one for all) says below which fraction of the point's size a coordinate is compared
+    absolutely — larger for end points known only to an endgame's accuracy. Same points have close
+    projections on a random direction w (|w·(a − b)| ≤ ‖w‖₁ · max_i |a_i − b_i|), so only neighbours in
+    that order within the bound are compared; same-point pairs are joined transitively.
+    """
+    x = np.atleast_2d(np.asarray(x, dtype=complex))
+    n = len(x)
+    floors = np.broadcast_to(np.asarray(floor, dtype=float), (n,))
+    parent = np.arange(n)
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    if n > 1:
+        w = np.random.default_rng(seed).standard_normal(x.shape[1])
+        projection = x.real @ w + x.imag @ w[::-1]
+        order = np.argsort(projection)
+        scale = 1.0 + np.abs(x).max(axis=1)
+        # a same point's gap per coordinate is ≤ tol·(|a_i| + |b_i| + floor·scale) ≤ tol·(2 + floor)·scale
+        reach = 2.0 * np.abs(w).sum() * tol * (2.0 + floors.max()) * scale * (1.0 + 10 * tol)
+        for k, i in enumerate(order):
+            j = k + 1
+            while j < n and projection[order[j]] - projection[i] <= max(reach[i], reach[order[j]]):
+                other = order[j]
+                pair_floor = max(floors[i], floors[other])
+                if _distance(x[i : i + 1], x[other : other + 1], pair_floor)[0, 0] <= tol:
+                    parent[root(other)] = root(i)
+                j += 1
+    roots = np.array([root(i) for i in range(n)], dtype=int)
+    _, first, labels = np.unique(roots, return_index=True, return_inverse=True)
+    # renumber in order of first occurrence, so labels do not depend on the projection
+    rank = np.empty(len(first), dtype=int)
+    rank[np.argsort(first)] = np.arange(len(first))
+    return rank[labels.ravel()]
 
 
 def is_torus(arch: Architecture, x: np.ndarray, tol: float = DEAD_NEURON) -> np.ndarray:

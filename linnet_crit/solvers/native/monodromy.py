@@ -23,9 +23,11 @@ from .homotopies import ParameterHomotopy, fixed
 from .symmetry import canonicalize, orbit_size
 from .tracker import newton, track
 
-__all__ = ["GenericSolutions", "generic_solutions", "random_complex_instance", "start_pair"]
+__all__ = ["SUSPICIOUS_GAP", "GenericSolutions", "generic_solutions", "random_complex_instance", "start_pair"]
 
-
+#: Relative rank gaps of the start map inside this window are suspicious: valid sub-networks were
+#: seen as low as ~1.6e-5, rank-deficient ones at ~1e-17 (engine notes, pitfall 1).
+SUSPICIOUS_GAP = (1e-14, 1e-6)
 
 @dataclass(frozen=True, eq=False)
 class GenericSolutions:
@@ -44,6 +46,30 @@ class GenericSolutions:
     @property
     def n_torus(self) -> int:
         return self.n_orbits * orbit_size(self.architecture)
+
+    @property
+    def rank_warnings(self) -> tuple[str, ...]:
+        """A start map whose rank gap lies where full rank and rank deficiency cannot be told apart
+        (:data:`SUSPICIOUS_GAP`): the torus solutions may have been wrongly declared absent or present."""
+        gap = self.report.info.get("rank_gap")
+        if gap is None or not SUSPICIOUS_GAP[0] < gap < SUSPICIOUS_GAP[1]:
+            return ()
+        verdict = "taken as rank-deficient (no torus solutions)" if self.degenerate else "taken as full rank"
+        return (
+            f"monodromy {self.architecture}: the start map's relative rank gap {gap:.1e} is neither clearly zero "
+            f"nor clearly positive, {verdict}",
+        )
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Why the orbits found may not be all: :attr:`rank_warnings`, or a stop at ``max_loops``."""
+        info, found = self.report.info, list(self.rank_warnings)
+        if str(info.get("stop", "")).startswith("reached max_loops"):
+            found.append(
+                f"monodromy {self.architecture} stopped at max_loops = {info['loops']} with {info['orbits']} orbits "
+                f"before {info['stall_goal']} consecutive complete loops brought nothing new: orbits may be missing"
+            )
+        return tuple(found)
 
 
 def _complex_normal(rng: np.random.Generator, shape) -> np.ndarray:
@@ -95,7 +121,8 @@ def _loop_corner(base: Instance, rng: np.random.Generator) -> np.ndarray:
 def _round(arch, base, known, rng, n_loops: int, tracker: TrackerOptions):
     """Track every known representative around ``n_loops`` random triangles at once.
 
-    Returns, per loop, the refined arrivals back at ``base``, and the numbers of paths and failures.
+    Returns, per loop, the refined arrivals back at ``base`` and whether all of them arrived, and the
+    numbers of paths and failures.
     """
     # Loops move Λ only: the torus incidence variety {(W, Λ(W))} is a copy of the torus, hence
     # irreducible, so Λ-loops act transitively; fixed data avoid the data's own degenerations
@@ -116,7 +143,9 @@ def _round(arch, base, known, rng, n_loops: int, tracker: TrackerOptions):
     x, _, residual = newton(fixed(arch, base), x, np.ones(len(x)), 2)
     good = (residual <= 1e-8 * (1 + np.abs(x).max(axis=1))) & is_torus(arch, x)
     arrivals = [x[good & (loop_of_path[alive] == r)] for r in range(n_loops)]
-    return arrivals, paths, failed
+    # a loop is complete when every known orbit came back as a refined torus point
+    complete = np.array([len(a) == len(known) for a in arrivals], dtype=bool)
+    return arrivals, complete, paths, failed
 
 
 def generic_solutions(
@@ -138,28 +167,31 @@ def generic_solutions(
     gap = _relative_rank_gap(arch, base, w0)
     if gap < options.rank_tolerance:
         # W ↦ Λ(W) is rank-deficient: generic Λ has no torus solution (engine notes, pitfall 1).
-        info = {"rank_gap": gap, "stop": "start map rank-deficient: no torus solutions"}
+        info = {"rank_gap": gap, "stop": "start map rank-deficient: no torus solutions", "stall_goal": options.stall_loops}
         return GenericSolutions(arch, base, np.zeros((0, arch.n_unknowns), complex), True,
                                 StageReport(f"monodromy {arch}", 0, seconds=time.perf_counter() - t0, info=info))
     known = canonicalize(arch, w0[None])
-    loops = stall = paths = failed = 0
+    loops = stall = paths = failed = incomplete = 0
     while stall < options.stall_loops and loops < options.max_loops:
         n_loops = min(options.parallel_loops, options.max_loops - loops)
-        round_arrivals, n_paths, n_failed = _round(arch, base, known, rng, n_loops, tracker)
+        round_arrivals, complete, n_paths, n_failed = _round(arch, base, known, rng, n_loops, tracker)
         paths, failed = paths + n_paths, failed + n_failed
         loops += n_loops
+        incomplete += int((~complete).sum())
         arrivals = canonicalize(arch, np.concatenate(round_arrivals))
         keep, _ = unique_rows(arrivals, SAME_POINT)
         new = arrivals[keep][~match_rows(arrivals[keep], known, SAME_POINT)]
-        # Only loops that tracked every known orbit count towards the stall: a round started from
-        # fewer orbits than it found says nothing about the ones it found.
-        stall = 0 if len(new) else stall + n_loops
+        # Only loops that tracked every known orbit and brought every one back count towards the
+        # stall: a round started from fewer orbits than it found says nothing about the ones it
+        # found, and a loop that lost a path may have lost the one that led to a new orbit.
+        stall = 0 if len(new) else stall + int(complete.sum())
         known = np.concatenate([known, new])
     stop = (
-        f"{options.stall_loops} consecutive loops found no new orbit"
+        f"{options.stall_loops} consecutive complete loops found no new orbit"
         if stall >= options.stall_loops
         else f"reached max_loops = {options.max_loops}"
     )
-    info = {"loops": loops, "orbits": len(known), "rank_gap": gap, "stop": stop}
+    info = {"loops": loops, "orbits": len(known), "rank_gap": gap, "stop": stop, "incomplete_loops": incomplete,
+            "stall_goal": options.stall_loops}
     report = StageReport(f"monodromy {arch}", paths, failed=failed, seconds=time.perf_counter() - t0, info=info)
     return GenericSolutions(arch, base, known, False, report)

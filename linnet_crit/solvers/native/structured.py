@@ -30,12 +30,15 @@ from .monodromy import GenericSolutions, generic_solutions, random_complex_insta
 from .symmetry import canonicalize, expand_orbits
 from .tracker import newton, track
 
-__all__ = ["NO_STRAY_ZEROS", "StructuredRun", "solve_generic", "solve_structured", "solve_structured_many"]
+__all__ = ["LEFT_TORUS", "NO_STRAY_ZEROS", "StructuredRun", "solve_generic", "solve_structured", "solve_structured_many"]
 
 NO_STRAY_ZEROS = (
     "zeros only from dead neurons (no stray zeros): proved for H = 1, m = 1; elsewhere checked by "
     "the blackbox method in the test suite"
 )
+
+#: ``raw_code`` of a path that arrived at a point with a zero neuron of its alive set.
+LEFT_TORUS = "left the torus of its alive set"
 
 
 @dataclass(frozen=True, eq=False)
@@ -205,11 +208,16 @@ def solve_structured_many(
             continue
         t0 = time.perf_counter()
         batch = _carry(arch, instances, gen, sizes, options)
+        left = ~is_torus(gen.architecture, batch.x)
         for p in np.flatnonzero(~batch.good):
             k, alive = batch.targets[batch.target_of_path[p]]
-            # a successful path rejected here collided with another or left the torus: it jumped
-            code = batch.codes[p] if batch.codes[p] is not ReturnCode.SUCCESS else ReturnCode.DUPLICATE
-            failed[k].append(PathResult(batch.x[p], code, np.nan, np.nan, np.nan, 0, np.nan, batch.start[p], stage=f"alive {alive}"))
+            # a successful path rejected here left the torus of its alive set (a stray zero or a
+            # jump onto a point with a dead neuron) or collided with another (a jump)
+            code, raw = batch.codes[p], None
+            if code is ReturnCode.SUCCESS:
+                code, raw = (ReturnCode.FAILED, LEFT_TORUS) if left[p] else (ReturnCode.DUPLICATE, None)
+            failed[k].append(PathResult(batch.x[p], code, np.nan, np.nan, np.nan, 0, np.nan, batch.start[p],
+                                        stage=f"alive {alive}", raw_code=raw))
         for j, (k, alive) in enumerate(batch.targets):
             sub_points = batch.x[batch.good & (batch.target_of_path == j)]
             if not options.full_orbits:

@@ -1,0 +1,251 @@
+"""The Cauchy endgame: end points of paths that end singular or diverge as t → 1.
+
+Near t = 1 a path x(t) to an isolated solution of multiplicity μ is a Puiseux series in
+s = (1 − t)^(1/c), c ≤ μ its winding number: going once around the circle |1 − t| = r moves the
+path to another member of its cycle, and it closes after c loops. By Cauchy's integral formula the
+end point x(1) is the mean of x over those c loops; sampled at K equally spaced angles per loop the
+trapezoid rule is exact up to the series' terms of order s^(cK), so the estimate is as accurate as
+the tracking. Estimates at geometrically smaller radii are compared until two agree (Morgan,
+Sommese & Wampler 1991; HomotopyContinuation.jl's ``endgame_tracker.jl``). A path to infinity is a
+Laurent series instead: its size grows like r^v with v < 0 (the valuation, HC.jl ``valuation.jl``).
+Its Cauchy mean still converges (to the constant term), so divergence is decided first.
+
+The tracker moves a real s from 0 to 1; :class:`ComplexPath` maps it to a complex t on a segment
+or an arc of the circle, so every homotopy of :mod:`.homotopies` can be followed off the real line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...numeric import Parameters, gradient_and_jacobian, jacobian_and_parameter_derivative, parameter_derivative
+from ...results import ReturnCode
+from ..options import TrackerOptions
+from .homotopies import ParameterHomotopy
+from .tracker import track
+
+__all__ = ["ComplexPath", "EndgameOptions", "EndgameResult", "cauchy_endgame", "segment", "arc"]
+
+
+class ComplexPath:
+    """A parameter homotopy followed along a complex path t(s), s ∈ [0, 1]: the segment
+    t = a + s·(b − a), or the arc t = 1 − r·exp(i(θ₀ + s·(θ₁ − θ₀))) — one per path.
+
+    ``Parameters.line`` takes real t only, so the parameter point is interpolated here.
+    """
+
+    def __init__(self, base: ParameterHomotopy, kind: str, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> None:
+        # segment: u = a, v = b; arc: u = r, v = θ₀, w = θ₁
+        self.base, self.kind, self.u, self.v, self.w = base, kind, u, v, w
+
+    def select(self, index: np.ndarray) -> ComplexPath:
+        return ComplexPath(self.base.select(index), self.kind, self.u[index], self.v[index], self.w[index])
+
+    def _t(self, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """t(s) and dt/ds."""
+        if self.kind == "segment":
+            return self.u + s * (self.v - self.u), self.v - self.u
+        angle = self.v + s * (self.w - self.v)
+        point = self.u * np.exp(1j * angle)
+        return 1.0 - point, -1j * (self.w - self.v) * point
+
+    def _params(self, s: np.ndarray) -> tuple[Parameters, Parameters, np.ndarray]:
+        t, dt = self._t(np.asarray(s, dtype=float))
+        pairs = list(zip(self.base.start.arrays(), self.base.target.arrays()))
+        params = Parameters.from_arrays([a + t[:, None, None] * (b - a) for a, b in pairs])
+        return params, Parameters.from_arrays([b - a for a, b in pairs]), dt
+
+    def evaluate(self, x: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        params, _, _ = self._params(s)
+        return gradient_and_jacobian(self.base.arch, x, params)
+
+    def derivative_t(self, x: np.ndarray, s: np.ndarray) -> np.ndarray:
+        params, tangent, dt = self._params(s)
+        return parameter_derivative(self.base.arch, x, params, tangent) * dt[:, None]
+
+    def evaluate_all(self, x: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        params, tangent, dt = self._params(s)
+        H, Hx, Ht = jacobian_and_parameter_derivative(self.base.arch, x, params, tangent)
+        return H, Hx, Ht * dt[:, None]
+
+
+def segment(base: ParameterHomotopy, a, b, n_paths: int) -> ComplexPath:
+    """From t = a to t = b (scalars or one per path)."""
+    return ComplexPath(base, "segment", *(np.broadcast_to(np.asarray(v, dtype=complex), (n_paths,)).copy()
+                                          for v in (a, b, 0.0)))
+
+
+def arc(base: ParameterHomotopy, r, theta0, theta1, n_paths: int) -> ComplexPath:
+    """Around |1 − t| = r from angle θ₀ to θ₁ (scalars or one per path)."""
+    return ComplexPath(base, "arc", *(np.broadcast_to(np.asarray(v, dtype=float), (n_paths,)).copy()
+                                      for v in (r, theta0, theta1)))
+
+
+@dataclass(frozen=True)
+class EndgameOptions:
+    """Settings of the Cauchy endgame (radii r₀, λr₀, λ²r₀, … down to ``min_radius``)."""
+
+    #: The endgame starts at t = 1 − start_radius.
+    start_radius: float = 0.1
+    #: Ratio of successive radii.
+    shrink: float = 0.25
+    min_radius: float = 1e-10
+    #: Samples per loop (equally spaced angles).
+    samples_per_loop: int = 8
+    max_winding: int = 16
+    #: A loop has closed when it is back within this fraction of (1 + ‖x‖) of its start.
+    closure: float = 1e-6
+    #: Two successive Cauchy estimates agree within this fraction of (1 + ‖x‖).
+    agreement: float = 1e-8
+    #: Valuation below which a path is going to infinity (two successive estimates must agree).
+    valuation: float = -0.05
+    #: Two successive valuations at most this decide infinity even when they do not agree yet.
+    strong_valuation: float = -0.5
+    #: Size at which a path counts as at infinity whatever its valuation.
+    divergence_norm: float = 1e8
+
+
+@dataclass(frozen=True, eq=False)
+class EndgameResult:
+    """End points (NaN unless SUCCESS), codes (SUCCESS, AT_INFINITY or a failure), winding numbers,
+    the relative difference of the last two Cauchy estimates and the last valuation estimate."""
+
+    x: np.ndarray
+    codes: np.ndarray
+    winding: np.ndarray
+    accuracy: np.ndarray
+    valuation: np.ndarray
+    paths: int
+
+
+def _loops(base: ParameterHomotopy, x: np.ndarray, r: float, opts: EndgameOptions, tracker: TrackerOptions):
+    """Track each path around |1 − t| = r until it closes; return the Cauchy means, winding
+    numbers, the largest size seen, whether each path closed, and the arcs tracked."""
+    n, K = len(x), opts.samples_per_loop
+    start = x.copy()
+    current = x.copy()
+    total = np.zeros_like(x)
+    largest = np.abs(x).max(axis=1)
+    winding = np.zeros(n, dtype=int)
+    open_ = np.ones(n, dtype=bool)
+    failed = np.zeros(n, dtype=bool)
+    arcs = 0
+    for loop in range(1, opts.max_winding + 1):
+        idx = np.flatnonzero(open_)
+        if len(idx) == 0:
+            break
+        sub = base.select(idx)
+        for k in range(K):
+            total[idx] += current[idx]  # the sample at angle 2πk/K of this loop
+            res = track(arc(sub, r, 2 * np.pi * k / K, 2 * np.pi * (k + 1) / K, len(idx)), current[idx], tracker)
+            arcs += len(idx)
+            ok = res.success
+            current[idx] = np.where(ok[:, None], res.x, current[idx])
+            diverged = np.array([code is ReturnCode.DIVERGED for code in res.codes], dtype=bool)
+            seen = np.where(ok, np.abs(res.x).max(axis=1), np.where(diverged, np.inf, 0.0))
+            largest[idx] = np.maximum(largest[idx], seen)
+            failed[idx[~ok]] = True
+            keep = ok
+            idx, sub = idx[keep], sub.select(np.flatnonzero(keep))
+            if len(idx) == 0:
+                break
+        scale = 1.0 + np.abs(start[idx]).max(axis=1)
+        closed = np.abs(current[idx] - start[idx]).max(axis=1) <= opts.closure * scale
+        winding[idx[closed]] = loop
+        open_[idx[closed]] = False
+        open_[failed] = False
+    mean = total / np.maximum(winding, 1)[:, None] / K
+    return mean, winding, largest, ~failed & (winding > 0), arcs
+
+
+def _still_diverging(x: np.ndarray, res, r: float, valuation: np.ndarray, opts: EndgameOptions) -> np.ndarray:
+    """Paths whose radial segment stalled part of the way, still growing at the rate of their last
+    valuation: going to infinity. Affine coordinates grow ill-conditioned on the way out (seen on
+    rank-deficient X: steps collapse at ‖x‖ ≈ 300), so the stall point gives the second,
+    agreeing valuation estimate that the rule asks for."""
+    radius = r * (1.0 - res.t * (1.0 - opts.shrink))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        val = np.log(np.abs(res.x).max(axis=1) / np.abs(x).max(axis=1)) / np.log(radius / r)
+    return (res.t > 0.05) & _diverging(val, valuation, opts)
+
+
+def _diverging(val: np.ndarray, previous: np.ndarray, opts: EndgameOptions) -> np.ndarray:
+    """Two successive valuation estimates say the path goes to infinity: both negative and in
+    agreement (the asymptotic regime), or both at most ``strong_valuation`` (the size at least
+    doubles per radius step twice running, even before the estimates have settled)."""
+    settled = (val < opts.valuation) & (previous < opts.valuation) & (np.abs(val - previous) < 0.1)
+    return settled | ((val <= opts.strong_valuation) & (previous <= opts.strong_valuation))
+
+
+def cauchy_endgame(
+    base: ParameterHomotopy,
+    x: np.ndarray,
+    opts: EndgameOptions | None = None,
+    tracker: TrackerOptions | None = None,
+) -> EndgameResult:
+    """Finish paths of ``base`` that stand at t = 1 − ``opts.start_radius`` (points ``x``).
+
+    At each radius r the valuation v of the path's size is estimated, d log‖x‖ / d log r between
+    this radius and the last. Going to infinity: the size passed ``divergence_norm``, or two
+    successive valuations below ``opts.valuation`` that agree to 0.1 — decided before any loop,
+    since loops around a diverging path are wasted. Otherwise, once a valuation is known, Cauchy
+    loops give the winding number c and an estimate; converged when two successive estimates agree
+    to ``opts.agreement``. A loop that does not close (c > ``max_winding`` or a failed arc) only
+    postpones the decision. The radius shrinks by ``opts.shrink`` (a real segment of the tracker)
+    down to ``min_radius``; paths still undecided there, or whose radial segment fails, come back
+    FAILED.
+    """
+    opts, tracker = opts or EndgameOptions(), tracker or TrackerOptions()
+    x = np.array(x, dtype=complex, copy=True)
+    n = len(x)
+    end = np.full_like(x, np.nan)
+    codes = np.full(n, ReturnCode.FAILED, dtype=object)
+    winding = np.zeros(n, dtype=int)
+    accuracy = np.full(n, np.inf)
+    valuation = np.full(n, np.nan)
+    previous_mean = np.full_like(x, np.nan)
+    previous_size = np.full(n, np.nan)
+    active = np.ones(n, dtype=bool)
+    r, paths = opts.start_radius, 0
+    # The size one radius further out, for a valuation estimate at the first radius already:
+    # paths to infinity grow ill-conditioned in affine coordinates and may stall on the first
+    # radial segment, where the divergence rule needs two estimates.
+    back = track(segment(base, 1.0 - r, 1.0 - min(r / opts.shrink, 1.0), n), x, tracker)
+    paths += n
+    previous_size[back.success] = np.maximum(np.abs(back.x[back.success]).max(axis=1), 1e-300)
+    while True:
+        idx = np.flatnonzero(active)
+        size = np.maximum(np.abs(x[idx]).max(axis=1), 1e-300)  # a path resting at the origin has size 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            val = np.log(size / previous_size[idx]) / np.log(opts.shrink)
+        infinite = (size > opts.divergence_norm) | _diverging(val, valuation[idx], opts)
+        codes[idx[infinite]] = ReturnCode.AT_INFINITY
+        previous_size[idx], valuation[idx] = size, val
+        active[idx[infinite]] = False
+        loop = np.flatnonzero(active & (valuation >= opts.valuation))
+        if len(loop):
+            mean, c, _, ok, arcs = _loops(base.select(loop), x[loop], r, opts, tracker)
+            paths += arcs
+            with np.errstate(invalid="ignore"):
+                change = np.abs(mean - previous_mean[loop]).max(axis=1) / (1.0 + np.abs(mean).max(axis=1))
+            converged = ok & (change <= opts.agreement)
+            codes[loop[converged]] = ReturnCode.SUCCESS
+            end[loop[converged]] = mean[converged]
+            winding[loop] = c
+            accuracy[loop] = np.where(ok, change, np.inf)
+            active[loop[converged]] = False
+            previous_mean[loop] = np.where(ok[:, None], mean, np.nan)
+        if not active.any() or r * opts.shrink < opts.min_radius:
+            break
+        idx = np.flatnonzero(active)
+        res = track(segment(base.select(idx), 1.0 - r, 1.0 - r * opts.shrink, len(idx)), x[idx], tracker)
+        paths += len(idx)
+        diverged = np.array([code is ReturnCode.DIVERGED for code in res.codes], dtype=bool)
+        diverged |= ~res.success & _still_diverging(x[idx], res, r, valuation[idx], opts)
+        codes[idx[diverged]] = ReturnCode.AT_INFINITY
+        active[idx[~res.success]] = False
+        x[idx] = res.x
+        r *= opts.shrink
+    return EndgameResult(end, codes, winding, accuracy, valuation, paths)

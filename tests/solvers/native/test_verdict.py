@@ -1,0 +1,243 @@
+"""Every native result says whether its count is complete, and why not."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from linnet_crit import Architecture, Instance, PositiveDimensionalError, random_instance, solve
+from linnet_crit.data import load_instance
+from linnet_crit.solvers import MonodromyOptions, SolveOptions
+from linnet_crit.solvers.native import blackbox as blackbox_module
+from linnet_crit.solvers.native import monodromy
+from linnet_crit.solvers.native.verdict import zero_law_violations
+from linnet_crit.verify import exact_count, singular_executable
+
+
+@pytest.fixture(scope="module")
+def generic_222():
+    inst = random_instance("2,2,2", seed=0)
+    return inst, solve(inst, seed=0)
+
+
+def test_generic_data_give_a_complete_structured_count(generic_222):
+    _, result = generic_222
+    assert result.complete and result.warnings == () and result.notes == ()
+    assert result.route == "structured" and result.summary().startswith("COMPLETE")
+    assert result.multiplicities is None and result.n_singular == 0
+
+
+def test_monodromy_stopped_at_max_loops_is_incomplete():
+    inst = random_instance("2,2,2", seed=0)
+    result = solve(inst, seed=0, options=SolveOptions(monodromy=MonodromyOptions(max_loops=1)))
+    assert not result.complete
+    assert any("stopped at max_loops = 1" in w and "orbits may be missing" in w for w in result.warnings)
+    assert result.summary().startswith("INCOMPLETE: monodromy")
+
+
+def test_loops_that_lost_a_path_do_not_count_towards_the_stall(monkeypatch):
+    """A loop whose paths did not all come back may have lost the way to a new orbit."""
+    real_round = monodromy._round
+
+    def lossy(*args, **kwargs):
+        arrivals, complete, paths, failed = real_round(*args, **kwargs)
+        return arrivals, np.zeros_like(complete), paths, failed + len(complete)
+
+    monkeypatch.setattr(monodromy, "_round", lossy)
+    options = MonodromyOptions(stall_loops=3, max_loops=6, parallel_loops=3)
+    gen = monodromy.generic_solutions(Architecture((1, 1, 1)), 1, np.random.default_rng(0), options)
+    assert gen.report.info["loops"] == 6 and gen.report.info["incomplete_loops"] == 6
+    assert gen.report.info["stop"] == "reached max_loops = 6"
+    assert any("stopped at max_loops = 6" in w for w in gen.warnings)
+
+
+def test_a_clean_monodromy_run_has_no_warning():
+    gen = monodromy.generic_solutions(Architecture((1, 1, 1)), 1, np.random.default_rng(0))
+    assert gen.warnings == () and gen.report.info["stop"].startswith("10 consecutive complete loops")
+
+
+def test_zero_law_violations_flag_stray_zeros_and_half_dead_neurons():
+    arch = Architecture((2, 2, 2))
+    rng = np.random.default_rng(0)
+    torus = rng.standard_normal((1, arch.n_unknowns)) + 0j
+    dead = torus.copy()
+    dead[0, [2, 3, 5, 7]] = 0.0  # neuron 1: row 1 of W_1 and column 1 of W_2
+    half = torus.copy()
+    half[0, [2, 3]] = 0.0  # row 1 of W_1 only: the dead-neuron law fails
+    stray = torus.copy()
+    stray[0, 0] = 0.0  # one weight of a live neuron
+    origin = np.zeros((1, arch.n_unknowns), dtype=complex)
+    flags = zero_law_violations(arch, np.concatenate([torus, dead, half, stray, origin]), 1e-12)
+    assert flags.tolist() == [False, False, True, True, False]
+
+
+# --- positive-dimensional critical sets, whatever the label ------------------------------------
+def _unlabelled(widths, regularization: str) -> Instance:
+    inst = random_instance(widths, seed=0, regularization=regularization)
+    return Instance(inst.architecture, inst.X, inst.Y, inst.lambdas)  # label: 'generic'
+
+
+def _example_2_15() -> Instance:
+    arch = Architecture((2, 1, 2))
+    return Instance(arch, [[1, 2], [3, 4]], [[1, 3], [2, 4]], [np.zeros(s) for s in arch.shapes])
+
+
+@pytest.mark.parametrize("method", ["auto", "blackbox"])
+@pytest.mark.parametrize(
+    ("make", "evidence"),
+    [
+        (lambda: _unlabelled((1, 2, 2), "scalar"), r"O\(2\)"),
+        (lambda: _unlabelled((1, 2, 1), "scalar"), r"O\(2\)"),
+        (lambda: _unlabelled((1, 1, 1), "none"), "rescaling neuron 0"),
+        (_example_2_15, "rescaling neuron 0"),
+    ],
+    ids=["1,2,2-scalar", "1,2,1-scalar", "1,1,1-none", "example-2.15"],
+)
+def test_positive_dimensional_sets_raise_from_an_instance_built_by_hand(make, evidence, method):
+    inst = make()
+    assert inst.regularization == "generic"
+    with pytest.raises(PositiveDimensionalError, match=evidence) as info:
+        solve(inst, method=method, seed=0)
+    assert info.value.dimension >= 1 and "\n" not in str(info.value) and "seed" not in str(info.value)
+
+
+def test_one_scalar_per_layer_from_a_data_file_raises(tmp_path):
+    inst = random_instance((1, 2, 2, 1), seed=0)
+    per_layer = Instance(inst.architecture, inst.X, inst.Y, [np.full(lam.shape, 0.1 * (i + 1)) for i, lam in
+                                                            enumerate(inst.lambdas)])
+    per_layer.save(tmp_path / "layers.npz")
+    loaded = load_instance(tmp_path / "layers.npz")
+    assert loaded.regularization == "generic"
+    with pytest.raises(PositiveDimensionalError, match="hidden layer 1"):
+        solve(loaded, seed=0)
+
+
+def test_a_component_no_symmetry_explains_is_caught_at_the_end_points():
+    """Λ_2 = 0 on widths 1,1,2: {W_1 = 0, W_2 ⊥ y} is a line of critical points, with no symmetry
+    behind it; the blackbox route ends a path on it, singular, and the slice test finds the line."""
+    inst = random_instance((1, 1, 2), seed=0)
+    inst = Instance(inst.architecture, inst.X, inst.Y, [inst.lambdas[0], np.zeros((2, 1))])
+    with pytest.raises(PositiveDimensionalError, match="local dimension up to 1") as info:
+        solve(inst, method="blackbox", seed=0)
+    assert info.value.dimension == 1
+
+
+# --- the blackbox route -------------------------------------------------------------------------
+def _triple_origin() -> Instance:
+    """Widths 1,1,1 with λ₁ = λ₂ = yx: two torus points a² = −2λ, b = −a, and the origin, where the
+    other two branches a² = y − λ = 0 meet it: a point of multiplicity 3 (3 distinct points)."""
+    return Instance(Architecture((1, 1, 1)), [[1.0]], [[0.5]], [[[0.5]], [[0.5]]])
+
+
+@pytest.mark.skipif(singular_executable() is None, reason="Singular (extra 'exact') is not installed")
+def test_blackbox_never_reports_a_short_count_as_complete():
+    """The three paths into the triple origin do not converge fast enough for the endgame: they
+    fail, and the count they leave short must say so."""
+    inst = _triple_origin()
+    exact = exact_count(inst).n_distinct
+    result = solve(inst, method="blackbox", seed=0)
+    assert result.route == "blackbox"
+    assert result.n_solutions == exact or not result.complete
+    assert (result.n_failed > 0) == any(f"{result.n_failed} paths failed after every retry" in w for w in result.warnings)
+
+
+def test_blackbox_singular_end_points_reach_the_result_with_their_multiplicity(monkeypatch):
+    """The engine's endgame rarely certifies a singular end point; this fixes the run to two paths
+    ending at the (exact, singular) origin of :func:`_triple_origin` next to its two torus points."""
+    inst = _triple_origin()
+    real = blackbox_module.solve_blackbox(inst, seed=0)
+    torus = np.array([[1j, -1j], [-1j, 1j]])
+    run = dataclasses.replace(real, solutions=torus, residuals=np.zeros(2), conditions=np.ones(2), n_singular=2,
+                              singular_points=np.zeros((2, 2), dtype=complex), failed=())
+    monkeypatch.setattr(blackbox_module, "solve_blackbox", lambda *args, **kwargs: run)
+    result = solve(inst, method="blackbox", seed=0)
+    assert result.n_solutions == 3 and result.n_singular == 1 and result.origin_found
+    assert sorted(result.multiplicities.tolist()) == [1, 1, 2]
+    assert result.complete, result.summary()  # the slice test decides: the origin is isolated
+
+
+def test_singular_clusters_count_paths_per_point():
+    inst = _triple_origin()
+    run = dataclasses.replace(blackbox_module.solve_blackbox(inst, seed=0),
+                              singular_points=np.array([[0, 0], [1, 1], [1e-9, 0], [1, 1 + 1e-9]], dtype=complex))
+    points, sizes = run.singular_clusters()
+    assert points.tolist() == [[0, 0], [1, 1]] and sizes.tolist() == [2, 2]
+
+
+# --- auto switches to the continuation route ----------------------------------------------------
+def _continuation_available() -> bool:
+    try:
+        from linnet_crit.solvers.native import continuation  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+needs_continuation = pytest.mark.skipif(not _continuation_available(), reason="the continuation route is not merged")
+
+
+@needs_continuation
+@pytest.mark.skipif(singular_executable() is None, reason="Singular (extra 'exact') is not installed")
+def test_zero_output_switches_to_continuation_and_is_exact():
+    """Y = 0 on widths 2,2,2 (seed 0): the structured route once reported 29 points, exit 0."""
+    inst = random_instance("2,2,2", seed=0)
+    inst = Instance(inst.architecture, inst.X, np.zeros_like(inst.Y), inst.lambdas)
+    exact = exact_count(inst)
+    result = solve(inst, seed=0)
+    assert result.route == "continuation" and "Y = 0" in result.notes[0]
+    assert result.complete, result.summary()
+    assert result.n_solutions == exact.n_distinct and result.n_torus() == exact.n_torus
+
+
+@needs_continuation
+def test_a_failed_certificate_switches_routes_and_says_why(monkeypatch):
+    """Generic data, but the structured route reports a failed path: auto must not keep its count."""
+    from linnet_crit.solvers.native import backend
+
+    real_certificate = backend.structured_certificate
+
+    def failing(*args, **kwargs):
+        return [*real_certificate(*args, **kwargs), "1 paths failed after every retry (simulated)"]
+
+    monkeypatch.setattr(backend, "structured_certificate", failing)
+    inst = random_instance("1,2,1", seed=0)
+    result = solve(inst, seed=0)
+    assert result.route == "continuation" and "(simulated)" in result.notes[0] and "certificate failed" in result.notes[0]
+    assert result.complete and result.n_solutions == solve(inst, seed=0, method="blackbox").n_solutions
+
+
+@needs_continuation
+@pytest.mark.parametrize("make", [lambda: _unlabelled((1, 2, 1), "scalar"), _example_2_15], ids=["scalar", "2.15"])
+def test_positive_dimensional_sets_raise_on_the_continuation_route(make):
+    with pytest.raises(PositiveDimensionalError):
+        solve(make(), method="continuation", seed=0)
+
+
+@needs_continuation
+def test_points_the_continuation_route_missed_are_added_and_make_the_count_incomplete(monkeypatch):
+    """On a nearly special draw of widths 1,2,2,2 the continuation route once took 480 finite
+    points for points at infinity; the structured route's refined points expose such a shortfall."""
+    from linnet_crit.solvers.native import backend, continuation
+
+    real_certificate, real_continuation = backend.structured_certificate, continuation.solve_continuation
+
+    def failing(*args, **kwargs):
+        return [*real_certificate(*args, **kwargs), "1 paths failed after every retry (simulated)"]
+
+    def short(*args, **kwargs):
+        run = real_continuation(*args, **kwargs)
+        return dataclasses.replace(run, points=run.points[:-2], multiplicities=run.multiplicities[:-2],
+                                   residuals=run.residuals[:-2], conditions=run.conditions[:-2],
+                                   n_at_infinity=run.n_at_infinity + 2)
+
+    monkeypatch.setattr(backend, "structured_certificate", failing)
+    monkeypatch.setattr(continuation, "solve_continuation", short)
+    inst = random_instance("1,2,1", seed=0)
+    full = solve(inst, seed=0, method="blackbox").n_solutions
+    result = solve(inst, seed=0)
+    assert result.route == "continuation" and result.n_solutions == full and result.multiplicities is None
+    assert not result.complete
+    assert any(w.startswith("2 critical points found and refined by the structured route") for w in result.warnings)
+    assert any(w.startswith("2 paths were declared at infinity although the data pass") for w in result.warnings)
