@@ -19,7 +19,6 @@ components. So, unlike the structure-aware route, nothing is assumed about the d
 
 from __future__ import annotations
 
-import itertools
 import time
 from dataclasses import dataclass
 
@@ -44,7 +43,7 @@ from .tracker import newton, track
 __all__ = ["ContinuationRun", "solve_continuation", "ENDGAME_CONDITION", "SINGULAR_CONDITION"]
 
 #: End points of the straight finish with a larger condition number go through the endgame.
-ENDGAME_CONDITION = 1e6
+ENDGAME_CONDITION = 1e8
 #: End points with a larger condition number are singular (they get the local dimension test).
 SINGULAR_CONDITION = 1e10
 #: Detours through a random complex parameter point tried when paths keep failing before the endgame.
