@@ -135,6 +135,8 @@ def test_special_data_count_is_exact(name, widths, m, seed, change, method):
     n_generic = 1 + sum(g.n_torus * len(list(arch.alive_sets(sizes))) for sizes, g in generic.items())
     assert result.multiplicities.min() >= 1
     assert int(result.multiplicities.sum()) + result.n_at_infinity == n_generic
+    # a point of multiplicity μ is the end of μ paths: they add up to Singular's count with multiplicity
+    assert int(result.multiplicities.sum()) == exact.n_solutions
 
 
 def _scalar(value: float):
