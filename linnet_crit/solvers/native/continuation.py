@@ -373,6 +373,7 @@ def _refuse_positive_dimensional(instance: Instance, points: np.ndarray, conditi
                 f"the critical set of widths {instance.architecture} is not finite for these data: end point {i} "
                 f"of {len(points)} (condition {conditions[i]:.1e}) lies on a component of local dimension {dim} "
                 f"(slice test, {len(singular)} singular end points); only isolated critical points can be "
-                "enumerated — use generic Hadamard Λ (no zero, scalar or per-layer-constant Λ)",
+                "enumerated — zero, scalar or per-layer-constant Λ and degenerate data (e.g. Y = 0) make "
+                "components: use generic Hadamard Λ or perturb the data",
                 dimension=dim,
             )
