@@ -96,8 +96,10 @@ CASES = [
     ("zero entry of Λ, depth 2", (1, 1, 1, 1), 1, 11, _lambda_zero_entry),
     ("whitened X, depth 2", (1, 1, 1, 1), 1, 12, _whitened),
     ("zero entry of Y, depth 2", (1, 2, 2, 1), 1, 13, _y_zero_entry),
+    ("Y = 0, widths 1,3,3", (1, 3, 3), 1, 31, _y_zero),  # Singular: a curve of critical points
 ]
-SLOW = {"zero row of X", "autoencoder Y = X", "whitened X", "X of rank 1", "zero entry of Y, depth 2"}
+SLOW = {"zero row of X", "autoencoder Y = X", "whitened X", "X of rank 1", "zero entry of Y, depth 2",
+        "Y = 0, widths 1,3,3"}
 
 
 @functools.cache
