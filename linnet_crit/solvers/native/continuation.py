@@ -20,7 +20,7 @@ components. So, unlike the structure-aware route, nothing is assumed about the d
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from tqdm import tqdm
@@ -46,6 +46,8 @@ __all__ = ["ContinuationRun", "solve_continuation", "ENDGAME_CONDITION", "SINGUL
 ENDGAME_CONDITION = 1e8
 #: End points with a larger condition number are singular (they get the local dimension test).
 SINGULAR_CONDITION = 1e10
+#: Steps a straight finish from t = 1 − r₀ may take before the path goes to the endgame.
+STRAIGHT_STEPS = 200
 #: Detours through a random complex parameter point tried when paths keep failing before the endgame.
 DETOURS = 3
 
@@ -197,7 +199,9 @@ def _finish(hom: ParameterHomotopy, start: np.ndarray, x: np.ndarray, eg: Endgam
     Returns end points, codes, winding numbers (1 for straight finishes), accuracies and paths tracked.
     """
     n = len(x)
-    res = track(segment(hom, 1.0 - eg.start_radius, 1.0, n), x, options.tracker)
+    # A nonsingular finish takes tens of steps; paths to infinity or to singular points can take
+    # thousands before they fail, and the endgame decides them far more cheaply.
+    res = track(segment(hom, 1.0 - eg.start_radius, 1.0, n), x, replace(options.tracker, max_steps=STRAIGHT_STEPS))
     _, J = gradient_and_jacobian(hom.arch, res.x, hom.target)
     with np.errstate(all="ignore"):
         condition = batch_condition(np.where(np.isfinite(J), J, 0.0))

@@ -172,18 +172,28 @@ class _Radial:
     paths: int
 
 
-def _radial(base: ParameterHomotopy, x: np.ndarray, r: float, opts: EndgameOptions, tracker: TrackerOptions) -> _Radial:
-    """From t = 1 − r to t = 1 − r·shrink, stalled paths retried with :data:`LOOSE_TRACKER`."""
+def _radial(base: ParameterHomotopy, x: np.ndarray, r: float, opts: EndgameOptions, tracker: TrackerOptions,
+            growing: np.ndarray) -> _Radial:
+    """From t = 1 − r to t = 1 − r·shrink. Paths ``growing`` (negative valuation) go straight to
+    :data:`LOOSE_TRACKER`; the others with ``tracker``, and with the loose one if they stall."""
     n = len(x)
-    res = track(segment(base, 1.0 - r, 1.0 - r * opts.shrink, n), x, tracker)
-    out, success = res.x.copy(), res.success.copy()
-    diverged = np.array([code is ReturnCode.DIVERGED for code in res.codes], dtype=bool)
+    out = x.copy()
+    success = np.zeros(n, dtype=bool)
+    diverged = np.zeros(n, dtype=bool)
+    paths = 0
+    strict = np.flatnonzero(~growing)
+    if len(strict):
+        res = track(segment(base.select(strict), 1.0 - r, 1.0 - r * opts.shrink, len(strict)), x[strict], tracker)
+        out[strict], success[strict] = res.x, res.success
+        diverged[strict] = [code is ReturnCode.DIVERGED for code in res.codes]
+        paths += len(strict)
     again = np.flatnonzero(~success & ~diverged)
     if len(again):
         retry = track(segment(base.select(again), 1.0 - r, 1.0 - r * opts.shrink, len(again)), x[again], LOOSE_TRACKER)
         out[again], success[again] = retry.x, retry.success
         diverged[again] = [code is ReturnCode.DIVERGED for code in retry.codes]
-    return _Radial(out, success, diverged, n + len(again))
+        paths += len(again)
+    return _Radial(out, success, diverged, paths)
 
 
 def _settled(val: np.ndarray, previous: np.ndarray, before: np.ndarray, opts: EndgameOptions) -> np.ndarray:
@@ -273,7 +283,7 @@ def cauchy_endgame(
         if not active.any() or r * opts.shrink < opts.min_radius:
             break
         idx = np.flatnonzero(active)
-        res = _radial(base.select(idx), x[idx], r, opts, tracker)
+        res = _radial(base.select(idx), x[idx], r, opts, tracker, valuation[idx] < opts.valuation)
         paths += res.paths
         codes[idx[res.diverged]] = ReturnCode.AT_INFINITY
         active[idx[~res.success]] = False
