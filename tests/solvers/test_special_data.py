@@ -81,6 +81,14 @@ def _y_zero_entry(X, Y, lambdas):
     Y[0, 0] = 0
 
 
+def _singular_origin(X, Y, lambdas):
+    # widths 1,1,1: the origin's Jacobian [[λ₁, −yx], [−yx, λ₂]] is singular when λ₁λ₂ = (yx)²;
+    # then two torus points fall into it (a non-reduced ideal: Singular's radical route)
+    X[:], Y[:] = 2.0, 2.0
+    for lam in lambdas:
+        lam[:] = 4.0
+
+
 #: (name, widths, samples, seed, degeneration)
 CASES = [
     ("Y = 0", (2, 2, 2), 1, 1, _y_zero),
@@ -97,6 +105,7 @@ CASES = [
     ("whitened X, depth 2", (1, 1, 1, 1), 1, 12, _whitened),
     ("zero entry of Y, depth 2", (1, 2, 2, 1), 1, 13, _y_zero_entry),
     ("Y = 0, widths 1,3,3", (1, 3, 3), 1, 31, _y_zero),  # Singular: a curve of critical points
+    ("singular origin", (1, 1, 1), 1, 14, _singular_origin),
 ]
 SLOW = {"zero row of X", "autoencoder Y = X", "whitened X", "X of rank 1", "zero entry of Y, depth 2",
         "Y = 0, widths 1,3,3"}
