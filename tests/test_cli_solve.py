@@ -46,6 +46,16 @@ def test_show_reads_back_the_counts_of_the_solve_that_wrote_the_file(capsys, tmp
         assert shown[key] == solved[key]
 
 
+@pytest.mark.parametrize("suffix", [".json", ".npz"])
+def test_show_prints_the_block_the_solve_printed_first(capsys, tmp_path, suffix):
+    path = tmp_path / f"result{suffix}"
+    assert main(["solve", "--widths", "1,1,2", "--seed", "2", "--output", str(path)]) == 0
+    first_block = capsys.readouterr().out.split("\n\n")[0]
+    assert first_block.startswith(("COMPLETE", "INCOMPLETE"))
+    assert main(["show", str(path)]) == 0
+    assert capsys.readouterr().out.rstrip("\n") == first_block
+
+
 def test_solve_with_hc_backend_without_julia_exits_2_with_one_line(capsys):
     pytest.importorskip("linnet_crit.solvers.hc")
     from linnet_crit.solvers.hc import HomotopyContinuationBackend
