@@ -122,6 +122,13 @@ def test_landscape_scan_and_stats(capsys):
     assert sum(stats["N_R_distribution"].values()) == 3
 
 
+def test_landscape_scan_of_one_depth_prints_the_table_and_why_no_fit(capsys):
+    # str(scan) says why a growth fit cannot be made instead of failing the whole command
+    assert main(["landscape", "scan", "--max-depth", "1", "--draws", "2", "--seed", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "1,1,1 " in text and text.count("at least two") == 2
+
+
 def test_landscape_path_stops_at_the_degenerate_limit(capsys):
     assert main(["landscape", "path", "--widths", "1,1,1", "--seed", "0"]) == 0
     assert "stopped" in capsys.readouterr().out
