@@ -26,7 +26,7 @@ def generic_222():
 def test_generic_data_give_a_complete_structured_count(generic_222):
     _, result = generic_222
     assert result.complete and result.warnings == () and result.notes == ()
-    assert result.route == "structured" and result.summary().startswith("COMPLETE")
+    assert result.route == "structured" and str(result).startswith("COMPLETE")
     assert result.multiplicities is None and result.n_singular == 0
 
 
@@ -35,7 +35,7 @@ def test_monodromy_stopped_at_max_loops_is_incomplete():
     result = solve(inst, seed=0, options=SolveOptions(monodromy=MonodromyOptions(max_loops=1)))
     assert not result.complete
     assert any("stopped at max_loops = 1" in w and "orbits may be missing" in w for w in result.warnings)
-    assert result.summary().startswith("INCOMPLETE: monodromy")
+    assert str(result).startswith("INCOMPLETE: monodromy")
 
 
 def test_loops_that_lost_a_path_do_not_count_towards_the_stall(monkeypatch):
@@ -156,7 +156,7 @@ def test_blackbox_singular_end_points_reach_the_result_with_their_multiplicity(m
     result = solve(inst, method="blackbox", seed=0)
     assert result.n_solutions == 3 and result.n_singular == 1 and result.origin_found
     assert sorted(result.multiplicities.tolist()) == [1, 1, 2]
-    assert result.complete, result.summary()  # the slice test decides: the origin is isolated
+    assert result.complete, str(result)  # the slice test decides: the origin is isolated
 
 
 def test_singular_clusters_count_paths_per_point():
@@ -176,7 +176,7 @@ def test_zero_output_switches_to_continuation_and_is_exact():
     exact = exact_count(inst)
     result = solve(inst, seed=0)
     assert result.route == "continuation" and "Y = 0" in result.notes[0]
-    assert result.complete, result.summary()
+    assert result.complete, str(result)
     assert result.n_solutions == exact.n_distinct and result.n_torus() == exact.n_torus
 
 
