@@ -32,6 +32,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from ._version import __version__
@@ -71,8 +72,7 @@ from .errors import (
 )
 from .readwrite import FORMATS, check_writable, show, write_result
 from .results import DEFAULT_ZERO_TOL
-from .solvers import solve
-from .solvers.base import METHODS
+from .solvers import METHODS, MonodromyOptions, SolveOptions, solve
 from .study import check_record_path, study
 from .verify import verify
 
@@ -379,6 +379,14 @@ def _check_output_file(args: argparse.Namespace, extensions: Sequence[str]) -> N
     check_writable(args.output)
 
 
+def _solve_options(args: argparse.Namespace) -> SolveOptions | None:
+    """The SolveOptions the flags ask for (None: the defaults)."""
+    if args.max_loops is None:
+        return None
+    loops = _whole_number(args.max_loops, "--max-loops", 1)
+    return SolveOptions(monodromy=replace(MonodromyOptions(), max_loops=loops))
+
+
 def run_solve(args: argparse.Namespace) -> int:
     """``linnet-crit solve``: every complex critical point, classified, against the bounds."""
     _check_output_file(args, tuple(FORMATS))
@@ -389,7 +397,8 @@ def run_solve(args: argparse.Namespace) -> int:
     instance = instance_from_args(args)
     seed = _whole_number(args.seed, "--seed", 0) or 0
     with status(f"solve of widths {arch} ({estimate.paths_text()} estimated)", args):
-        result = solve(instance, method=args.method, backend=args.backend, seed=seed, progress=args.progress)
+        result = solve(instance, method=args.method, backend=args.backend, seed=seed, options=_solve_options(args),
+                       progress=args.progress)
     if args.output is not None:
         write_result(result, args.output)
     bounds, note = _bounds_or_reason(arch, instance.samples, _max_seconds(args))
@@ -549,8 +558,12 @@ def build_parser() -> argparse.ArgumentParser:
         if action.dest == "output":
             action.help = "also save the whole result to this file (.json, .csv, .npz, .sol, .txt)"
     solver.add_argument("--method", choices=METHODS, default="auto",
-                        help="auto: structure-aware (default); blackbox: start system, small N only; "
-                             "see the README for the others")
+                        help="auto (default): structure-aware, switching to continuation by itself when the data "
+                             "are special or its certificate fails; continuation: every generic critical point "
+                             "carried to the data (complete for any data); blackbox: start system, small N only")
+    solver.add_argument("--max-loops", type=int, default=None, metavar="N",
+                        help="monodromy loops per alive-size shape at most (default 500); a solve that reaches "
+                             "the limit is INCOMPLETE")
     solver.add_argument("--backend", choices=("native", "hc"), default="native",
                         help="native (pip-only, default) or hc (HomotopyContinuation.jl via juliacall)")
     solver.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,

@@ -132,3 +132,26 @@ def test_landscape_scan_of_one_depth_prints_the_table_and_why_no_fit(capsys):
 def test_landscape_path_stops_at_the_degenerate_limit(capsys):
     assert main(["landscape", "path", "--widths", "1,1,1", "--seed", "0"]) == 0
     assert "stopped" in capsys.readouterr().out
+
+
+def test_strict_exits_3_when_monodromy_stops_at_max_loops(capsys):
+    """A genuinely incomplete solve (one monodromy loop per shape), not a doctored result."""
+    assert main(["solve", "--widths", "2,2,2", "--max-loops", "1", "--strict"]) == 3
+    out = capsys.readouterr().out
+    assert out.startswith("INCOMPLETE: monodromy") and "max_loops = 1" in out.splitlines()[0]
+    assert main(["solve", "--widths", "2,2,2", "--max-loops", "1"]) == 0  # without --strict: printed, exit 0
+    assert capsys.readouterr().out.startswith("INCOMPLETE")
+
+
+@pytest.mark.parametrize("method", ["auto", "blackbox", "continuation"])
+def test_positive_dimensional_data_file_exits_2_naming_the_evidence(capsys, tmp_path, method):
+    """Scalar Λ (weight decay) on widths 1,2,2, given as a plain data file with no label."""
+    import numpy as np
+
+    path = tmp_path / "weight_decay.npz"
+    rng = np.random.default_rng(0)
+    np.savez(path, X=rng.standard_normal((1, 1)), Y=rng.standard_normal((2, 1)),
+             Lambda_1=np.full((2, 1), 0.3), Lambda_2=np.full((2, 2), 0.3))
+    assert main(["solve", "--data", str(path), "--method", method]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not finite" in err[0], err

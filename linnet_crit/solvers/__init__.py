@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .native.monodromy import GenericSolutions
 
 __all__ = [
+    "METHODS",
     "Backend",
     "GenericSolutionSet",
     "MonodromyOptions",
