@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ... import __version__
+from ...cache import cache_notes
 from ...data import Instance
 from ...errors import SolverError
 from ...genericity import genericity_reasons
@@ -248,7 +249,7 @@ def _result(
         n_singular=fin.n_singular,
         assumptions=tuple(assumptions),
         warnings=tuple(dict.fromkeys(warnings)),
-        notes=tuple(notes),
+        notes=(*notes, *cache_notes(spent.stages)),
         route=route,
         multiplicities=fin.multiplicities,
         options={

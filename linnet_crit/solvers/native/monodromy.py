@@ -38,6 +38,9 @@ class GenericSolutions:
     representatives: np.ndarray
     degenerate: bool
     report: StageReport
+    #: The random torus point W₀ that ``base`` was built around (critical at ``base`` by construction):
+    #: the cache re-checks the rank verdict there.
+    start: np.ndarray | None = None
 
     @property
     def n_orbits(self) -> int:
@@ -169,7 +172,7 @@ def generic_solutions(
         # W ↦ Λ(W) is rank-deficient: generic Λ has no torus solution (engine notes, pitfall 1).
         info = {"rank_gap": gap, "stop": "start map rank-deficient: no torus solutions", "stall_goal": options.stall_loops}
         return GenericSolutions(arch, base, np.zeros((0, arch.n_unknowns), complex), True,
-                                StageReport(f"monodromy {arch}", 0, seconds=time.perf_counter() - t0, info=info))
+                                StageReport(f"monodromy {arch}", 0, seconds=time.perf_counter() - t0, info=info), w0)
     known = canonicalize(arch, w0[None])
     loops = stall = paths = failed = incomplete = 0
     while stall < options.stall_loops and loops < options.max_loops:
@@ -194,4 +197,4 @@ def generic_solutions(
     info = {"loops": loops, "orbits": len(known), "rank_gap": gap, "stop": stop, "incomplete_loops": incomplete,
             "stall_goal": options.stall_loops}
     report = StageReport(f"monodromy {arch}", paths, failed=failed, seconds=time.perf_counter() - t0, info=info)
-    return GenericSolutions(arch, base, known, False, report)
+    return GenericSolutions(arch, base, known, False, report, w0)
