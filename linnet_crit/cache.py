@@ -33,6 +33,7 @@ Seeds
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
@@ -179,7 +180,11 @@ def load_generic(path: Path, arch: Architecture, samples: int, options) -> tuple
 def _read(path: Path, arch: Architecture, samples: int, options) -> GenericSet:
     from .solvers.native.monodromy import GenericSolutions
 
-    with np.load(path, allow_pickle=False) as npz:
+    # read into memory first: np.load leaves its file open when a truncated zip makes it fail
+    npz = np.load(io.BytesIO(path.read_bytes()), allow_pickle=False)
+    if not isinstance(npz, np.lib.npyio.NpzFile):
+        raise _Invalid("not an npz archive")
+    with npz:
         arrays = {name: npz[name] for name in npz.files}
     if "header" not in arrays:
         raise _Invalid("no header")

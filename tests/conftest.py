@@ -34,3 +34,18 @@ def phc() -> str:
     if path is None:
         pytest.skip("phc (PHCpack) is not on PATH")
     return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_cache_in_home(tmp_path_factory):
+    """The suite never writes into the user's cache folder: the disk cache of generic solution
+    sets (linnet_crit.cache) points at a per-session temporary folder; subprocesses inherit it."""
+    import os
+
+    old = os.environ.get("LINNET_CRIT_CACHE")
+    os.environ["LINNET_CRIT_CACHE"] = str(tmp_path_factory.mktemp("linnet_crit_cache"))
+    yield
+    if old is None:
+        os.environ.pop("LINNET_CRIT_CACHE", None)
+    else:
+        os.environ["LINNET_CRIT_CACHE"] = old
