@@ -89,7 +89,7 @@ def test_bypass_with_options_and_with_the_environment(cache_dir, monkeypatch):
     inst = random_instance("1,1,1", seed=0)
     result = solve(inst, seed=0, options=SolveOptions(cache=False))
     assert [s.info["cache"] for s in _monodromy(result)] == ["off"] and not cache_dir.exists()
-    assert "cache off" in result.notes[-1]
+    assert not any("cache" in note for note in result.notes)
     monkeypatch.setenv(CACHE_ENV, "off")
     assert [s.info["cache"] for s in _monodromy(solve(inst, seed=0))] == ["off"] and not cache_dir.exists()
 
