@@ -225,17 +225,25 @@ def _verified(sub: Architecture, base: Instance, w0: np.ndarray, reps: np.ndarra
     n = sub.n_unknowns
     if w0.shape != (n,) or reps.ndim != 2 or reps.shape[1] != n:
         raise _Invalid(f"alive sizes {entry['sizes']}: arrays of shapes {w0.shape}, {reps.shape} for {n} unknowns")
+    system = fixed(sub, Parameters.of(base))
     points = np.concatenate([w0[None], reps])
-    x, _, residual = newton(fixed(sub, Parameters.of(base)), points, np.ones(len(points)), 1)
-    scale = 1.0 + np.abs(x).max(axis=1)
-    moved = np.abs(x - points).max(axis=1) > SAME_POINT * scale
-    if not np.all(np.isfinite(x)) or (residual > options.residual_tolerance * scale).any() or moved.any():
+    # the residual where the points are stored (no Newton step: W₀ of a rank-deficient start map
+    # is a singular solution, where a step would only wander off) ...
+    _, _, residual = newton(system, points, np.ones(len(points)), 0)
+    if not np.all(np.isfinite(points)) or (residual > options.residual_tolerance * (1 + np.abs(points).max(axis=1))).any():
         raise _Invalid(f"alive sizes {entry['sizes']}: a stored point is not a critical point of its stored base")
     gap = relative_rank_gap(sub, base, w0)
     if (gap < options.monodromy.rank_tolerance) != bool(entry["degenerate"]):
         raise _Invalid(f"alive sizes {entry['sizes']}: the start map's rank gap {gap:.1e} contradicts the stored "
                        f"verdict degenerate={entry['degenerate']}")
-    reps = x[1:]
+    # ... and the representatives (nonsingular) are where Newton converges: refined, not moved
+    if len(reps):
+        x, _, residual = newton(system, reps, np.ones(len(reps)), 1)
+        scale = 1.0 + np.abs(x).max(axis=1)
+        if (np.abs(x - reps).max(axis=1) > SAME_POINT * scale).any() or (
+                residual > options.residual_tolerance * scale).any():
+            raise _Invalid(f"alive sizes {entry['sizes']}: Newton at the stored base moves a stored representative")
+        reps = x
     if len(reps) != entry["info"].get("orbits", 0):
         raise _Invalid(f"alive sizes {entry['sizes']}: {len(reps)} representatives, header says "
                        f"{entry['info'].get('orbits')}")

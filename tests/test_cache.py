@@ -165,7 +165,7 @@ def _foreign(path: Path) -> None:
         (_wrong_version, "expected"),
         (_foreign, "expected"),
         (_edited_without_rehash, "SHA-256"),
-        (_moved_representative, "not a critical point"),
+        (_moved_representative, "not a critical point|moves a stored"),
     ],
 )
 def test_bad_files_are_ignored_with_a_warning_and_recomputed(cache_dir, spoil, reason):
@@ -180,6 +180,25 @@ def test_bad_files_are_ignored_with_a_warning_and_recomputed(cache_dir, spoil, r
     assert again[(1,)].n_orbits == first[(1,)].n_orbits and again[(1,)].report.paths > 0
     # the rewritten file is whole: the next call is a hit without a warning
     assert _generic("1,1,1")[(1,)].report.info["cache"] == "hit"
+
+
+def test_a_rank_deficient_shape_is_stored_checked_and_its_verdict_cannot_be_edited(cache_dir):
+    """Widths 1,2,1: alive sizes (2,) have a rank-deficient start map (no torus solution), whose
+    start point is a singular solution; the file keeps it and the load re-checks the verdict."""
+    arch, options = Architecture.parse("1,2,1"), SolveOptions()
+    cold = _generic("1,2,1")
+    assert cold[(2,)].degenerate and cold[(2,)].n_orbits == 0 and not cold[(1,)].degenerate
+    warm = _generic("1,2,1", seed=3)
+    assert [g.report.info["cache"] for g in warm.values()] == ["hit", "hit"] and warm[(2,)].degenerate
+    assert [g.n_orbits for g in warm.values()] == [g.n_orbits for g in cold.values()]
+    path = cache_file(arch, 1, options)
+
+    def flip_verdict(header, arrays):
+        header["shapes"][1]["degenerate"] = False
+
+    _rewrite(path, flip_verdict)
+    with pytest.warns(CacheWarning, match="rank gap .* contradicts the stored verdict degenerate=False"):
+        assert _generic("1,2,1")[(2,)].report.info["cache"] == "miss"
 
 
 def test_every_flipped_byte_is_detected_or_harmless(cache_dir):
