@@ -116,9 +116,12 @@ def store_generic(path: Path, arch: Architecture, samples: int, options, generic
     """Write ``generic`` atomically to ``path``; ``False`` (with a :class:`CacheWarning`) if it cannot be written.
 
     Sets with any monodromy warning are not stored (returns ``False`` silently): an incomplete
-    set must be recomputed, never served as if it were complete.
+    set must be recomputed, never served as if it were complete. Neither are sets without their
+    start points W₀ (not made by :func:`~.solvers.native.monodromy.generic_solutions`).
     """
     if any(g.warnings for g in generic.values()):
+        return False
+    if any(g.start is None for g in generic.values()):  # built by hand, not by monodromy: nothing to re-check
         return False
     arrays: dict[str, np.ndarray] = {}
     shapes = []
