@@ -239,23 +239,22 @@ def _verified(sub: Architecture, base: Instance, w0: np.ndarray, reps: np.ndarra
     if (gap < options.monodromy.rank_tolerance) != bool(entry["degenerate"]):
         raise _Invalid(f"alive sizes {entry['sizes']}: the start map's rank gap {gap:.1e} contradicts the stored "
                        f"verdict degenerate={entry['degenerate']}")
-    # ... and the representatives (nonsingular) are where Newton converges: refined, not moved
+    if len(reps) != entry["info"].get("orbits", 0):
+        raise _Invalid(f"alive sizes {entry['sizes']}: {len(reps)} representatives, header says "
+                       f"{entry['info'].get('orbits')}")
     if len(reps):
+        # ... and the representatives (nonsingular) are where Newton converges: refined, not moved;
+        # canonical as stored (after a step, a real part at round-off could flip its sign)
         x, _, residual = newton(system, reps, np.ones(len(reps)), 1)
         scale = 1.0 + np.abs(x).max(axis=1)
         if (np.abs(x - reps).max(axis=1) > SAME_POINT * scale).any() or (
                 residual > options.residual_tolerance * scale).any():
             raise _Invalid(f"alive sizes {entry['sizes']}: Newton at the stored base moves a stored representative")
-        reps = x
-    if len(reps) != entry["info"].get("orbits", 0):
-        raise _Invalid(f"alive sizes {entry['sizes']}: {len(reps)} representatives, header says "
-                       f"{entry['info'].get('orbits')}")
-    if len(reps):
-        canonical = canonicalize(sub, reps)
-        _, duplicate = unique_rows(canonical, SAME_POINT)
-        if (not match_rows(reps, canonical, SAME_POINT).all() or duplicate.any()
+        _, duplicate = unique_rows(reps, SAME_POINT)
+        if (not match_rows(reps, canonicalize(sub, reps), SAME_POINT).all() or duplicate.any()
                 or not is_torus(sub, reps).all()):
             raise _Invalid(f"alive sizes {entry['sizes']}: representatives not canonical, distinct and on the torus")
+    # the stored points themselves, not their refinement: a warm solve starts where the cold one did
     return reps
 
 

@@ -83,6 +83,8 @@ def test_miss_then_hit_same_count_and_no_monodromy_paths(cache_dir):
     assert warm.complete and cold.complete
     assert (warm.n_solutions, warm.n_real()) == (cold.n_solutions, cold.n_real())
     assert warm.n_paths_tracked == cold.n_paths_tracked - sum(s.paths for s in _monodromy(cold))
+    # the stored base point and representatives themselves: the same seed gives the cold solve's points
+    np.testing.assert_array_equal(solve(inst, seed=0).solutions, cold.solutions)
 
 
 def test_bypass_with_options_and_with_the_environment(cache_dir, monkeypatch):
@@ -142,6 +144,23 @@ def _moved_representative(path: Path) -> None:
     _rewrite(path, edit)
 
 
+def _sign_flipped_representative(path: Path) -> None:
+    """Another member of the same orbit: still a critical point, but not the canonical one."""
+
+    def edit(header, arrays):
+        arrays["s0_reps"] = arrays["s0_reps"] * Architecture.parse("1,1,1").sign_flip_signs(1, 0)
+
+    _rewrite(path, edit)
+
+
+def _duplicated_representative(path: Path) -> None:
+    def edit(header, arrays):
+        arrays["s0_reps"] = np.concatenate([arrays["s0_reps"], arrays["s0_reps"][:1]])
+        header["shapes"][0]["info"]["orbits"] += 1
+
+    _rewrite(path, edit)
+
+
 def _edited_without_rehash(path: Path) -> None:
     with np.load(path) as npz:
         arrays = {k: npz[k] for k in npz.files}
@@ -166,6 +185,8 @@ def _foreign(path: Path) -> None:
         (_foreign, "expected"),
         (_edited_without_rehash, "SHA-256"),
         (_moved_representative, "not a critical point|moves a stored"),
+        (_sign_flipped_representative, "not canonical"),
+        (_duplicated_representative, "distinct"),
     ],
 )
 def test_bad_files_are_ignored_with_a_warning_and_recomputed(cache_dir, spoil, reason):
