@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -269,6 +272,23 @@ def test_concurrent_writers_leave_a_valid_file(cache_dir):
     assert reason is None and generic is not None
     assert [g.n_orbits for g in generic.values()] == [g.n_orbits for g in sets[0].values()]
     assert [p.name for p in cache_dir.iterdir()] == [path.name]  # no temporary file left behind
+
+
+def test_concurrent_solves_in_two_processes(cache_dir):
+    """Two cold solves of one architecture at once: both store, neither sees a broken file."""
+    script = ("import warnings; warnings.simplefilter('error');"
+              "from linnet_crit import random_instance, solve;"
+              "r = solve(random_instance('1,2,2', seed=1), seed={seed}); print(r.n_solutions, r.stages[0].info['cache'])")
+    env = {**os.environ, CACHE_ENV: str(cache_dir), "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    procs = [subprocess.Popen([sys.executable, "-c", script.format(seed=seed)], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for seed in (0, 1)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err for _, err in outs]
+    counts = {out.split()[0] for out, _ in outs}
+    generic, reason = load_generic(cache_file(Architecture.parse("1,2,2"), 1, SolveOptions()),
+                                   Architecture.parse("1,2,2"), 1, SolveOptions())
+    assert len(counts) == 1 and reason is None and generic is not None
+    assert [p.name for p in cache_dir.iterdir()] == [cache_file(Architecture.parse("1,2,2"), 1, SolveOptions()).name]
 
 
 def test_study_and_solve_share_the_cache(cache_dir):
