@@ -42,7 +42,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -50,6 +50,10 @@ from . import __version__
 from .architecture import Architecture
 from .data import Instance
 from .results import StageReport
+
+if TYPE_CHECKING:
+    from .solvers.native.monodromy import GenericSolutions
+    from .solvers.options import SolveOptions
 
 __all__ = ["CACHE_ENV", "FORMAT_VERSION", "CacheWarning", "cache_directory", "cache_file", "cache_notes",
            "load_generic", "store_generic"]
@@ -59,7 +63,8 @@ CACHE_ENV = "LINNET_CRIT_CACHE"
 #: Bumped whenever the file layout or the meaning of a stored field changes.
 FORMAT_VERSION = 1
 
-GenericSet = dict[tuple[int, ...], Any]  # values are GenericSolutions (imported lazily: start-up)
+#: One generic solution set per alive-size tuple (GenericSolutions is imported lazily: start-up).
+GenericSet = dict[tuple[int, ...], "GenericSolutions"]
 
 
 class CacheWarning(UserWarning):
@@ -77,7 +82,7 @@ def cache_directory() -> Path | None:
     return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "linnet_crit"
 
 
-def _key(arch: Architecture, samples: int, options) -> dict[str, Any]:
+def _key(arch: Architecture, samples: int, options: SolveOptions) -> dict[str, Any]:
     return {
         "format": FORMAT_VERSION,
         "widths": list(arch.widths),
@@ -93,7 +98,7 @@ def _canonical_json(obj: Any) -> str:
     return json.dumps(obj, sort_keys=True, default=repr)
 
 
-def cache_file(arch: Architecture, samples: int, options) -> Path | None:
+def cache_file(arch: Architecture, samples: int, options: SolveOptions) -> Path | None:
     """The file that holds (or will hold) the generic set of this key; ``None`` when the cache is off."""
     folder = cache_directory()
     if folder is None or not options.cache:
@@ -111,7 +116,7 @@ def _arrays_digest(arrays: Mapping[str, np.ndarray]) -> str:
     return h.hexdigest()
 
 
-def store_generic(path: Path, arch: Architecture, samples: int, options, generic: GenericSet,
+def store_generic(path: Path, arch: Architecture, samples: int, options: SolveOptions, generic: GenericSet,
                   seed: int | None) -> bool:
     """Write ``generic`` atomically to ``path``; ``False`` (with a :class:`CacheWarning`) if it cannot be written.
 
@@ -160,7 +165,9 @@ class _Invalid(Exception):
     """Why a cache file cannot be used (internal: becomes a CacheWarning)."""
 
 
-def load_generic(path: Path, arch: Architecture, samples: int, options) -> tuple[GenericSet | None, str | None]:
+def load_generic(
+    path: Path, arch: Architecture, samples: int, options: SolveOptions
+) -> tuple[GenericSet | None, str | None]:
     """The verified generic set stored in ``path``, or ``None`` and why it was not used.
 
     A missing file gives ``(None, None)``; a file that fails any check (see the module docstring)
@@ -180,7 +187,7 @@ def load_generic(path: Path, arch: Architecture, samples: int, options) -> tuple
     return {s: replace(g, report=replace(g.report, seconds=seconds)) for s, g in generic.items()}, None
 
 
-def _read(path: Path, arch: Architecture, samples: int, options) -> GenericSet:
+def _read(path: Path, arch: Architecture, samples: int, options: SolveOptions) -> GenericSet:
     from .solvers.native.monodromy import GenericSolutions
 
     # read into memory first: np.load leaves its file open when a truncated zip makes it fail
@@ -216,7 +223,7 @@ def _read(path: Path, arch: Architecture, samples: int, options) -> GenericSet:
 
 
 def _verified(sub: Architecture, base: Instance, w0: np.ndarray, reps: np.ndarray, entry: Mapping[str, Any],
-              options) -> np.ndarray:
+              options: SolveOptions) -> np.ndarray:
     """The stored representatives after checking they are the torus solutions the header says."""
     from .numeric import Parameters
     from .solvers.native.dedup import SAME_POINT, is_torus, match_rows, unique_rows
@@ -233,7 +240,8 @@ def _verified(sub: Architecture, base: Instance, w0: np.ndarray, reps: np.ndarra
     # the residual where the points are stored (no Newton step: W₀ of a rank-deficient start map
     # is a singular solution, where a step would only wander off) ...
     _, _, residual = newton(system, points, np.ones(len(points)), 0)
-    if not np.all(np.isfinite(points)) or (residual > options.residual_tolerance * (1 + np.abs(points).max(axis=1))).any():
+    scale = 1.0 + np.abs(points).max(axis=1)
+    if not np.all(np.isfinite(points)) or (residual > options.residual_tolerance * scale).any():
         raise _Invalid(f"alive sizes {entry['sizes']}: a stored point is not a critical point of its stored base")
     gap = relative_rank_gap(sub, base, w0)
     if (gap < options.monodromy.rank_tolerance) != bool(entry["degenerate"]):

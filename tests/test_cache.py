@@ -278,7 +278,8 @@ def test_concurrent_solves_in_two_processes(cache_dir):
     """Two cold solves of one architecture at once: both store, neither sees a broken file."""
     script = ("import warnings; warnings.simplefilter('error');"
               "from linnet_crit import random_instance, solve;"
-              "r = solve(random_instance('1,2,2', seed=1), seed={seed}); print(r.n_solutions, r.stages[0].info['cache'])")
+              "r = solve(random_instance('1,2,2', seed=1), seed={seed});"
+              "print(r.n_solutions, r.stages[0].info['cache'])")
     env = {**os.environ, CACHE_ENV: str(cache_dir), "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     procs = [subprocess.Popen([sys.executable, "-c", script.format(seed=seed)], env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for seed in (0, 1)]
