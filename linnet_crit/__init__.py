@@ -1,6 +1,9 @@
 """linnet_crit: every complex critical point of regularized deep linear networks."""
 
-__version__ = "0.1.0"
+from ._version import __version__
+
+import importlib
+from typing import Any
 
 from .architecture import Architecture, parse_widths
 from .data import Instance, load_instance, random_instance
@@ -17,42 +20,50 @@ from .errors import (
     ToolUnavailableError,
 )
 from .results import PathResult, ReturnCode, SolveResult, StageReport
-from .solvers import MonodromyOptions, SolveOptions, TrackerOptions, available_backends, solve
-from .system import GradientSystem, gradient_system
-from .bounds import (
-    all_bounds,
-    bezout,
-    bh_torus,
-    bh_total,
-    bkk_affine,
-    bkk_torus,
-    multihomogeneous_bezout,
-    published_row,
-    published_rows,
-)
-from .classify import (
-    critical_point_table,
-    format_pattern_table,
-    format_real_table,
-    orbit_completeness,
-    pattern_table,
-    patterns_as_json,
-    sign_orbit,
-    zero_pattern,
-)
-from .readwrite import append_record, read_records, read_result, show, summarize, write_result
+
+# ``study`` and ``verify`` are also the names of submodules: importing the submodule binds the
+# package attribute to the module, so these two functions must be bound eagerly to stay functions.
 from .study import StudyResult, study
-from .budget import check_budget, estimate_solve, estimate_study
-from .executors import make_executor, register_executor
-from .landscape import (
-    check_unregularized,
-    critical_products,
-    depth_scan,
-    landscape_study,
-    real_statistics,
-    regularization_path,
-)
 from .verify import certify, count_stability, exact_count, local_dimension, verify
+
+# Everything else is imported on first use (PEP 562): the modules behind these names pull in
+# sympy, networkx, scipy.spatial or matplotlib, which cost about a second of start-up that a
+# numeric solve never needs.
+_LAZY: dict[str, tuple[str, ...]] = {
+    "solvers": ("MonodromyOptions", "SolveOptions", "TrackerOptions", "available_backends", "solve"),
+    "system": ("GradientSystem", "gradient_system"),
+    "bounds": (
+        "all_bounds", "bezout", "bh_torus", "bh_total", "bkk_affine", "bkk_torus",
+        "multihomogeneous_bezout", "published_row", "published_rows",
+    ),
+    "classify": (
+        "critical_point_table", "format_pattern_table", "format_real_table", "orbit_completeness",
+        "pattern_table", "patterns_as_json", "sign_orbit", "zero_pattern",
+    ),
+    "readwrite": ("append_record", "read_records", "read_result", "show", "summarize", "write_result"),
+    "budget": ("check_budget", "estimate_solve", "estimate_study"),
+    "executors": ("make_executor", "register_executor"),
+    "landscape": (
+        "check_unregularized", "critical_products", "depth_scan", "landscape_study",
+        "real_statistics", "regularization_path",
+    ),
+}
+_MODULE_OF = {name: module for module, names in _LAZY.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    """The public names of the heavier subpackages, imported when first asked for."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'linnet_crit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_MODULE_OF))
+
 
 __all__ = [
     "check_budget",

@@ -2,7 +2,18 @@
 
 This is the one place that catches :class:`~linnet_crit.errors.LinnetCritError`: it prints a
 one-line message on stderr and exits with status 2, never a traceback. Usage errors found by
-argparse are one line too.
+argparse are one line too; so are Python warnings (``linnet-crit: warning: …``), running out of
+memory (2) and Ctrl-C (130).
+
+Exit status: 0 done (and, with ``--strict``, complete); 1 ``verify`` found the counts DISAGREE;
+2 bad input, a refused estimate or a failed computation; 3 ``--strict`` and a result is INCOMPLETE;
+130 interrupted.
+
+Cost comes first: every command that computes estimates paths, memory or seconds from the widths
+alone (:mod:`linnet_crit.budget`) before it builds any data, and refuses in one line naming the
+estimate and the flag that overrides it (``--max-paths``, ``--max-memory``, ``--force``). Long
+runs show progress bars on a terminal, and a one-line status on stderr every
+:data:`STATUS_SECONDS` seconds otherwise.
 
 Adding a subcommand takes one ``run_…(args) -> int`` function and one entry in
 :func:`build_parser`; :func:`add_instance_arguments` and :func:`instance_from_args` give it the
@@ -13,13 +24,33 @@ from __future__ import annotations
 
 import argparse
 import json
-from dataclasses import asdict
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 
+from ._version import __version__
 from .architecture import Architecture
+from .budget import (
+    DEFAULT_MAX_MEMORY,
+    DEFAULT_MAX_PATHS,
+    DEFAULT_MAX_SECONDS,
+    Estimate,
+    bound_costs,
+    check_budget,
+    check_seconds,
+    estimate_blackbox,
+    estimate_solve,
+    estimate_study,
+    exact_count_seconds,
+    system_seconds,
+)
 from .bounds import (
     BOUND_DESCRIPTIONS,
     all_bounds,
@@ -31,17 +62,30 @@ from .bounds import (
 )
 from .classify import critical_point_table, format_pattern_table, format_real_table, pattern_table, patterns_as_json
 from .data import REGULARIZATIONS, Instance, load_instance, random_instance
-from .errors import ArchitectureError, BoundNotApplicableError, DataError, LinnetCritError, ToolUnavailableError
-from .readwrite import FORMATS, show, summarize, write_result
+from .errors import (
+    ArchitectureError,
+    BoundNotApplicableError,
+    BudgetExceededError,
+    DataError,
+    LinnetCritError,
+    ToolUnavailableError,
+)
+from .readwrite import FORMATS, check_writable, show, summarize, write_result
 from .results import DEFAULT_ZERO_TOL
 from .solvers import solve
-from .study import study
-from .system import gradient_system, to_bertini, to_json, to_phc, to_text
+from .solvers.base import METHODS
+from .study import check_record_path, study
 from .verify import verify
 
 __all__ = ["main", "build_parser", "add_instance_arguments", "instance_from_args", "emit"]
 
 PROG = "linnet-crit"
+#: Seconds between two status lines on stderr when it is not a terminal.
+STATUS_SECONDS = 10.0
+#: Exit status of ``--strict`` when a result is INCOMPLETE, and of an interrupted run.
+EXIT_INCOMPLETE, EXIT_INTERRUPTED = 3, 130
+#: Seconds an interrupted run may take to wind down before it is ended at once.
+INTERRUPT_GRACE_SECONDS = 10.0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -63,27 +107,73 @@ def _whole_number(text: str | None, flag: str, minimum: int) -> int | None:
     return value
 
 
-def add_instance_arguments(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
-    """The flags every subcommand shares; the first of ``formats`` is the default format."""
+def add_instance_arguments(parser: argparse.ArgumentParser, formats: Sequence[str], data: bool = True) -> None:
+    """The flags every subcommand shares; the first of ``formats`` is the default format.
+
+    ``data=False`` leaves out ``--data`` (for commands that draw their own data).
+    """
     parser.add_argument("--widths", help="comma-separated widths dx,d_1,…,d_H,dy, e.g. 1,2,2")
     parser.add_argument("--samples", help="number m of data points of random data (default 1)")
     parser.add_argument("--seed", help="seed of the random data (default 0; recorded in the output)")
     parser.add_argument(
         "--regularization", choices=REGULARIZATIONS, help="Λ of random data (default generic)"
     )
-    parser.add_argument("--data", help=".npz file with X, Y, Lambda_1, … (instead of random data)")
+    if data:
+        parser.add_argument("--data", help=".npz file with X, Y, Lambda_1, … (instead of random data)")
     parser.add_argument("--format", choices=tuple(formats), default=formats[0], help="output format")
     parser.add_argument("--output", "-o", help="write to this file instead of standard output")
 
 
+def add_budget_arguments(parser: argparse.ArgumentParser, paths: bool = True) -> None:
+    """``--max-paths`` / ``--max-memory`` (path-tracking commands) and ``--force``."""
+    if paths:
+        parser.add_argument("--max-paths", default=str(DEFAULT_MAX_PATHS),
+                            help=f"refuse runs estimated above this many paths (default {DEFAULT_MAX_PATHS:.0e}; 0: no limit)")
+        parser.add_argument("--max-memory", default=str(DEFAULT_MAX_MEMORY),
+                            help="bytes one batch of paths may take (default 4 GiB; 0: no limit)")
+    parser.add_argument("--force", action="store_true",
+                        help=f"run exact computations estimated above {DEFAULT_MAX_SECONDS:g} s, and skip every estimate")
+
+
+def _budgets(args: argparse.Namespace) -> tuple[int | None, int | None]:
+    """(max_paths, max_memory) from the flags; None for no limit (0, or --force)."""
+    if getattr(args, "force", False):
+        return None, None
+    return _limit(args.max_paths, "--max-paths"), _limit(args.max_memory, "--max-memory")
+
+
+def _max_seconds(args: argparse.Namespace) -> float | None:
+    return None if getattr(args, "force", False) else DEFAULT_MAX_SECONDS
+
+
+def _check_data_size(arch: Architecture, samples: int, args: argparse.Namespace) -> None:
+    """Refuse random data that would not fit ``--max-memory`` (before any array is allocated)."""
+    max_memory = None if getattr(args, "force", False) else DEFAULT_MAX_MEMORY
+    if getattr(args, "max_memory", None) is not None and max_memory is not None:
+        max_memory = _limit(args.max_memory, "--max-memory")
+    if max_memory is None:
+        return
+    estimate = estimate_study(arch, draws=0, samples=samples)
+    if estimate.data_bytes > max_memory:
+        flag = "--max-memory 0" if hasattr(args, "max_memory") else "--force"
+        raise BudgetExceededError(
+            f"widths {arch} with {samples} samples: the data alone need an estimated "
+            f"{estimate.data_bytes / 2**30:.3g} GiB, over {max_memory / 2**30:.3g} GiB; pass {flag} to try anyway"
+        )
+
+
 def instance_from_args(args: argparse.Namespace) -> Instance:
-    """The Instance the shared flags describe: ``--data`` if given, else seeded random data."""
+    """The Instance the shared flags describe: ``--data`` if given, else seeded random data.
+
+    Random data are refused before they are drawn when they would not fit ``--max-memory``.
+    """
     samples = _whole_number(args.samples, "--samples", 1)
     seed = _whole_number(args.seed, "--seed", 0)
     arch = Architecture.parse(args.widths) if args.widths is not None else None
-    if args.data is None:
+    if getattr(args, "data", None) is None:
         if arch is None:
             raise ArchitectureError("no network given; pass --widths (e.g. --widths 1,2,2) or --data FILE")
+        _check_data_size(arch, samples or 1, args)
         return random_instance(
             arch, samples=samples or 1, seed=0 if seed is None else seed, regularization=args.regularization or "generic"
         )
@@ -98,6 +188,16 @@ def instance_from_args(args: argparse.Namespace) -> Instance:
     return instance
 
 
+def _architecture_from_args(args: argparse.Namespace) -> tuple[Architecture, int]:
+    """Widths and samples, from ``--widths``/``--samples`` or the shapes of ``--data`` (no data drawn)."""
+    if getattr(args, "data", None) is not None:
+        instance = instance_from_args(args)
+        return instance.architecture, instance.samples
+    if args.widths is None:
+        raise ArchitectureError("no network given; pass --widths (e.g. --widths 1,2,2) or --data FILE")
+    return Architecture.parse(args.widths), _whole_number(args.samples, "--samples", 1) or 1
+
+
 def emit(text: str, args: argparse.Namespace) -> None:
     """Print ``text``, or write it to ``--output``."""
     if args.output is None:
@@ -107,6 +207,31 @@ def emit(text: str, args: argparse.Namespace) -> None:
         Path(args.output).write_text(text + "\n", encoding="utf-8")
     except OSError as exc:
         raise DataError(f"cannot write --output {args.output!r}: {exc.strerror}; give a writable path") from None
+
+
+@contextmanager
+def status(what: str, args: argparse.Namespace) -> Iterator[None]:
+    """While the body runs: a one-line status on stderr every :data:`STATUS_SECONDS` seconds.
+
+    Only when stderr is not a terminal and ``--progress`` was not given either way (a terminal
+    gets the progress bars of the solvers instead).
+    """
+    if getattr(args, "progress", None) is not None or sys.stderr.isatty():
+        yield
+        return
+    began, done = time.monotonic(), threading.Event()
+
+    def report() -> None:
+        while not done.wait(STATUS_SECONDS):
+            print(f"{PROG}: {what}: running for {time.monotonic() - began:.0f} s", file=sys.stderr, flush=True)
+
+    thread = threading.Thread(target=report, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 def run_system(args: argparse.Namespace) -> int:
@@ -119,6 +244,10 @@ def run_system(args: argparse.Namespace) -> int:
                 f"--symbolic keeps X, Y and Λ as symbols and cannot go with {clash}; "
                 "use it with --format text or json, --widths and --samples only"
             )
+    arch, samples = _architecture_from_args(args)
+    check_seconds(f"the gradient system of widths {arch}", system_seconds(arch, samples), _max_seconds(args))
+    from .system import gradient_system, to_bertini, to_json, to_phc, to_text  # lazy: start-up (SymPy: only this command needs it)
+
     instance = instance_from_args(args)
     system = gradient_system(instance, symbolic_parameters=args.symbolic)
     writers: dict[str, Callable] = {
@@ -150,6 +279,18 @@ def _bounds_table(report: dict) -> str:
     return "\n".join(lines)
 
 
+def _too_costly(arch: Architecture, samples: int, max_seconds: float | None) -> dict[str, float]:
+    """The bounds whose estimated seconds exceed ``max_seconds``, with their estimates."""
+    if max_seconds is None:
+        sys.set_int_max_str_digits(0)  # --force: print Bézout numbers of any length
+        return {}
+    return {name: sec for name, sec in bound_costs(arch, samples).items() if sec > max_seconds}
+
+
+def _seconds_text(seconds: float) -> str:
+    return "too large to compute or print" if seconds == float("inf") else f"estimated {seconds:.2g} s"
+
+
 def run_bounds(args: argparse.Namespace) -> int:
     """``linnet-crit bounds``: every bound on the number of critical points, and the thesis row."""
     given = [f"--{name}" for name in ("seed", "regularization") if getattr(args, name) is not None]
@@ -157,8 +298,13 @@ def run_bounds(args: argparse.Namespace) -> int:
         raise DataError(
             f"bounds hold for generic data, so {' and '.join(given)} would be ignored; drop them"
         )
-    instance = instance_from_args(args)
-    arch, samples = instance.architecture, instance.samples
+    arch, samples = _architecture_from_args(args)  # bounds need no data: none is drawn
+    costly = _too_costly(arch, samples, _max_seconds(args))
+    if costly:
+        listed = ", ".join(f"{name} {_seconds_text(sec)}" for name, sec in costly.items())
+        raise BudgetExceededError(
+            f"bounds of widths {arch}: {listed}, over the limit of {DEFAULT_MAX_SECONDS:g} s; pass --force to compute them anyway"
+        )
     report = {
         "widths": list(arch.widths),
         "samples": samples,
@@ -170,19 +316,28 @@ def run_bounds(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bounds_or_reason(arch: Architecture, samples: int) -> tuple[dict, str | None]:
-    """Every bound; without gfan, the ones that need no mixed volume and the reason for the rest."""
-    try:
-        return all_bounds(arch, samples), None
-    except ToolUnavailableError as exc:
-        bounds = {"bezout": bezout(arch), "multihomogeneous_bezout": multihomogeneous_bezout(arch),
-                  "bkk_torus": None, "bkk_affine": None}
-        for name, bound in (("bh_total", bh_total), ("bh_torus", bh_torus)):
+def _bounds_or_reason(arch: Architecture, samples: int, max_seconds: float | None) -> tuple[dict, str | None]:
+    """Every bound; without gfan or above the time limit, the affordable ones and the reason for the rest."""
+    costly = _too_costly(arch, samples, max_seconds)
+    if not costly:
+        try:
+            return all_bounds(arch, samples), None
+        except ToolUnavailableError as exc:
+            reason = str(exc)
+    else:
+        reason = (f"{', '.join(costly)} not computed ({_seconds_text(max(costly.values()))}); "
+                  "`linnet-crit bounds --force` computes them")
+    cheap = {"bezout": bezout, "multihomogeneous_bezout": multihomogeneous_bezout,
+             "bh_total": lambda a: bh_total(a, samples), "bh_torus": lambda a: bh_torus(a, samples)}
+    bounds: dict = {}
+    for name in ("bezout", "multihomogeneous_bezout", "bkk_torus", "bkk_affine", "bh_total", "bh_torus"):
+        bounds[name] = None
+        if name in cheap and name not in costly:
             try:
-                bounds[name] = bound(arch, samples)
+                bounds[name] = cheap[name](arch)
             except BoundNotApplicableError:
-                bounds[name] = None
-        return bounds, str(exc)
+                pass
+    return bounds, reason
 
 
 def _solve_report(result, bounds: dict, note: str | None, patterns, reals) -> dict:
@@ -212,19 +367,35 @@ def _counts_vs_bounds(result, bounds: dict, note: str | None) -> str:
     return "\n".join(lines)
 
 
+def _solve_estimate(arch: Architecture, samples: int, method: str) -> Estimate:
+    return estimate_blackbox(arch, samples=samples) if method == "blackbox" else estimate_solve(arch, samples=samples)
+
+
+def _check_output_file(args: argparse.Namespace, extensions: Sequence[str]) -> None:
+    """Refuse a ``--output`` that could not be written, before any work (so no result is lost)."""
+    if args.output is None:
+        return
+    if Path(args.output).suffix.lower() not in extensions:
+        raise DataError(f"--output {args.output!r}: the extension must be one of {sorted(extensions)}")
+    check_writable(args.output)
+
+
 def run_solve(args: argparse.Namespace) -> int:
     """``linnet-crit solve``: every complex critical point, classified, against the bounds."""
-    if args.output is not None and Path(args.output).suffix.lower() not in FORMATS:
-        raise DataError(f"--output {args.output!r}: the extension must be one of {sorted(FORMATS)}")
+    _check_output_file(args, tuple(FORMATS))
+    arch, samples = _architecture_from_args(args)
+    max_paths, max_memory = _budgets(args)
+    estimate = _solve_estimate(arch, samples, args.method)
+    check_budget(estimate, max_paths=max_paths, max_memory=max_memory, flags=True)
     instance = instance_from_args(args)
     seed = _whole_number(args.seed, "--seed", 0) or 0
-    result = solve(instance, method=args.method, backend=args.backend, seed=seed, progress=args.progress)
-    arch = instance.architecture
-    bounds, note = _bounds_or_reason(arch, instance.samples)
-    patterns = pattern_table(result.solutions, arch, samples=instance.samples, rtol=result.options.get("zero_tolerance", DEFAULT_ZERO_TOL))
-    reals = critical_point_table(instance, result.solutions) if instance.is_real else None
+    with status(f"solve of widths {arch} ({estimate.paths_text()} estimated)", args):
+        result = solve(instance, method=args.method, backend=args.backend, seed=seed, progress=args.progress)
     if args.output is not None:
         write_result(result, args.output)
+    bounds, note = _bounds_or_reason(arch, instance.samples, _max_seconds(args))
+    patterns = pattern_table(result.solutions, arch, samples=instance.samples, rtol=result.options.get("zero_tolerance", DEFAULT_ZERO_TOL))
+    reals = critical_point_table(instance, result.solutions) if instance.is_real else None
     if args.format == "json":
         print(json.dumps(_solve_report(result, bounds, note, patterns, reals), indent=2, default=str))
     else:
@@ -232,37 +403,62 @@ def run_solve(args: argparse.Namespace) -> int:
         if reals is not None:
             parts.append(format_real_table(reals))
         print("\n\n".join(parts))
-    return 0
+    return EXIT_INCOMPLETE if args.strict and not result.complete else 0
+
+
+def _incomplete_draws(res) -> int:
+    """Draws of a study whose count is not known complete.
+
+    Per-draw completeness is added to ``DrawRecord`` by another change; until a record has it,
+    ``getattr`` reads a missing flag as complete (the records of this version cannot tell).
+    """
+    return sum(not getattr(d, "complete", True) for d in res.draws)
 
 
 def run_study(args: argparse.Namespace) -> int:
-    """``linnet-crit study``: many data draws, per-draw counts and the thesis columns."""
-    if args.data is not None:
-        raise DataError("study draws its own random data; drop --data")
+    """``linnet-crit study``: many data draws, per-draw counts and the thesis columns.
+
+    ``--output`` saves the whole study as JSON, like ``solve --output`` saves the whole result;
+    the table (or ``--format json``) still goes to standard output.
+    """
+    _check_output_file(args, (".json",))
+    check_record_path(None if args.record is None else Path(args.record))
     draws = _whole_number(args.draws, "--draws", 1)
     workers = _whole_number(args.workers, "--workers", 1)
-    arch = Architecture.parse(args.widths) if args.widths is not None else None
-    if arch is None:
+    samples = _whole_number(args.samples, "--samples", 1) or 1
+    seed = _whole_number(args.seed, "--seed", 0) or 0
+    chunk_size = _whole_number(args.chunk_size, "--chunk-size", 1)
+    if args.widths is None:
         raise ArchitectureError("no network given; pass --widths (e.g. --widths 1,2,2)")
-    res = study(arch, draws=draws, samples=_whole_number(args.samples, "--samples", 1) or 1,
-                seed=_whole_number(args.seed, "--seed", 0) or 0, regularization=args.regularization or "generic",
-                workers=workers, record=args.record, progress=args.progress,
-                chunk_size=_whole_number(args.chunk_size, "--chunk-size", 1), executor=args.executor,
-                scheduler=args.scheduler, max_paths=_limit(args.max_paths, "--max-paths"),
-                max_memory=_limit(args.max_memory, "--max-memory"))
+    arch = Architecture.parse(args.widths)
+    max_paths, max_memory = _budgets(args)
+    estimate = estimate_study(arch, draws=draws, samples=samples)
+    check_budget(estimate, max_paths=max_paths, max_memory=max_memory, flags=True, records=True)
+    with status(f"study of widths {arch}, {draws} draws ({estimate.paths_text()} estimated)", args):
+        res = study(arch, draws=draws, samples=samples, seed=seed, regularization=args.regularization or "generic",
+                    workers=workers, record=args.record, progress=args.progress, chunk_size=chunk_size,
+                    executor=args.executor, scheduler=args.scheduler, max_paths=max_paths, max_memory=max_memory)
+    if args.output is not None:
+        try:
+            Path(args.output).write_text(json.dumps(res.to_dict(), indent=2) + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise DataError(f"cannot write --output {args.output!r}: {exc.strerror}; give a writable path") from None
+    incomplete = _incomplete_draws(res)
     if args.format == "json":
-        emit(json.dumps(res.to_dict(), indent=2), args)
-        return 0
-    cols = res.thesis_columns()
-    lines = [f"study of widths {arch} (m = {res.samples}), {len(res.draws)} draws, seed {res.seed}",
-             f"N_C = {cols['N_C']}, N_C* = {cols['N_Cstar']}, max N_R = {cols['max_N_R']}, "
-             f"all draws agree: {cols['all_draws_agree']}",
-             f"N_R distribution: {cols['N_R_distribution']}",
-             f"paths: {res.total_paths} ({res.paths_per_solution:.3f} per solution, monodromy {res.generic_paths})",
-             f"{'draw':>5} {'seed':>11} {'N_C':>6} {'N_C*':>6} {'N_R':>5} {'failed':>6}"]
-    lines += [f"{d.draw:>5} {d.seed:>11} {d.n_solutions:>6} {d.n_torus:>6} {d.n_real:>5} {d.n_failed:>6}" for d in res.draws]
-    emit("\n".join(lines), args)
-    return 0
+        print(json.dumps(res.to_dict(), indent=2))
+    else:
+        cols = res.thesis_columns()
+        lines = [f"study of widths {arch} (m = {res.samples}), {len(res.draws)} draws, seed {res.seed}"
+                 + (f", {incomplete} INCOMPLETE" if incomplete else ""),
+                 f"N_C = {cols['N_C']}, N_C* = {cols['N_Cstar']}, max N_R = {cols['max_N_R']}, "
+                 f"all draws agree: {cols['all_draws_agree']}",
+                 f"N_R distribution: {cols['N_R_distribution']}",
+                 f"paths: {res.total_paths} ({res.paths_per_solution:.3f} per solution, monodromy {res.generic_paths})",
+                 f"{'draw':>5} {'seed':>11} {'N_C':>6} {'N_C*':>6} {'N_R':>5} {'failed':>6}"]
+        lines += [f"{d.draw:>5} {d.seed:>11} {d.n_solutions:>6} {d.n_torus:>6} {d.n_real:>5} {d.n_failed:>6}"
+                  for d in res.draws]
+        print("\n".join(lines))
+    return EXIT_INCOMPLETE if args.strict and incomplete else 0
 
 
 def _limit(text: str, flag: str) -> int | None:
@@ -279,21 +475,31 @@ def _landscape_arch(args: argparse.Namespace) -> Architecture:
 
 def run_landscape(args: argparse.Namespace) -> int:
     """``linnet-crit landscape stats|scan|path``: real critical points across draws, depth and Λ."""
-    from . import landscape
+    from . import landscape  # lazy: start-up (the landscape tools pull in the classifier)
 
     seed = _whole_number(args.seed, "--seed", 0) or 0
     samples = _whole_number(args.samples, "--samples", 1) or 1
     draws = _whole_number(args.draws, "--draws", 1)
+    max_paths, max_memory = _budgets(args)
     if args.study == "stats":
-        stats = landscape.landscape_study(_landscape_arch(args), draws=draws, samples=samples, seed=seed,
-                                          workers=None, record=args.record, progress=args.progress)
+        arch = _landscape_arch(args)
+        check_budget(estimate_study(arch, draws=draws, samples=samples), max_paths=max_paths,
+                     max_memory=max_memory, flags=True, records=True)
+        with status(f"landscape stats of widths {arch}", args):
+            stats = landscape.landscape_study(arch, draws=draws, samples=samples, seed=seed,
+                                              workers=None, record=args.record, progress=args.progress)
         emit(json.dumps(stats.summary(), indent=2, default=str) if args.format == "json" else stats.format(), args)
     elif args.study == "scan":
         depths = _whole_number(args.max_depth, "--max-depth", 1)
         width = _whole_number(args.width, "--width", 1)
-        scan = landscape.depth_scan([landscape.chain(h, width) for h in range(1, depths + 1)], draws=draws,
-                                    samples=samples, seed=seed, workers=None, record_dir=args.record,
-                                    progress=args.progress)
+        chains = []
+        for h in range(1, depths + 1):  # estimated chain by chain: the deepest one refuses first
+            chains.append(landscape.chain(h, width))
+            check_budget(estimate_study(chains[-1], draws=draws, samples=samples), max_paths=max_paths,
+                         max_memory=max_memory, flags=True)
+        with status(f"landscape scan of {depths} chains", args):
+            scan = landscape.depth_scan(chains, draws=draws, samples=samples, seed=seed, workers=None,
+                                        record_dir=args.record, progress=args.progress)
         fits = {what: scan.growth(what) for what in ("real", "complex")}
         if args.format == "json":
             emit(json.dumps({"table": scan.table(), "growth": {k: asdict(f) for k, f in fits.items()}},
@@ -301,23 +507,32 @@ def run_landscape(args: argparse.Namespace) -> int:
         else:
             emit(scan.format() + "".join(f"\n{what} counts: {fit.describe()}" for what, fit in fits.items()), args)
     else:
+        arch, samples = _architecture_from_args(args)
+        check_budget(estimate_solve(arch, samples=samples), max_paths=max_paths, max_memory=max_memory, flags=True)
         instance = instance_from_args(args)
-        path = landscape.regularization_path(instance, seed=seed, progress=bool(args.progress))
+        with status(f"regularization path of widths {arch}", args):
+            progress = sys.stderr.isatty() if args.progress is None else args.progress
+            path = landscape.regularization_path(instance, seed=seed, progress=progress)
         emit(json.dumps(path.to_dict(), indent=2, default=str) if args.format == "json" else path.format(), args)
     return 0
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    """``linnet-crit verify``: exact count, numeric count and certified count side by side."""
+    """``linnet-crit verify``: exact, numeric and certified counts; exit 1 when they DISAGREE."""
+    arch, samples = _architecture_from_args(args)
+    max_paths, max_memory = _budgets(args)
+    check_budget(estimate_solve(arch, samples=samples), max_paths=max_paths, max_memory=max_memory, flags=True)
+    check_seconds(f"the exact count of widths {arch}", exact_count_seconds(arch, samples), _max_seconds(args))
     instance = instance_from_args(args)
-    report = verify(instance, seed=_whole_number(args.seed, "--seed", 0) or 0)
+    with status(f"verify of widths {arch}", args):
+        report = verify(instance, seed=_whole_number(args.seed, "--seed", 0) or 0)
     data = report.to_dict()
     emit(json.dumps(data, indent=2, default=str) if args.format == "json" else report.summary(), args)
-    return 0
+    return 0 if report.agree else 1
 
 
 def run_show(args: argparse.Namespace) -> int:
-    """``linnet-crit show FILE``: the summary of a result file written by ``solve --output``."""
+    """``linnet-crit show FILE``: the summary block of the solve that wrote FILE, read back."""
     print(show(args.file, args.format))
     return 0
 
@@ -325,29 +540,42 @@ def run_show(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """The parser of every subcommand; each sets ``run`` to its function."""
     parser = _Parser(prog=PROG, description="Complex critical points of regularized deep linear networks.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    strict = "exit with status 3 when a result is INCOMPLETE (see its first line)"
 
     system = commands.add_parser("system", help="print or write the gradient system")
     add_instance_arguments(system, ("text", "json", "bertini", "phc"))
     system.add_argument("--symbolic", action="store_true", help="keep X, Y, Λ as symbols (text, json)")
+    add_budget_arguments(system, paths=False)
     system.set_defaults(run=run_system)
 
     bounds = commands.add_parser("bounds", help="bounds on the number of critical points")
     add_instance_arguments(bounds, ("table", "json"))
+    add_budget_arguments(bounds, paths=False)
     bounds.set_defaults(run=run_bounds)
 
     solver = commands.add_parser("solve", help="every complex critical point, classified, vs the bounds")
     add_instance_arguments(solver, ("table", "json"))
-    solver.add_argument("--method", choices=("auto", "blackbox"), default="auto",
-                        help="auto: structure-aware (default); blackbox: start system, small N only")
+    for action in solver._actions:  # --output means "also save the result" here, as for study
+        if action.dest == "output":
+            action.help = "also save the whole result to this file (.json, .csv, .npz, .sol, .txt)"
+    solver.add_argument("--method", choices=METHODS, default="auto",
+                        help="auto: structure-aware (default); blackbox: start system, small N only; "
+                             "see the README for the others")
     solver.add_argument("--backend", choices=("native", "hc"), default="native",
                         help="native (pip-only, default) or hc (HomotopyContinuation.jl via juliacall)")
     solver.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bars (default: on when stderr is a terminal)")
+    solver.add_argument("--strict", action="store_true", help=strict)
+    add_budget_arguments(solver)
     solver.set_defaults(run=run_solve)
 
     studies = commands.add_parser("study", help="many data draws: per-draw counts and the thesis columns")
-    add_instance_arguments(studies, ("table", "json"))
+    add_instance_arguments(studies, ("table", "json"), data=False)
+    for action in studies._actions:
+        if action.dest == "output":
+            action.help = "also save the whole study to this .json file"
     studies.add_argument("--draws", default="100", help="number of data draws (default 100)")
     studies.add_argument("--workers", help="worker processes (default: all cores)")
     studies.add_argument("--record", help="JSON Lines file of finished draws; a rerun resumes from it")
@@ -356,8 +584,8 @@ def build_parser() -> argparse.ArgumentParser:
     studies.add_argument("--chunk-size", default="25", help="draws tracked together in one batch (default 25)")
     studies.add_argument("--executor", choices=("serial", "processes", "dask"), help="where draws run (default processes)")
     studies.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://host:8786 (implies dask)")
-    studies.add_argument("--max-paths", default="10000000000", help="refuse studies estimated above this many paths (0: no limit)")
-    studies.add_argument("--max-memory", default=str(4 * 2**30), help="bytes per batch before chunks shrink (0: no limit)")
+    studies.add_argument("--strict", action="store_true", help="exit with status 3 when any draw is INCOMPLETE")
+    add_budget_arguments(studies)
     studies.set_defaults(run=run_study)
 
     lands = commands.add_parser("landscape", help="real critical points over draws (stats), depth (scan) or Λ → 0 (path)")
@@ -369,21 +597,77 @@ def build_parser() -> argparse.ArgumentParser:
     lands.add_argument("--record", help="stats: JSON Lines file, scan: folder of them; reruns resume")
     lands.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                        help="progress bars (default: on when stderr is a terminal)")
+    add_budget_arguments(lands)
     lands.set_defaults(run=run_landscape)
 
-    verifier = commands.add_parser("verify", help="exact, numeric and certified counts side by side")
+    verifier = commands.add_parser("verify", help="exact, numeric and certified counts side by side (exit 1: DISAGREE)")
     add_instance_arguments(verifier, ("table", "json"))
+    add_budget_arguments(verifier)
     verifier.set_defaults(run=run_verify)
 
-    shower = commands.add_parser("show", help="summary of a result file (json, csv, npz, sol)")
+    shower = commands.add_parser("show", help="the summary block a solve printed, read back from its result file")
     shower.add_argument("file", help="a file written by solve --output")
     shower.add_argument("--format", choices=("table", "json"), default="table")
     shower.set_defaults(run=run_show)
     return parser
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    """``warnings.showwarning`` for the command line: the message alone, on one line of stderr."""
+    text = " ".join(str(message).split())
+    print(f"{PROG}: warning: {text}", file=sys.stderr if file is None else file, flush=True)
+
+
+def _interrupted(args: argparse.Namespace) -> str:
+    record = getattr(args, "record", None)
+    if getattr(args, "command", None) == "study" and record is not None:
+        return f"{PROG}: interrupted; the finished draws are in {record}: rerun the same command to resume"
+    return f"{PROG}: interrupted; nothing was written"
+
+
+def _end_now(args: argparse.Namespace) -> None:
+    """The interrupted run did not wind down in time: end its worker processes, then this one.
+
+    (A ``ProcessPoolExecutor`` interrupted inside ``concurrent.futures.wait`` can keep future
+    locks held, so its shutdown never returns.) Finished draws are already on disk: every
+    record line is fsynced when it is written.
+    """
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.terminate()
+    print(_interrupted(args), file=sys.stderr, flush=True)
+    os._exit(EXIT_INTERRUPTED)
+
+
+@contextmanager
+def _interrupts(args: argparse.Namespace) -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt as usual, and ends the process if it is still running
+    :data:`INTERRUPT_GRACE_SECONDS` later. Only where Python's own handler is installed."""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield
+        return
+    timers: list[threading.Timer] = []
+
+    def handler(signum, frame) -> None:  # noqa: ANN001
+        timer = threading.Timer(INTERRUPT_GRACE_SECONDS, _end_now, args=(args,))
+        timer.daemon = True
+        timer.start()
+        timers.append(timer)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        for timer in timers:
+            timer.cancel()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (0 ok, 2 bad input or failed computation).
+    """Run the command line; returns the exit status (see the module docstring for the codes).
 
     Examples
     --------
@@ -397,14 +681,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse's usage errors (already one line) and --help
+    except SystemExit as exc:  # argparse's usage errors (already one line), --help and --version
         return int(exc.code or 0)
-    try:
-        return args.run(args)
-    except LinnetCritError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        # The reader (say `head`) left early: silence the flush at exit, as the Python docs advise.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+    with warnings.catch_warnings(), _interrupts(args):
+        warnings.showwarning = _one_line_warning
+        try:
+            return args.run(args)
+        except LinnetCritError as exc:
+            print(f"{PROG}: error: {' '.join(str(exc).split())}", file=sys.stderr)
+            return 2
+        except MemoryError:
+            print(f"{PROG}: error: ran out of memory; lower --max-memory below what this machine has "
+                  "(the estimate refuses such runs) or use smaller widths", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print(_interrupted(args), file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except BrokenPipeError:
+            # The reader (say `head`) left early: silence the flush at exit, as the Python docs advise.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1

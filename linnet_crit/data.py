@@ -21,10 +21,56 @@ import numpy as np
 from .architecture import Architecture
 from .errors import DataError
 
-__all__ = ["Instance", "random_instance", "load_instance", "regularization_of", "REGULARIZATIONS"]
+__all__ = [
+    "Instance",
+    "random_instance",
+    "load_instance",
+    "regularization_of",
+    "REGULARIZATIONS",
+    "check_seed",
+    "check_instance",
+]
 
 Regularization = Literal["generic", "scalar", "none"]
 REGULARIZATIONS: tuple[str, ...] = ("generic", "scalar", "none")
+
+
+def check_seed(seed: object, name: str = "seed", allow_none: bool = True) -> int | None:
+    """A seed as an int ≥ 0 (or None when allowed), else :class:`DataError` naming it.
+
+    Examples
+    --------
+    >>> check_seed(7), check_seed(None)
+    (7, None)
+    >>> check_seed(-1)
+    Traceback (most recent call last):
+    ...
+    linnet_crit.errors.DataError: seed = -1: give a whole number ≥ 0 (or None for fresh entropy)
+    """
+    if seed is None and allow_none:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        hint = " (or None for fresh entropy)" if allow_none else ""
+        raise DataError(f"{name} = {seed!r}: give a whole number ≥ 0{hint}")
+    return int(seed)
+
+
+def check_instance(value: object, name: str = "instance") -> Instance:
+    """``value`` if it is an :class:`Instance`, else :class:`DataError` saying how to make one.
+
+    Examples
+    --------
+    >>> check_instance("1,1,1")
+    Traceback (most recent call last):
+    ...
+    linnet_crit.errors.DataError: instance = '1,1,1' is a str, not an Instance; build one with random_instance("1,2,2", seed=0), load_instance("data.npz") or Instance(architecture, X, Y, lambdas)
+    """
+    if not isinstance(value, Instance):
+        raise DataError(
+            f"{name} = {value!r:.60} is a {type(value).__name__}, not an Instance; build one with "
+            'random_instance("1,2,2", seed=0), load_instance("data.npz") or Instance(architecture, X, Y, lambdas)'
+        )
+    return value
 
 
 def _as_matrix(name: str, value, shape: tuple[int, int]) -> np.ndarray:
@@ -179,6 +225,7 @@ def random_instance(
     arch = architecture if isinstance(architecture, Architecture) else Architecture.parse(architecture)
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
         raise DataError(f"samples = {samples!r}: the number of data points must be an integer ≥ 1")
+    seed = check_seed(seed)
     if regularization not in REGULARIZATIONS:
         raise DataError(f"regularization {regularization!r} is not one of {REGULARIZATIONS}")
     rng = np.random.default_rng(seed)
@@ -194,15 +241,30 @@ def random_instance(
     return Instance(arch, X, Y, lambdas, seed=seed, regularization=regularization)
 
 
+#: The first bytes of every .npz file (a zip archive).
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
 def load_instance(path: str | Path, architecture: Architecture | None = None) -> Instance:
     """Read the ``.npz`` data format written by :meth:`Instance.save`.
 
-    The architecture is inferred from the shapes of ``Lambda_i`` unless given, in which case the
-    file must match it.
+    The architecture is read from the shapes: ``dx`` columns of ``Lambda_1``, ``d_i`` rows of
+    ``Lambda_i``, ``dy`` rows of Y, so every ``Lambda_i`` has a shape that is checked on its own
+    (a wrong one is named, not blamed on Y). Keys other than X, Y, Lambda_1 … Lambda_{H+1} are an error; given
+    ``architecture``, the file must match it.
     """
     path = Path(path)
     if not path.exists():
         raise DataError(f"data file {str(path)!r} does not exist")
+    if path.is_dir():
+        raise DataError(f"data file {str(path)!r} is a folder; give the .npz file")
+    with open(path, "rb") as handle:
+        magic = handle.read(4)
+    if magic != _ZIP_MAGIC:  # np.load would try a pickle and suggest allow_pickle, which is not the cure
+        raise DataError(
+            f"data file {str(path)!r} is not an .npz archive (it does not start like a zip file); "
+            "write data with numpy.savez(path, X=…, Y=…, Lambda_1=…, …) or Instance.save"
+        )
     try:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
@@ -214,21 +276,39 @@ def load_instance(path: str | Path, architecture: Architecture | None = None) ->
     lambdas = []
     while f"Lambda_{len(lambdas) + 1}" in arrays:
         lambdas.append(arrays[f"Lambda_{len(lambdas) + 1}"])
-    if any(np.ndim(lam) != 2 for lam in lambdas) or np.ndim(arrays["X"]) != 2:
-        raise DataError(f"data file {str(path)!r}: X, Y and every Lambda_i must be 2-d matrices")
-    inferred = Architecture((lambdas[0].shape[1], *(lam.shape[0] for lam in lambdas)))
-    arch = architecture or inferred
-    if arch != inferred:
+    extra = sorted(set(arrays) - {"X", "Y"} - {f"Lambda_{i + 1}" for i in range(len(lambdas))})
+    if extra:
         raise DataError(
-            f"data file {str(path)!r} has the shapes of widths {inferred}, not of widths {arch}"
+            f"data file {str(path)!r} has the unexpected keys {extra}; it must hold exactly X, Y and "
+            f"Lambda_1 … Lambda_{{H+1}} without gaps (found Lambda_1 … Lambda_{len(lambdas)})"
         )
-    for i in range(len(lambdas) - 1):
-        if lambdas[i + 1].shape[1] != lambdas[i].shape[0]:
+    for name, array in (("X", arrays["X"]), ("Y", arrays["Y"]), *((f"Lambda_{i + 1}", lam) for i, lam in enumerate(lambdas))):
+        if np.ndim(array) != 2:
+            raise DataError(f"data file {str(path)!r}: {name} has shape {np.shape(array)}, but it must be a 2-d matrix")
+    if len(lambdas) < 2:
+        raise DataError(
+            f"data file {str(path)!r} has Lambda_1 only; a network with H ≥ 1 hidden layers needs "
+            "Lambda_1 … Lambda_{H+1} (at least Lambda_1 and Lambda_2)"
+        )
+    widths = (lambdas[0].shape[1], *(lam.shape[0] for lam in lambdas[:-1]), arrays["Y"].shape[0])
+    if architecture is not None and len(architecture.widths) != len(widths):
+        raise DataError(
+            f"data file {str(path)!r} has Lambda_1 … Lambda_{len(lambdas)} ({len(lambdas) - 1} hidden layers), "
+            f"but widths {architecture} have {architecture.depth}; drop --widths or give the matching file"
+        )
+    for i, lam in enumerate(lambdas):
+        expected = (widths[i + 1], widths[i])
+        if lam.shape != expected:
             raise DataError(
-                f"data file {str(path)!r}: Lambda_{i + 2} has {lambdas[i + 1].shape[1]} columns "
-                f"but Lambda_{i + 1} has {lambdas[i].shape[0]} rows"
+                f"data file {str(path)!r}: Lambda_{i + 1} has shape {lam.shape}, expected {expected}, the shape "
+                f"of W_{i + 1} for the widths {','.join(map(str, widths))} read from the other shapes"
             )
-    return Instance(arch, arrays["X"], arrays["Y"], lambdas, regularization=regularization_of(lambdas))
+    inferred = Architecture(widths)
+    if architecture is not None and architecture != inferred:
+        raise DataError(
+            f"data file {str(path)!r} has the shapes of widths {inferred}, not of widths {architecture}"
+        )
+    return Instance(inferred, arrays["X"], arrays["Y"], lambdas, regularization=regularization_of(lambdas))
 
 
 def regularization_of(lambdas: Sequence[np.ndarray]) -> str:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import signal
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -92,6 +93,9 @@ _CONTEXTS: dict[str, Any] = {}
 
 
 def _install(token: str, context: Any) -> None:
+    # Ctrl-C reaches the whole process group; only the parent acts on it (it cancels the pending
+    # units and closes the pool), so a worker interrupted mid-unit cannot hang the shutdown.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _CONTEXTS.clear()  # one live context per worker process: a new run replaces the last one
     _CONTEXTS[token] = context
 

@@ -8,6 +8,7 @@ which seed and method produced it; its printed summary never hides failures.
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -183,3 +184,44 @@ class SolveResult:
 
     def __str__(self) -> str:
         return self.summary()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The counts and provenance as JSON-ready values (what ``--format json`` prints).
+
+        Real and torus counts use the default tolerances, as :meth:`summary` does. Non-finite
+        ``seconds`` is written as a string (``"NaN"``, ``"Infinity"``), the spelling of
+        :mod:`linnet_crit.readwrite.encoding`. The full lossless record (points, data, stages) is
+        :func:`linnet_crit.readwrite.result_to_dict`.
+
+        Examples
+        --------
+        >>> from linnet_crit.data import random_instance
+        >>> inst = random_instance("1,1,1", seed=3)
+        >>> result = SolveResult(inst.architecture, inst, np.array([[0j, 0j], [1, 2]]), np.zeros(2),
+        ...                      np.ones(2), 3, 3, "auto", "native", "0.1", 0.5)
+        >>> s = result.to_dict()
+        >>> s["widths"], s["n_solutions"], s["n_real"], s["n_torus"], s["origin_found"]
+        ([1, 1, 1], 2, 2, 1, True)
+        """
+        seconds = float(self.seconds)
+        return {
+            "complete": self.complete,
+            "warnings": list(self.warnings),
+            "route": self.route,
+            "widths": list(self.architecture.widths),
+            "samples": self.instance.samples,
+            "seed": self.seed,
+            "backend": self.backend,
+            "method": self.method,
+            "n_unknowns": self.architecture.n_unknowns,
+            "n_paths_tracked": self.n_paths_tracked,
+            "n_solutions": self.n_solutions,
+            "n_torus": self.n_torus(),
+            "n_real": self.n_real(),
+            "n_failed": self.n_failed,
+            "n_at_infinity": self.n_at_infinity,
+            "origin_found": self.origin_found,
+            # JSON has no non-finite numbers
+            "seconds": seconds if math.isfinite(seconds) else "NaN" if math.isnan(seconds)
+            else "Infinity" if seconds > 0 else "-Infinity",
+        }

@@ -16,7 +16,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -25,13 +25,16 @@ from tqdm import tqdm
 
 from .architecture import Architecture
 from .budget import DEFAULT_MAX_MEMORY, DEFAULT_MAX_PATHS, check_budget, chunk_for_memory, estimate_study
-from .data import random_instance
+from .classify.real import DEFAULT_LOSS_RTOL, critical_point_table
+from .data import check_seed, random_instance
 from .errors import DataError, SolverError
 from .executors import Executor, make_executor
+from .readwrite import append_record, read_records
 from .results import SolveResult
+from .solvers import GenericSolutionSet, generic_paths, prepare, solve_many
 from .solvers.options import SolveOptions
 
-__all__ = ["DrawRecord", "StudyContext", "StudyResult", "draw_seeds", "solve_chunk", "study"]
+__all__ = ["DrawRecord", "StudyContext", "StudyResult", "check_record_path", "draw_seeds", "solve_chunk", "study"]
 
 #: Fields of a record that measure time, not the outcome (left out of :meth:`StudyResult.outcome`).
 TIMING_FIELDS = ("seconds",)
@@ -70,7 +73,7 @@ class DrawRecord:
         if not minima:
             return 0
         lowest = min(minima)
-        return sum(loss > lowest + 1e-9 * max(1.0, abs(lowest)) for loss in minima)
+        return sum(loss > lowest + DEFAULT_LOSS_RTOL * max(1.0, abs(lowest)) for loss in minima)
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,28 @@ class StudyResult:
             "draws": [{**asdict(d), "complete": d.complete} for d in self.draws],
         }
 
+    def __str__(self) -> str:
+        """The thesis columns and the path economy, one line each.
+
+        Examples
+        --------
+        >>> record = DrawRecord(0, 1, 5, 4, 3, 0, 6, 0.1)
+        >>> print(StudyResult((1, 1, 1), 1, 0, "generic", (record,), 10, 0.2))
+        study of widths 1,1,1 (m = 1, seed 0, generic Λ): 1 draws (0 resumed)
+        • N_C 5, N_C* 4 (all draws agree), max N_R 3
+        • N_R distribution: 3: 1
+        • 16 paths (10 generic), 3.20 per critical point
+        """
+        columns = self.thesis_columns()
+        return "\n".join([
+            f"study of widths {','.join(map(str, self.widths))} (m = {self.samples}, seed {self.seed}, "
+            f"{self.regularization} Λ): {len(self.draws)} draws ({self.resumed} resumed)",
+            f"• N_C {columns['N_C']}, N_C* {columns['N_Cstar']} "
+            f"({'all draws agree' if columns['all_draws_agree'] else 'DRAWS DISAGREE'}), max N_R {columns['max_N_R']}",
+            "• N_R distribution: " + ", ".join(f"{k}: {v}" for k, v in self.n_real_distribution.items()),
+            f"• {self.total_paths} paths ({self.generic_paths} generic), {self.paths_per_solution:.2f} per critical point",
+        ])
+
     def outcome(self) -> dict[str, Any]:
         """:meth:`to_dict` without timings and resumption counts: what must not depend on where,
         how chunked or in how many sittings the study ran (compare two runs with ``==``)."""
@@ -154,13 +179,21 @@ class StudyResult:
 
 
 def draw_seeds(seed: int, draws: int) -> list[int]:
-    """The data seed of each draw, derived from the study seed (stable under resumption)."""
+    """The data seed of each draw, derived from the study seed (stable under resumption).
+
+    The one seed derivation of the package (studies, count stability, landscape statistics): the
+    first ``draws`` 32-bit words of ``SeedSequence(seed)``, so the seeds of fewer draws are a
+    prefix of the seeds of more.
+
+    Examples
+    --------
+    >>> draw_seeds(0, 2) == draw_seeds(0, 5)[:2]
+    True
+    """
     return [int(s) for s in np.random.SeedSequence(seed).generate_state(draws, dtype=np.uint32)]
 
 
 def _record(draw: int, seed: int, result: SolveResult) -> DrawRecord:
-    from .classify import critical_point_table
-
     table = critical_point_table(result.instance, result.solutions, real_tol=result.options.get("real_tolerance", 1e-6))
     return DrawRecord(
         draw=draw,
@@ -185,7 +218,7 @@ class StudyContext:
     architecture: Architecture
     samples: int
     regularization: str
-    generic: dict
+    generic: GenericSolutionSet
     options: SolveOptions
 
 
@@ -194,15 +227,13 @@ def solve_chunk(context: StudyContext, tasks: Sequence[tuple[int, int]]) -> list
 
     The data of each draw are drawn here from its seed, so a unit is a few integers on the wire.
     """
-    from .solvers.native.backend import NativeBackend
-
     draws = [int(k) for k, _ in tasks]
     seeds = [int(s) for _, s in tasks]
     instances = [
         random_instance(context.architecture, samples=context.samples, seed=s, regularization=context.regularization)
         for s in seeds
     ]
-    results = NativeBackend().solve_many(instances, context.generic, seeds=seeds, options=context.options)
+    results = solve_many(instances, context.generic, seeds=seeds, options=context.options)
     return [_record(draw, seed, result) for draw, seed, result in zip(draws, seeds, results)]
 
 
@@ -210,22 +241,64 @@ def _settings(arch: Architecture, samples: int, seed: int, regularization: str) 
     return {"kind": "study", "widths": list(arch.widths), "samples": samples, "seed": seed, "regularization": regularization}
 
 
+_REQUIRED_FIELDS = tuple(f.name for f in fields(DrawRecord) if f.default is MISSING)
+
+
+def _draw_record(rec: dict[str, Any], path: Path, line: int) -> DrawRecord:
+    """One draw line of a record file as a DrawRecord, or DataError naming the line and the lack."""
+    missing = [name for name in _REQUIRED_FIELDS if name not in rec]
+    known = {f.name for f in fields(DrawRecord)}
+    unknown = sorted(set(rec) - known)
+    if missing or unknown:
+        what = f"lacks the fields {missing}" if missing else f"has the unknown fields {unknown}"
+        raise DataError(
+            f"record file {str(path)!r} line {line} {what}: it is not a draw of this linnet_crit's studies; "
+            "give a new --record path (or delete the file to start over)"
+        )
+    try:
+        record = DrawRecord(**{k: tuple(v) if isinstance(v, list) else v for k, v in rec.items()})
+        int(record.draw), int(record.n_solutions)
+    except (TypeError, ValueError):
+        raise DataError(
+            f"record file {str(path)!r} line {line} has fields of the wrong type; give a new --record path"
+        ) from None
+    return record
+
+
 def _resume(path: Path | None, settings: dict[str, Any]) -> dict[int, DrawRecord]:
     """Draws already in the record file (which must belong to the same study)."""
     if path is None or not path.exists():
         return {}
-    from .readwrite import read_records
-
+    if path.is_dir():
+        raise DataError(f"record file {str(path)!r} is a folder; give a file name such as {str(path / 'study.jsonl')!r}")
     records = read_records(path)
-    if not records or records[0] != settings:
+    if not records:
         raise DataError(
-            f"record file {str(path)!r} belongs to another study ({records[:1]}); "
+            f"record file {str(path)!r} is empty (no study settings line); delete it to start a new study, "
+            "or give a new --record path"
+        )
+    if records[0] != settings:
+        raise DataError(
+            f"record file {str(path)!r} belongs to another study ({records[0]}); "
             "give a new --record path or the same widths, samples, seed and regularization"
         )
-    done = {}
-    for rec in records[1:]:
-        done.setdefault(int(rec["draw"]), DrawRecord(**{k: tuple(v) if isinstance(v, list) else v for k, v in rec.items()}))
+    done: dict[int, DrawRecord] = {}
+    for line, rec in enumerate(records[1:], start=3):  # line 1 is the stream header, 2 the settings
+        record = _draw_record(rec, path, line)
+        done.setdefault(int(record.draw), record)
     return done
+
+
+def check_record_path(path: Path | None) -> None:
+    """Refuse a record file that could not be created, before the study starts."""
+    if path is None or path.exists():
+        return
+    if not path.parent.is_dir():
+        raise DataError(
+            f"record file {str(path)!r}: the folder {str(path.parent)!r} does not exist; create it first or give another path"
+        )
+    if not os.access(path.parent, os.W_OK):
+        raise DataError(f"record file {str(path)!r}: the folder {str(path.parent)!r} is not writable; give another path")
 
 
 def study(
@@ -287,9 +360,6 @@ def study(
     >>> res.thesis_columns()["N_C"], len(res.draws)
     (5, 3)
     """
-    from .readwrite import append_record
-    from .solvers.native.structured import solve_generic
-
     arch = architecture if isinstance(architecture, Architecture) else Architecture.parse(architecture)
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
         raise DataError(f"draws = {draws!r}: give a whole number ≥ 1")
@@ -298,16 +368,18 @@ def study(
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1):
         raise DataError(f"workers = {workers!r}: give a whole number ≥ 1")
     draws = int(draws)
+    seed = check_seed(seed, allow_none=False)
     options = options or SolveOptions()
     progress = sys.stderr.isatty() if progress is None else progress
     path = Path(record) if record is not None else None
+    check_record_path(path)
     settings = _settings(arch, samples, seed, regularization)
     done = {k: rec for k, rec in _resume(path, settings).items() if k < draws}
     check_budget(estimate_study(arch, draws=draws - len(done), samples=samples, options=options), max_paths=max_paths)
     if path is not None and not path.exists():
         append_record(path, settings)
     t0 = time.perf_counter()
-    generic = solve_generic(arch, samples, np.random.default_rng(seed), options)
+    generic = prepare(arch, samples, seed=seed, options=options)
     generic_seconds = time.perf_counter() - t0
     seeds = draw_seeds(seed, draws)
     tasks = [(k, seeds[k]) for k in range(draws) if k not in done]
@@ -343,7 +415,7 @@ def study(
         seed=seed,
         regularization=regularization,
         draws=tuple(records[k] for k in range(draws)),
-        generic_paths=sum(g.report.paths for g in generic.values()),
+        generic_paths=generic_paths(generic),
         generic_seconds=generic_seconds,
         resumed=len(done),
         settings=settings,

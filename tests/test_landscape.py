@@ -24,17 +24,13 @@ from linnet_crit.landscape import (
     fit_growth,
     match_product,
     newton_search,
-    plot_depth_scan,
-    plot_index_counts,
-    plot_loss_by_index,
-    plot_real_count_distribution,
-    plot_regularization_path,
     real_statistics,
     real_statistics_from_records,
     regularization_path,
     unregularized,
 )
 from linnet_crit.numeric import Parameters, gradient
+from linnet_crit.plots import plot_depth_scan, plot_index_counts, plot_loss_by_index, plot_real_counts, plot_regularization_path
 from linnet_crit.study import DrawRecord
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,9 +39,10 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 # --- docstring examples ----------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["stats", "scan", "newton", "unregularized", "path", "plots"])
+@pytest.mark.parametrize("name", ["landscape.stats", "landscape.scan", "landscape.newton", "landscape.unregularized",
+                                  "landscape.path", "plots"])
 def test_docstring_examples(name):
-    result = doctest.testmod(importlib.import_module(f"linnet_crit.landscape.{name}"), optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(importlib.import_module(f"linnet_crit.{name}"), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
 
 
@@ -105,7 +102,8 @@ def test_scalar_chain_counts_match_the_closed_form():
         assert entry.complex_counts == {1 + H * 2 ** (H + 1): 12}
         assert set(entry.n_real) <= ({1, 3} if H == 1 else {1, 1 + 2 ** (H + 1)})
     assert scan.complex_counts() == (5, 17, 49)
-    assert "N_C" in scan.format() and len(scan.table()) == 3
+    assert "N_C" in str(scan) and len(scan.to_dict()["table"]) == 3
+    assert set(scan.to_dict()["growth"]) == {"real", "complex"}
 
 
 def test_depth_scan_rejects_repeated_depths_before_running():
@@ -258,7 +256,7 @@ def test_plots_render_headless(tmp_path):
     scan = depth_scan([chain(1), chain(2)], draws=2, seed=0)
     inst = random_instance("1,1,1", seed=0)
     path = regularization_path(inst, ts=[1.0, 0.5, 0.3], resolve=True)
-    for k, fig in enumerate([figure, plot_real_count_distribution([stats]), plot_loss_by_index(stats), plot_depth_scan(scan), plot_regularization_path(path)]):
+    for k, fig in enumerate([figure, plot_real_counts([stats]), plot_loss_by_index(stats), plot_depth_scan(scan), plot_regularization_path(path)]):
         out = tmp_path / f"{k}.png"
         fig.savefig(out, format="png")
         assert out.read_bytes().startswith(PNG)

@@ -10,7 +10,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from linnet_crit.architecture import Architecture
@@ -18,7 +17,7 @@ from linnet_crit.budget import estimate_study
 from linnet_crit.errors import BudgetExceededError, DataError
 from linnet_crit.executors import DaskExecutor
 from linnet_crit.readwrite import read_records
-from linnet_crit.solvers.native.structured import solve_generic
+from linnet_crit.solvers import generic_paths, prepare
 from linnet_crit.solvers.options import SolveOptions
 from linnet_crit.study import study
 
@@ -248,8 +247,8 @@ def test_estimates_are_upper_bounds(widths, request):
     assert upper.generic_paths >= res["generic_paths"]
     assert all(upper.paths_per_draw >= d["n_paths"] for d in res["draws"])
     # the study's own generic stage (same seed): its orbit counts make the estimate exact
-    generic = solve_generic(Architecture.parse(widths), 1, np.random.default_rng(7), SolveOptions())
-    assert sum(g.report.paths for g in generic.values()) == res["generic_paths"]
+    generic = prepare(Architecture.parse(widths), 1, seed=7, options=SolveOptions())
+    assert generic_paths(generic) == res["generic_paths"]
     exact = estimate_study(widths, draws=2, generic=generic)
     assert exact.exact and exact.paths_per_draw <= upper.paths_per_draw
     assert all(d["n_paths"] >= exact.paths_per_draw for d in res["draws"])  # retries only add paths

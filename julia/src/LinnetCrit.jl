@@ -9,6 +9,10 @@ coefficient vector and the number of terms of each equation. Every entry point r
 arrays in named tuples, so the caller — Python through juliacall, or Julia itself — needs no
 HomotopyContinuation type.
 
+HC.jl reads degrees and supports (`paths_to_track`) and decides realness (`certify`) from the
+system alone, parameters left symbolic; those entry points therefore first fix the parameters at
+the values given ([`at_parameters`](@ref)).
+
 Per path, [`path_table`](@ref) reports: `solutions` (paths × variables), `return_codes` (HC.jl's
 return code as a `String`), `residuals`, `accuracies`, `conditions` (condition number of the
 Jacobian), `singular`, `multiplicities`, `winding_numbers` (0 when the Cauchy endgame did not
@@ -30,6 +34,8 @@ module LinnetCrit
 import HomotopyContinuation as HC
 
 export exchange_system,
+    at_parameters,
+    is_real_system,
     solve_system,
     parameter_homotopy,
     monodromy,
@@ -118,6 +124,38 @@ function _parameters(F::HC.System, parameters)
     (isnothing(parameters) || length(parameters) != n) &&
         throw(ArgumentError("the system has $n parameters; give a vector of $n values"))
     Vector{ComplexF64}(parameters)
+end
+
+"""
+    at_parameters(F, parameters) -> HC.System
+
+`F` with its parameters replaced by `parameters`: a system in the variables of `F` only.
+Parameter values with zero imaginary part are substituted as real numbers, so real data give a
+system with real coefficients. HC.jl reads degrees and supports (`paths_to_track`) and decides
+whether a system is real (`certify`) from the system itself, not from parameter values; this is
+how the bridge gives it systems on which those answers are the ones of the data.
+"""
+function at_parameters(F::HC.System, parameters)
+    p = _parameters(F, parameters)
+    isnothing(p) && return F
+    values = all(iszero ∘ imag, p) ? real.(p) : p
+    HC.System(
+        HC.subs(HC.expressions(F), HC.parameters(F) => values);
+        variables = HC.variables(F),
+    )
+end
+
+"""
+    is_real_system(F) -> Bool
+
+Whether every coefficient of `F` (a system without parameters) is real, read exactly from its
+expanded coefficients.
+"""
+function is_real_system(F::HC.System)
+    HC.nparameters(F) == 0 ||
+        throw(ArgumentError("fix the parameters first (at_parameters); realness depends on their values"))
+    _, coefficients = HC.support_coefficients(F)
+    all(c -> all(isreal, c), coefficients)
 end
 
 function _start_system(name)
@@ -324,10 +362,16 @@ end
     certify(F, solutions, parameters = nothing; threading = Threads.nthreads() > 1,
             show_progress = false, max_precision = 256) -> NamedTuple
 
-Interval-arithmetic (Krawczyk) certification of the rows of `solutions` by `HC.certify`.
-Per row: `certified`, `real` (certified real), `distinct` (certified and not a duplicate of an
-earlier certified row); totals `n_certified`, `n_distinct_certified`, `n_real_certified`,
-`n_distinct_real_certified`; and `hc_version`.
+Interval-arithmetic (Krawczyk) certification of the rows of `solutions` by `HC.certify`, on `F`
+with its parameters fixed at `parameters` ([`at_parameters`](@ref)). HC.jl decides whether the
+system is real by evaluating it at a random real point with the parameters left symbolic
+(`ModelKit.is_real(F)` in `_certify`, src/certification.jl), which never finds a system with
+parameters real: real data would get no certified real solution.
+
+Per row: `certified`, `real` (certified real: the system is real and the box is closed under
+conjugation), `distinct` (certified and not a duplicate of an earlier certified row). The counts,
+under HC.jl's names `ncertified`, `nreal_certified`, `ndistinct_certified`,
+`ndistinct_real_certified`, are computed from these flags. Also `real_system` and `hc_version`.
 """
 function certify(
     F::HC.System,
@@ -337,10 +381,11 @@ function certify(
     show_progress::Bool = false,
     max_precision::Integer = 256,
 )
+    G = at_parameters(F, parameters)
+    real_system = is_real_system(G)
     result = HC.certify(
-        F,
-        _rows(solutions),
-        _parameters(F, parameters);
+        G,
+        _rows(solutions);
         show_progress = show_progress,
         threading = threading,
         max_precision = Int(max_precision),
@@ -351,33 +396,50 @@ function certify(
     for c in HC.distinct_certificates(result)
         distinct[HC.certificate_index(c)] = true
     end
+    distinct = Vector{Bool}(distinct .& certified)
+    # HC.jl 2.9 takes its conjugation test as proof of realness whatever the system; the test
+    # proves realness only for a real system.
+    # (not named `real`: a local of that name would hide Base.real in the whole function)
+    proved_real = Vector{Bool}(Bool[real_system && HC.is_real(c) for c in certificates] .& certified)
     (
         certified = certified,
-        real = Bool[HC.is_real(c) for c in certificates],
-        distinct = Vector{Bool}(distinct .& certified),
-        n_certified = HC.ncertified(result),
-        n_distinct_certified = HC.ndistinct_certified(result),
-        n_real_certified = HC.nreal_certified(result),
-        n_distinct_real_certified = HC.ndistinct_real_certified(result),
+        real = proved_real,
+        distinct = distinct,
+        ncertified = count(certified),
+        nreal_certified = count(proved_real),
+        ndistinct_certified = count(distinct),
+        ndistinct_real_certified = count(distinct .& proved_real),
+        real_system = real_system,
         hc_version = hc_version(),
     )
 end
 
 """
-    paths_to_track(F; start_system = :polyhedral, only_torus = false) -> Int
+    paths_to_track(F, parameters = nothing; start_system = :polyhedral, only_torus = false) -> Int
 
-The number of paths [`solve_system`](@ref) tracks: for `:polyhedral` the mixed volume of the
-supports with the origin added (bounds the isolated solutions in Cⁿ), or with
+The number of paths [`solve_system`](@ref) tracks at `parameters`: for `:polyhedral` the mixed
+volume of the supports with the origin added (bounds the isolated solutions in Cⁿ), or with
 `only_torus = true` the plain mixed volume (bounds those in (C*)ⁿ); for `:total_degree` the
-Bézout number. Computed from the supports of `F` for generic parameters.
+Bézout number. Random complex `parameters` give the count for generic data.
+
+The parameters are fixed first ([`at_parameters`](@ref)): HC.jl's
+`paths_to_track(f, Val(:total_degree))` (src/total_degree.jl) sets every parameter to zero before
+reading degrees, and every term of linnet_crit's gradient system contains a parameter (X, Y or
+Λ), so on the parametric system it would see only zero polynomials.
 """
-function paths_to_track(F::HC.System; start_system = :polyhedral, only_torus::Bool = false)
+function paths_to_track(
+    F::HC.System,
+    parameters = nothing;
+    start_system = :polyhedral,
+    only_torus::Bool = false,
+)
     s = _start_system(start_system)
+    G = at_parameters(F, parameters)
     if s === :polyhedral
-        return Int(HC.paths_to_track(F; start_system = :polyhedral, only_torus = only_torus))
+        return Int(HC.paths_to_track(G; start_system = :polyhedral, only_torus = only_torus))
     end
     only_torus && throw(ArgumentError("only_torus applies to the polyhedral start system only"))
-    Int(HC.paths_to_track(F; start_system = :total_degree))
+    Int(HC.paths_to_track(G; start_system = :total_degree))
 end
 
 end # module

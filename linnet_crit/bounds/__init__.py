@@ -1,4 +1,5 @@
-"""Bounds on the number of critical points: Bézout, multihomogeneous Bézout, BKK, Bharadwaj–Hoşten.
+"""Bounds on the number of critical points: Bézout, multihomogeneous Bézout, BKK, Bharadwaj–Hoşten,
+and the thesis formulas per alive set (:mod:`~linnet_crit.bounds.formulas`).
 
 Every bound says in its docstring whether it bounds solutions in Cⁿ or in (C*)ⁿ and under which
 hypotheses; outside them it raises :class:`~linnet_crit.errors.BoundNotApplicableError`. The
@@ -7,6 +8,7 @@ published tables of the thesis ship with the package (:func:`published_row`).
 
 from .classical import bezout, bh_torus, bh_total, multihomogeneous_bezout
 from .bkk import bkk_affine, bkk_torus, generic_supports, gfan_executable, mixed_volume
+from .formulas import BOUND_LABEL, OBSERVATION_LABEL, alive_formulas_apply, alive_set_observation, alive_size_bound
 from .published import TABLES, published_row, published_rows
 from .summary import BOUND_DESCRIPTIONS, all_bounds
 
@@ -25,4 +27,9 @@ __all__ = [
     "mixed_volume",
     "generic_supports",
     "gfan_executable",
+    "OBSERVATION_LABEL",
+    "BOUND_LABEL",
+    "alive_formulas_apply",
+    "alive_set_observation",
+    "alive_size_bound",
 ]

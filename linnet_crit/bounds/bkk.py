@@ -21,7 +21,6 @@ from pathlib import Path
 
 from ..architecture import Architecture
 from ..errors import SolverError, ToolUnavailableError
-from ..system import gradient_system
 from .classical import as_architecture, check_samples
 
 __all__ = ["bkk_torus", "bkk_affine", "mixed_volume", "generic_supports", "gfan_executable"]
@@ -92,6 +91,8 @@ def mixed_volume(supports: Sequence[Support], *, with_origin: bool = False, thre
 
 @lru_cache(maxsize=None)
 def _generic_supports(widths: tuple[int, ...], samples: int) -> tuple[Support, ...]:
+    from ..system import gradient_system  # lazy: start-up (SymPy, only when a BKK bound is asked for)
+
     return gradient_system(Architecture(widths), samples=samples).supports()
 
 

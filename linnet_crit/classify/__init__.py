@@ -4,7 +4,7 @@ Every function takes plain arrays of points (e.g. ``SolveResult.solutions``) and
 tolerances it used in what it returns.
 """
 
-from .orbits import DEFAULT_MATCH_TOL, Orbit, OrbitReport, orbit_completeness, sign_orbit
+from .orbits import Orbit, OrbitReport, orbit_completeness, sign_orbit
 from .patterns import (
     BOUND_LABEL,
     OBSERVATION_LABEL,
@@ -37,7 +37,6 @@ __all__ = [
     "Comparison",
     "DEFAULT_EIGENVALUE_RTOL",
     "DEFAULT_LOSS_RTOL",
-    "DEFAULT_MATCH_TOL",
     "KINDS",
     "OBSERVATION_LABEL",
     "Orbit",

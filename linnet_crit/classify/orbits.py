@@ -8,21 +8,20 @@ not another lost a path; :func:`orbit_completeness` finds such gaps.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from ..architecture import Architecture
 from ..errors import DataError
 from ..results import DEFAULT_ZERO_TOL
-from .patterns import _point, zero_pattern
+from ..solvers import SAME_POINT, flip_vectors, match_rows
+from ..zeros import point_vector, zero_pattern
 
-__all__ = ["DEFAULT_MATCH_TOL", "sign_orbit", "Orbit", "OrbitReport", "orbit_completeness"]
+if TYPE_CHECKING:  # scipy.spatial is imported where the tree is built: it costs start-up time
+    from scipy.spatial import cKDTree
 
-#: Two points are the same when every real and imaginary part differs by at most
-#: DEFAULT_MATCH_TOL · max(1, ‖x‖∞).
-DEFAULT_MATCH_TOL = 1e-6
+__all__ = ["sign_orbit", "Orbit", "OrbitReport", "orbit_completeness"]
 
 
 def sign_orbit(point: np.ndarray, arch: Architecture, rtol: float = DEFAULT_ZERO_TOL) -> np.ndarray:
@@ -48,9 +47,13 @@ def sign_orbit(point: np.ndarray, arch: Architecture, rtol: float = DEFAULT_ZERO
     array([[ 0. ,  0.7,  0. , -1.2],
            [ 0. , -0.7,  0. ,  1.2]])
     """
-    x = _point(point, arch)
+    x = point_vector(point, arch)
     pattern = zero_pattern(x, arch, rtol)
-    flips = [arch.sign_flip_signs(layer, k) for layer, kept in enumerate(pattern.alive, start=1) for k in kept]
+    # the generators are the engine's (solvers.native.symmetry); only the alive neurons' ones are composed
+    # here, since the dead ones fix the point and would only multiply the images
+    generators = flip_vectors(arch)
+    first = np.cumsum((0, *arch.hidden[:-1]))
+    flips = [generators[first[layer - 1] + k] for layer, kept in enumerate(pattern.alive, start=1) for k in kept]
     negates = (np.array(flips, dtype=int).reshape(len(flips), arch.n_unknowns) < 0).astype(int)
     subsets = (np.arange(2 ** len(flips))[:, None] >> np.arange(len(flips))) & 1
     # a coordinate changes sign when an odd number of the chosen flips negate it
@@ -97,6 +100,14 @@ class OrbitReport:
     def complete(self) -> bool:
         return self.n_missing == 0
 
+    def __str__(self) -> str:
+        lines = [
+            f"{len(self.orbits)} sign-flip orbits among {self.n_points} points: {len(self.incomplete)} incomplete, "
+            f"{self.n_missing} images missing (match tolerance {self.tol:g}, zero tolerance {self.rtol:g})"
+        ]
+        lines += [f"  orbit of points {list(o.members)}: {len(o.missing)} of {o.size} images missing" for o in self.incomplete]
+        return "\n".join(lines)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "n_points": self.n_points,
@@ -113,18 +124,26 @@ class OrbitReport:
         }
 
 
-def _matches(tree: cKDTree, images: np.ndarray, tol: float) -> tuple[list[int], np.ndarray]:
-    """Distinct points matching the images, and the images left unmatched."""
-    scale = np.maximum(1.0, np.abs(images).max(axis=1, initial=0.0))
-    # the bound prunes the search: unmatched images would otherwise visit most of the tree
-    bound = np.nextafter(tol * scale.max(initial=1.0), np.inf)
-    distance, nearest = tree.query(np.hstack([images.real, images.imag]), p=np.inf, distance_upper_bound=bound)
+def _matches(tree: cKDTree, points: np.ndarray, images: np.ndarray, tol: float) -> tuple[list[int], np.ndarray]:
+    """Distinct points matching the images, and the images left unmatched.
+
+    Whether an image and a point are the same point is decided by
+    :func:`~linnet_crit.solvers.native.dedup.match_rows`; the tree only narrows the candidates.
+    Its radius bounds every coordinate gap that test accepts: |a − b| ≤ tol·(|a| + |b| + floor)
+    with |b| ≤ |a| + |a − b| gives |a − b| ≤ 3·tol·(1 + ‖a‖∞) for tol ≤ 1/3, and the real and
+    imaginary gaps are at most the complex one.
+    """
+    radius = 3 * tol * (1.0 + np.abs(images).max(axis=1, initial=0.0))
+    # one tree query for the whole orbit
+    near = tree.query_ball_point(np.hstack([images.real, images.imag]), radius, p=np.inf)
     found: dict[int, None] = {}  # ordered set
     missing = []
-    for image, d, j, s in zip(images, distance, nearest.tolist(), scale):
-        # an image whose nearest point is already taken has no distinct match
-        if d <= tol * s and j not in found:
-            found[j] = None
+    for image, hits in zip(images, near):
+        candidates = [j for j in sorted(hits) if j not in found]
+        same = match_rows(points[candidates], image[None, :], tol) if candidates else np.zeros(0, dtype=bool)
+        # an image whose every match is already taken has no distinct match
+        if same.any():
+            found[candidates[int(np.argmax(same))]] = None
         else:
             missing.append(image)
     return list(found), np.array(missing).reshape(len(missing), images.shape[1])
@@ -133,7 +152,7 @@ def _matches(tree: cKDTree, images: np.ndarray, tol: float) -> tuple[list[int], 
 def orbit_completeness(
     points: np.ndarray,
     arch: Architecture,
-    tol: float = DEFAULT_MATCH_TOL,
+    tol: float = SAME_POINT,
     rtol: float = DEFAULT_ZERO_TOL,
 ) -> OrbitReport:
     """Group points into sign-flip orbits and list every orbit member that is not among them.
@@ -144,8 +163,9 @@ def orbit_completeness(
         Critical points, e.g. ``SolveResult.solutions``.
     arch : Architecture
     tol : float
-        An image matches a point when every real and imaginary part differs by at most
-        ``tol · max(1, ‖image‖∞)``.
+        An image matches a point when they are the same point under
+        :func:`~linnet_crit.solvers.native.dedup.match_rows` (every coordinate agrees to ``tol``,
+        relative to its own size); at most 1/3.
     rtol : float
         Zero tolerance deciding the alive neurons (see :func:`zero_pattern`).
 
@@ -160,8 +180,10 @@ def orbit_completeness(
     points = np.asarray(points)
     if points.ndim != 2 or points.shape[1] != arch.n_unknowns:
         raise DataError(f"points must be an (n, {arch.n_unknowns}) array for widths {arch}, got shape {points.shape}")
-    if not tol >= 0:
-        raise DataError(f"tol = {tol!r}: the matching tolerance must be a number ≥ 0, e.g. 1e-6")
+    if not 0 <= tol <= 1 / 3:
+        raise DataError(f"tol = {tol!r}: the matching tolerance must be a number in [0, 1/3], e.g. 1e-6")
+    from scipy.spatial import cKDTree  # lazy: start-up
+
     tree = cKDTree(np.hstack([points.real, points.imag]))
     assigned = np.zeros(len(points), dtype=bool)
     orbits = []
@@ -169,7 +191,7 @@ def orbit_completeness(
         if assigned[j]:
             continue
         images = sign_orbit(points[j], arch, rtol)
-        found, missing = _matches(tree, images, tol)
+        found, missing = _matches(tree, points, images, tol)
         assigned[found] = True
         orbits.append(Orbit(tuple(sorted(found)), len(images), missing))
     return OrbitReport(tuple(orbits), len(points), float(tol), float(rtol))

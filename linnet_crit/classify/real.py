@@ -163,6 +163,34 @@ class RealPointTable:
                 counts[p.hessian_index] = counts.get(p.hessian_index, 0) + 1
         return dict(sorted(counts.items()))
 
+    def __str__(self) -> str:
+        """Plain-text table of the real points, lowest loss first (``--format table``).
+
+        Examples
+        --------
+        >>> from linnet_crit.data import random_instance
+        >>> inst = random_instance((1, 1, 1, 1), seed=0)
+        >>> print(str(critical_point_table(inst, np.zeros((1, 3)))).splitlines()[0])
+        1 real of 1 points (real when max|Im| ≤ 1e-06·max(1, ‖x‖∞)); eigenvalue zero tolerance 1e-08 (relative), global-minimum loss tolerance 1e-09 (relative)
+        """
+        lines = [
+            f"{self.n_real} real of {self.n_input} points (real when max|Im| ≤ {self.real_tol:g}·max(1, ‖x‖∞)); "
+            f"eigenvalue zero tolerance {self.eigenvalue_rtol:g} (relative), "
+            f"global-minimum loss tolerance {self.loss_rtol:g} (relative)",
+            f"{'point':>6} {'loss':>16} {'index':>6}  {'kind':<10} {'min |eig|':>10}  note",
+        ]
+        for p in sorted(self.points, key=lambda p: (p.loss, p.hessian_index)):
+            note = "global minimum" if p.global_minimum else "SPURIOUS local minimum" if p.spurious_local_minimum else ""
+            min_eig = float(np.abs(p.eigenvalues).min(initial=np.inf))
+            lines.append(f"{p.solution_index:>6} {p.loss:>16.10g} {p.hessian_index:>6}  {p.kind:<10} {min_eig:>10.3g}  {note}")
+        counts = ", ".join(f"index {k}: {v}" for k, v in self.index_counts().items()) or "none"
+        lines.append(
+            f"Per Hessian index: {counts}; minima {len(self.of_kind('minimum'))} "
+            f"(global {len(self.global_minima)}, spurious {len(self.spurious_minima)}), "
+            f"degenerate {len(self.of_kind('degenerate'))}"
+        )
+        return "\n".join(lines)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "n_input": self.n_input,
@@ -269,31 +297,7 @@ def critical_point_table(
     )
 
 
+# thin alias kept for linnet_crit/__init__.py and cli.py (owned elsewhere): delete once they call str(table)
 def format_real_table(table: RealPointTable) -> str:
-    """Plain-text table of the real points, lowest loss first, for ``--format table``.
-
-    Examples
-    --------
-    >>> from linnet_crit.data import random_instance
-    >>> inst = random_instance((1, 1, 1, 1), seed=0)
-    >>> print(format_real_table(critical_point_table(inst, np.zeros((1, 3)))).splitlines()[0])
-    1 real of 1 points (real when max|Im| ≤ 1e-06·max(1, ‖x‖∞)); eigenvalue zero tolerance 1e-08 (relative), global-minimum loss tolerance 1e-09 (relative)
-    """
-    lines = [
-        f"{table.n_real} real of {table.n_input} points (real when max|Im| ≤ {table.real_tol:g}·max(1, ‖x‖∞)); "
-        f"eigenvalue zero tolerance {table.eigenvalue_rtol:g} (relative), "
-        f"global-minimum loss tolerance {table.loss_rtol:g} (relative)",
-        f"{'point':>6} {'loss':>16} {'index':>6}  {'kind':<10} {'min |eig|':>10}  note",
-    ]
-    for p in sorted(table.points, key=lambda p: (p.loss, p.hessian_index)):
-        note = "global minimum" if p.global_minimum else "SPURIOUS local minimum" if p.spurious_local_minimum else ""
-        min_eig = float(np.abs(p.eigenvalues).min(initial=np.inf))
-        lines.append(f"{p.solution_index:>6} {p.loss:>16.10g} {p.hessian_index:>6}  {p.kind:<10} {min_eig:>10.3g}  {note}")
-    counts = ", ".join(f"index {k}: {v}" for k, v in table.index_counts().items()) or "none"
-    lines.append(
-        f"Per Hessian index: {counts}; minima {len(table.of_kind('minimum'))} "
-        f"(global {len(table.global_minima)}, spurious {len(table.spurious_minima)}), "
-        f"degenerate {len(table.of_kind('degenerate'))}"
-    )
-    return "\n".join(lines)
-
+    """``str(table)`` (alias; use that)."""
+    return str(table)

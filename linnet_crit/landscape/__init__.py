@@ -1,14 +1,10 @@
-"""Landscape studies: real critical points across data draws, depth and regularization strength."""
+"""Landscape studies: real critical points across data draws, depth and regularization strength.
+
+Their figures are in :mod:`linnet_crit.plots`.
+"""
 
 from .newton import NewtonSearch, compare_point_sets, data_scale, newton_search, unique_points
 from .path import PathEvent, PathPoint, PathStep, RegularizationPath, engine_solver, regularization_path, scaled
-from .plots import (
-    plot_depth_scan,
-    plot_index_counts,
-    plot_loss_by_index,
-    plot_real_count_distribution,
-    plot_regularization_path,
-)
 from .scan import DepthScan, GrowthFit, chain, depth_scan, fit_growth
 from .stats import RealStatistics, landscape_study, real_statistics, real_statistics_from_records
 from .unregularized import (
@@ -39,11 +35,6 @@ __all__ = [
     "critical_products",
     "data_scale",
     "engine_solver",
-    "plot_depth_scan",
-    "plot_index_counts",
-    "plot_loss_by_index",
-    "plot_real_count_distribution",
-    "plot_regularization_path",
     "regularization_path",
     "scaled",
     "depth_scan",

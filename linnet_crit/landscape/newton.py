@@ -13,12 +13,15 @@ takes minimum-norm Gauss–Newton steps, which converge to points of the critica
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from ..classify.real import critical_point_table
 from ..data import Instance
 from ..errors import DataError
 from ..numeric.evaluate import Parameters, gradient, gradient_and_jacobian
+from ..solvers import SAME_POINT
 
 __all__ = ["NewtonSearch", "newton_search", "data_scale", "compare_point_sets", "unique_points"]
 
@@ -40,8 +43,22 @@ def data_scale(instance: Instance) -> float:
     return float((syx / sxx) ** (1.0 / instance.architecture.n_layers))
 
 
-def unique_points(points: np.ndarray, rtol: float = 1e-6) -> tuple[np.ndarray, np.ndarray]:
+# Point identity here is a whole-vector test, not the per-coordinate one of
+# linnet_crit.solvers.native.dedup (the package's home of "same point"), on purpose: Newton stops
+# when ‖∇L‖∞ ≤ tolerance·(1 + ‖x‖∞) and does not refine further, so every coordinate of a converged
+# point is known only to about tolerance·‖x‖∞ absolutely. A coordinate that is zero at the critical
+# point comes out as noise of 1e-16 … 1e-9 (measured: 102 "distinct" origins from 200 starts of
+# widths 1,1,1 under the per-coordinate test), which only a whole-vector scale can call equal.
+def _close(a: np.ndarray, b: np.ndarray, rtol: float) -> np.ndarray:
+    """For each row of ``b``: max|a − b| ≤ rtol·max(1, ‖a‖∞)."""
+    return np.abs(b - a).max(axis=1, initial=0.0) <= rtol * max(1.0, float(np.abs(a).max(initial=0.0)))
+
+
+def unique_points(points: np.ndarray, rtol: float = SAME_POINT) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows (``max|a − b| ≤ rtol·max(1, ‖a‖∞)`` is one point) and how often each occurred.
+
+    For Newton's unrefined points (see the comment above); refined points are compared with
+    :func:`~linnet_crit.solvers.native.dedup.match_rows`.
 
     Examples
     --------
@@ -49,24 +66,25 @@ def unique_points(points: np.ndarray, rtol: float = 1e-6) -> tuple[np.ndarray, n
     >>> points.tolist(), hits.tolist()
     ([[1.0, 2.0], [0.0, 0.0]], [2, 1])
     """
+    points = np.atleast_2d(points)
     reps: list[np.ndarray] = []
     hits: list[int] = []
-    for p in np.atleast_2d(points):
-        scale = max(1.0, float(np.abs(p).max(initial=0.0)))
+    for p in points:
         if reps:
             d = np.abs(np.asarray(reps) - p).max(axis=1)
             j = int(np.argmin(d))
-            if d[j] <= rtol * scale:
+            if _close(p, np.asarray(reps)[j : j + 1], rtol)[0]:
                 hits[j] += 1
                 continue
         reps.append(p)
         hits.append(1)
-    n = np.atleast_2d(points).shape[1]
-    return (np.asarray(reps) if reps else np.zeros((0, n))), np.asarray(hits, dtype=int)
+    return (np.asarray(reps) if reps else np.zeros((0, points.shape[1]))), np.asarray(hits, dtype=int)
 
 
-def compare_point_sets(a: np.ndarray, b: np.ndarray, rtol: float = 1e-6) -> tuple[np.ndarray, np.ndarray]:
+def compare_point_sets(a: np.ndarray, b: np.ndarray, rtol: float = SAME_POINT) -> tuple[np.ndarray, np.ndarray]:
     """Indices of the rows of ``a`` not in ``b`` and of the rows of ``b`` not in ``a``.
+
+    Whole-vector identity, as :func:`unique_points` (one side is usually Newton's unrefined points).
 
     Examples
     --------
@@ -78,14 +96,7 @@ def compare_point_sets(a: np.ndarray, b: np.ndarray, rtol: float = 1e-6) -> tupl
     a, b = np.atleast_2d(a), np.atleast_2d(b)
 
     def missing(p: np.ndarray, q: np.ndarray) -> np.ndarray:
-        if len(q) == 0:
-            return np.arange(len(p))
-        out = []
-        for i, x in enumerate(p):
-            scale = max(1.0, float(np.abs(x).max(initial=0.0)))
-            if np.abs(q - x).max(axis=1).min() > rtol * scale:
-                out.append(i)
-        return np.asarray(out, dtype=int)
+        return np.array([i for i, x in enumerate(p) if not len(q) or not _close(x, q, rtol).any()], dtype=int)
 
     return missing(a, b), missing(b, a)
 
@@ -115,10 +126,26 @@ class NewtonSearch:
     tolerance: float
     pseudo_inverse: bool
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n_starts": self.n_starts,
+            "seed": self.seed,
+            "scale": self.scale,
+            "n_converged": self.n_converged,
+            "tolerance": self.tolerance,
+            "pseudo_inverse": self.pseudo_inverse,
+            "points": self.points.tolist(),
+            "hits": self.hits.tolist(),
+        }
+
+    def __str__(self) -> str:
+        return (
+            f"damped Newton from {self.n_starts} starts (seed {self.seed}, scale {self.scale:.3g}): "
+            f"{self.n_converged} converged to {len(self.points)} distinct real critical points"
+        )
+
     def index_counts(self, instance: Instance) -> dict[int, int]:
         """Index → number of non-degenerate real points found (classified at ``instance``)."""
-        from ..classify.real import critical_point_table
-
         return critical_point_table(instance, self.points).index_counts() if len(self.points) else {}
 
 
@@ -144,7 +171,7 @@ def newton_search(
     max_iterations: int = 80,
     tolerance: float = 1e-11,
     pseudo_inverse: bool = False,
-    same_point: float = 1e-6,
+    same_point: float = SAME_POINT,
 ) -> NewtonSearch:
     """Damped Newton on ∇L = 0 from ``starts`` random real points (all from ``seed``).
 
@@ -163,7 +190,8 @@ def newton_search(
     pseudo_inverse : bool
         Minimum-norm (Gauss–Newton) steps, for singular Jacobians.
     same_point : float
-        Relative distance under which two converged points are one.
+        Two converged points are one when ``max|a − b| ≤ same_point·max(1, ‖a‖∞)`` (see
+        :func:`unique_points` for why this is a whole-vector test).
 
     Examples
     --------

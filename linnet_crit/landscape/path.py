@@ -36,8 +36,8 @@ from ..data import Instance
 from ..errors import DataError, SolverError
 from ..numeric.evaluate import Parameters, gradient, gradient_and_jacobian
 from ..results import DEFAULT_REAL_TOL, SolveResult
+from ..solvers import SAME_POINT, match_rows, prepare, solve_many, track_parameter_homotopy, unique_rows
 from ..solvers.options import SolveOptions, TrackerOptions
-from .newton import unique_points
 
 __all__ = ["PathPoint", "PathEvent", "PathStep", "RegularizationPath", "regularization_path", "scaled", "engine_solver"]
 
@@ -72,15 +72,11 @@ def engine_solver(instance: Instance, seed: int = 0, options: SolveOptions | Non
     >>> [solve_at(random_instance((1, 1, 1), seed=s)).n_solutions for s in (1, 2)]
     [5, 5]
     """
-    from ..solvers.native.backend import NativeBackend
-    from ..solvers.native.structured import solve_generic
-
     options = options or SolveOptions()
-    generic = solve_generic(instance.architecture, instance.samples, np.random.default_rng(seed), options)
-    backend = NativeBackend()
+    generic = prepare(instance.architecture, instance.samples, seed=seed, options=options)
 
     def solve_at(target: Instance) -> SolveResult:
-        return backend.solve_many([target], generic, seeds=[seed], options=options)[0]
+        return solve_many([target], generic, seeds=[seed], options=options)[0]
 
     return solve_at
 
@@ -189,7 +185,7 @@ class RegularizationPath:
                 fates[label] = "not followed to the end"
         return fates
 
-    def format(self) -> str:
+    def __str__(self) -> str:
         lines = [f"regularization path of widths {','.join(map(str, self.widths))} (data seed {self.data_seed}, engine seed {self.seed})"]
         for s in self.steps:
             counts = ", ".join(f"{k}: {v}" for k, v in s.index_counts().items())
@@ -201,6 +197,10 @@ class RegularizationPath:
         lines.extend(f"  note: {n}" for n in self.notes)
         lines.append(f"  stopped: {self.stop_reason}")
         return "\n".join(lines)
+
+    def format(self) -> str:
+        """``str()`` (alias kept for cli.py, owned elsewhere: delete once it calls str())."""
+        return str(self)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -249,7 +249,8 @@ def _classify(target: Instance, labels: Sequence[int], x: np.ndarray) -> list[Pa
 
 
 def _same(a: np.ndarray, b: np.ndarray, rtol: float) -> bool:
-    return float(np.abs(a - b).max(initial=0.0)) <= rtol * max(1.0, float(np.abs(a).max(initial=0.0)))
+    """One point ``a`` against one point ``b``, decided by the package's one point identity."""
+    return bool(match_rows(a[None, :], b[None, :], rtol)[0])
 
 
 def regularization_path(
@@ -260,7 +261,7 @@ def regularization_path(
     n_steps: int = 30,
     resolve: bool = True,
     singular_rtol: float = 1e-7,
-    same_point: float = 1e-6,
+    same_point: float = SAME_POINT,
     seed: int = 0,
     options: SolveOptions | None = None,
     tracker: TrackerOptions | None = None,
@@ -285,11 +286,12 @@ def regularization_path(
         this, or a Hessian eigenvalue the classifier calls zero (the points approach the
         positive-dimensional unregularized critical set).
     same_point : float
-        Relative distance under which two points are one (merges, matching with the engine).
+        Tolerance of :func:`~linnet_crit.solvers.native.dedup.match_rows` (per coordinate, relative)
+        under which two points are one (merges, matching with the engine).
     seed : int
         Seeds the engine's generic solutions (recorded).
     tracker : TrackerOptions, optional
-        Settings of the parameter homotopies between consecutive t.
+        Settings of the parameter homotopies between consecutive t (default: ``options.tracker``).
 
     Examples
     --------
@@ -298,9 +300,6 @@ def regularization_path(
     >>> len(path.steps), path.stop_reason.startswith("reached")
     (5, True)
     """
-    from ..solvers.native.homotopies import ParameterHomotopy
-    from ..solvers.native.tracker import track
-
     if not instance.is_real:
         raise DataError("regularization_path needs real data X, Y, Λ (e.g. random_instance)")
     if ts is None:
@@ -311,7 +310,7 @@ def regularization_path(
     if len(ts) < 2 or any(not 0 < t <= 1 for t in ts) or any(b >= a for a, b in zip(ts, ts[1:])):
         raise DataError(f"ts = {ts[:4]}…: give at least two strictly decreasing values in (0, 1]")
     arch = instance.architecture
-    tracker = tracker or TrackerOptions()
+    tracker = tracker or (options or SolveOptions()).tracker
     solver = engine_solver(instance, seed, options)
 
     def engine_all(target: Instance) -> tuple[np.ndarray | None, str | None]:
@@ -326,13 +325,13 @@ def regularization_path(
         mid = scaled(instance, complex(0.5 * (t_prev + t), 0.5 * (t_prev - t)))
         x = x_all
         for a, b in ((scaled(instance, t_prev), mid), (mid, scaled(instance, t))):
-            res = track(ParameterHomotopy(arch, a, b), x, tracker)
+            res = track_parameter_homotopy(a, b, x, tracker)
             if not res.success.all():
                 return None
             x = res.x
         scale = np.maximum(1.0, np.abs(x).max(axis=1))
         residual = np.abs(gradient(arch, x, Parameters.of(scaled(instance, t)))).max(axis=1) / scale
-        if np.any(residual > 1e-8) or len(unique_points(x, 1e-7)[0]) != len(x_all):
+        if np.any(residual > 1e-8) or len(unique_rows(x, 1e-7)[0]) != len(x_all):
             return None
         return x
 
@@ -364,7 +363,7 @@ def regularization_path(
         kept_labels: list[int] = []
         kept_x: list[np.ndarray] = []
         if len(x_prev):
-            res = track(ParameterHomotopy(arch, start, target), x_prev, tracker)
+            res = track_parameter_homotopy(start, target, x_prev, tracker)
             for label, p_prev, x, ok, t_stop, code in zip(
                 [p.label for p in prev_step.points], prev_step.points, res.x, res.success, res.t, res.codes
             ):
@@ -407,7 +406,7 @@ def regularization_path(
         if x_engine is not None:
             n_engine_real, n_engine_complex = len(x_engine), len(x_all)
             for label, x in zip(survivors_labels, survivors_x):
-                if not any(_same(x, y, same_point) for y in x_engine):
+                if not match_rows(x[None, :], x_engine, same_point)[0]:
                     events.append(PathEvent("unconfirmed", label, t_prev, t, "not among the real points of the complete solution set at this t"))
             for y in x_engine:
                 if not any(_same(y, x, same_point) for x in survivors_x):

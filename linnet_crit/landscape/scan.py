@@ -10,7 +10,7 @@ growth) and against ``log H`` (polynomial growth).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,8 @@ import numpy as np
 
 from ..architecture import Architecture
 from ..errors import ArchitectureError, DataError
-from .stats import DEFAULT_LOSS_RTOL, RealStatistics, landscape_study
+from ..classify.real import DEFAULT_LOSS_RTOL
+from .stats import RealStatistics, landscape_study
 
 __all__ = ["GrowthFit", "DepthScan", "chain", "fit_growth", "depth_scan"]
 
@@ -72,7 +73,14 @@ class GrowthFit:
         """Growth factor per added hidden layer of the exponential fit."""
         return float(np.exp(self.rate))
 
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
     def describe(self) -> str:
+        """``str()`` (alias kept for cli.py, owned elsewhere: delete once it calls str())."""
+        return str(self)
+
+    def __str__(self) -> str:
         return (
             f"exponential fit: ×{self.base:.3f} per layer (rms {self.exponential_rms:.3f} in log); "
             f"polynomial fit: H^{self.exponent:.2f} (rms {self.polynomial_rms:.3f}); verdict {self.verdict}"
@@ -167,7 +175,7 @@ class DepthScan:
         keep = values > 0
         return fit_growth(depths[keep].tolist(), values[keep].tolist())
 
-    def table(self) -> list[dict[str, Any]]:
+    def _rows(self) -> list[dict[str, Any]]:
         """One row per depth: widths, N_C, mean N_R, mean per index, minima, spurious fraction."""
         return [
             {
@@ -186,15 +194,44 @@ class DepthScan:
             for e in self.entries
         ]
 
-    def format(self) -> str:
+    def _fits(self) -> dict[str, GrowthFit | str]:
+        """Growth fits of the real and complex counts, or why one cannot be made."""
+        fits: dict[str, GrowthFit | str] = {}
+        for what in ("real", "complex"):
+            try:
+                fits[what] = self.growth(what)
+            except DataError as exc:  # fewer than two depths with a positive count
+                fits[what] = str(exc)
+        return fits
+
+    def to_dict(self) -> dict[str, Any]:
+        """``table``: one row per depth (widths, N_C, mean N_R, mean per index, minima, spurious
+        fraction); ``growth``: the fits of the real and complex counts (a string saying why when a
+        fit cannot be made)."""
+        return {
+            "table": self._rows(),
+            "growth": {k: f.to_dict() if isinstance(f, GrowthFit) else f for k, f in self._fits().items()},
+        }
+
+    def __str__(self) -> str:
         lines = [f"{'H':>2} {'widths':<16} {'N_C':>6} {'mean N_R':>9} {'max N_R':>8}  mean real per index"]
-        for row in self.table():
+        for row in self._rows():
             per = " ".join(f"{v:.2f}" for v in row["mean_per_index"])
             lines.append(
                 f"{row['H']:>2} {row['widths']:<16} {row['N_C']:>6}{'' if row['N_C_stable'] else '*'} "
                 f"{row['mean_N_R']:>9.2f} {row['max_N_R']:>8}  {per}"
             )
+        lines += [f"{what} counts: {fit}" for what, fit in self._fits().items()]
         return "\n".join(lines)
+
+    # thin aliases kept for cli.py (owned elsewhere): delete once it calls to_dict() and str()
+    def table(self) -> list[dict[str, Any]]:
+        """``to_dict()["table"]`` (alias)."""
+        return self._rows()
+
+    def format(self) -> str:
+        """The per-depth table of ``str()`` without the growth lines (alias for cli.py)."""
+        return str(self).split("\nreal counts:")[0]
 
 
 def depth_scan(

@@ -21,14 +21,12 @@ from typing import Any
 import numpy as np
 
 from ..architecture import Architecture
+from ..classify.real import DEFAULT_LOSS_RTOL
 from ..data import Instance, random_instance
 from ..errors import DataError
-from ..study import DrawRecord, StudyResult
+from ..study import DrawRecord, StudyResult, study
 
-__all__ = ["RealStatistics", "real_statistics", "landscape_study", "DEFAULT_LOSS_RTOL"]
-
-#: Minima within ``DEFAULT_LOSS_RTOL · max(1, |lowest|)`` of the lowest minimum of a draw are global.
-DEFAULT_LOSS_RTOL = 1e-9
+__all__ = ["RealStatistics", "real_statistics", "landscape_study"]
 
 
 @dataclass(frozen=True)
@@ -133,7 +131,7 @@ class RealStatistics:
         counts = np.asarray(self.index_counts)
         return float(np.mean(counts[:, min_index:].sum(axis=1) > 0))
 
-    def summary(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The headline numbers as plain JSON-ready data."""
         return {
             "widths": list(self.widths),
@@ -155,13 +153,13 @@ class RealStatistics:
             "loss_rtol": self.loss_rtol,
         }
 
-    def format(self) -> str:
+    def __str__(self) -> str:
         """A short plain-text report.
 
         Examples
         --------
         >>> stats = real_statistics_from_records((1, 1, 1), [_example_record()])
-        >>> print(stats.format().splitlines()[0])
+        >>> print(str(stats).splitlines()[0])
         widths 1,1,1 (m = 1, seed 0, generic Λ): 1 draws, N_C 5 (every draw), mean N_R 3.00
         """
         nc = self.complex_counts
@@ -177,6 +175,15 @@ class RealStatistics:
             f"real points of index ≥ 2: {self.high_index_fraction(2):.1%}",
         ]
         return "\n".join(lines)
+
+    # thin aliases kept for cli.py (owned elsewhere): delete once it calls to_dict() and str()
+    def summary(self) -> dict[str, Any]:
+        """``to_dict()`` (alias)."""
+        return self.to_dict()
+
+    def format(self) -> str:
+        """``str()`` (alias)."""
+        return str(self)
 
 
 def _spurious(losses: Sequence[float], kinds: Sequence[str], rtol: float) -> tuple[int, float | None]:
@@ -296,8 +303,6 @@ def landscape_study(
     >>> stats.n_unknowns, len(stats.mean_index_counts())
     (3, 4)
     """
-    from ..study import study
-
     result = study(
         architecture,
         draws=draws,

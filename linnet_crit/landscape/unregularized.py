@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -265,6 +266,35 @@ class UnregularizedCheck:
             np.all(self.global_minimum[minima])
             and np.allclose(self.losses[minima], self.global_loss, rtol=1e-8, atol=1e-10)
         )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "subsets": [list(s) for s in self.subsets],
+            "distances": self.distances.tolist(),
+            "losses": self.losses.tolist(),
+            "closed_form_losses": self.closed_form_losses.tolist(),
+            "min_eigenvalues": self.min_eigenvalues.tolist(),
+            "second_order_minimum": self.second_order_minimum.tolist(),
+            "global_minimum": self.global_minimum.tolist(),
+            "global_loss": self.global_loss,
+            "eigenvalue_rtol": self.eigenvalue_rtol,
+            "max_distance": self.max_distance,
+            "every_local_minimum_global": self.every_local_minimum_global,
+        }
+
+    def __str__(self) -> str:
+        lines = [
+            f"{len(self.subsets)} points of the unregularized critical locus, max relative distance to the closed "
+            f"form {self.max_distance:.1e}; every local minimum global: {self.every_local_minimum_global}",
+            f"{'I':<14} {'loss':>14} {'closed form':>14} {'min eig (rel)':>14}  note",
+        ]
+        for k, subset in enumerate(self.subsets):
+            note = "global minimum" if self.global_minimum[k] else "local-minimum candidate" if self.second_order_minimum[k] else ""
+            lines.append(
+                f"{str(list(subset)):<14} {self.losses[k]:>14.8g} {self.closed_form_losses[k]:>14.8g} "
+                f"{self.min_eigenvalues[k]:>14.3g}  {note}"
+            )
+        return "\n".join(lines)
 
 
 def check_unregularized(

@@ -17,6 +17,7 @@ Examples
 
 from .formats import (
     FORMATS,
+    check_writable,
     read_metadata,
     read_result,
     read_solution_file,
@@ -30,6 +31,7 @@ from .summary import show, summarize
 
 __all__ = [
     "FORMATS",
+    "check_writable",
     "write_result",
     "read_result",
     "read_metadata",

@@ -52,6 +52,7 @@ from .record import (
 
 __all__ = [
     "FORMATS",
+    "check_writable",
     "write_result",
     "read_result",
     "read_metadata",
@@ -86,6 +87,33 @@ def sidecar_path(path: str | Path) -> Path:
 
 
 # --- writing -------------------------------------------------------------------------------
+
+
+def check_writable(path: str | Path) -> Path:
+    """Raise :class:`FileFormatError` unless a file can be written at ``path``.
+
+    Checked before any work (the command line calls it before solving, so no solve is lost to
+    a typo): the extension is known, the folder exists and is writable, and ``path`` is not a
+    folder itself (the atomic rename would fail on one).
+
+    Examples
+    --------
+    >>> check_writable("no/such/folder/points.json")
+    Traceback (most recent call last):
+    ...
+    linnet_crit.errors.FileFormatError: no/such/folder/points.json: the folder 'no/such/folder' does not exist; create it first or give another path
+    """
+    path = Path(path)
+    _format_of(path)
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise FileFormatError(f"{path}: the folder {str(folder)!r} {what}; create it first or give another path")
+    if path.is_dir():
+        raise FileFormatError(f"{path}: is an existing folder, not a file; give a file name such as {path / 'result.json'}")
+    if not os.access(folder, os.W_OK):
+        raise FileFormatError(f"{path}: the folder {str(folder)!r} is not writable; give another path")
+    return path
 
 
 def _write_atomic(path: Path, payload: bytes) -> None:
@@ -193,7 +221,8 @@ def write_result(result: SolveResult, path: str | Path) -> Path:
     Raises
     ------
     FileFormatError
-        For an unknown extension, or options / stage info that have no JSON form.
+        For an unknown extension, a missing or unwritable folder, a folder at ``path``, or
+        options / stage info that have no JSON form.
 
     Examples
     --------
@@ -206,7 +235,7 @@ def write_result(result: SolveResult, path: str | Path) -> Path:
     >>> read_result(path).solutions
     array([[0.+0.j, 0.+0.j]])
     """
-    path = Path(path)
+    path = check_writable(path)
     kind = _format_of(path)
     try:
         if kind == "bertini":
@@ -215,6 +244,8 @@ def write_result(result: SolveResult, path: str | Path) -> Path:
             _write_atomic(path, _WRITERS[kind](result))
     except TypeError as exc:
         raise FileFormatError(f"{path}: cannot write the result: {exc}") from None
+    except OSError as exc:  # a full disk, a folder removed meanwhile
+        raise FileFormatError(f"{path}: cannot write the result ({exc.strerror or exc}); give another path") from None
     return path
 
 

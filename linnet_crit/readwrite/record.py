@@ -2,9 +2,9 @@
 
 A record is a JSON object: the *header* (format tag and version, provenance, architecture,
 variable names in order, the data X, Y, Λ_i exactly with their SHA-256, seed, method, backend,
-engine version, options, stage reports, failed paths, zero patterns when the classifier is
-installed: ``patterns``, per point the ``ZeroPattern.to_dict`` of
-:func:`linnet_crit.classify.patterns.zero_pattern` — alive neurons of each hidden layer, stray zeros,
+engine version, options, stage reports, failed paths, zero patterns:
+``patterns``, per point the ``ZeroPattern.to_dict`` of
+:func:`linnet_crit.zeros.zero_pattern` — alive neurons of each hidden layer, stray zeros,
 dead-neuron-law violations — at the default zero tolerance; and a SHA-256 of the points) plus the per-point arrays. Each file format stores the
 header as it can and the arrays as suits it; every reader rebuilds the result through
 :func:`result_from_parts`, which checks the tag, the version and both digests.
@@ -33,6 +33,7 @@ from ..architecture import Architecture
 from ..data import Instance
 from ..errors import FileFormatError, LinnetCritError
 from ..results import DEFAULT_ZERO_TOL, PathResult, ReturnCode, SolveResult, StageReport
+from ..zeros import zero_pattern
 from .encoding import (
     canonical_bytes,
     decode_array,
@@ -103,12 +104,8 @@ def _package_version() -> str:
         return "unknown"
 
 
-def _patterns(result: SolveResult) -> list[dict[str, Any]] | None:
-    """Each point's zero pattern (alive neurons per hidden layer, stray zeros); ``None`` without the classifier."""
-    try:
-        from ..classify.patterns import zero_pattern
-    except ImportError:
-        return None
+def _patterns(result: SolveResult) -> list[dict[str, Any]]:
+    """Each point's zero pattern (alive neurons per hidden layer, stray zeros)."""
     arch = result.architecture
     # encode_value: the threshold overflows to infinity at points near the largest double
     return [encode_value(zero_pattern(point, arch, DEFAULT_ZERO_TOL).to_dict(arch)) for point in result.solutions]
@@ -207,9 +204,7 @@ def header(result: SolveResult, layout: str) -> dict[str, Any]:
         "n_solutions": result.n_solutions,
         "points_sha256": points_sha256(result.solutions, result.residuals, result.conditions),
     }
-    patterns = _patterns(result)
-    if patterns is not None:
-        record["patterns"] = patterns
+    record["patterns"] = _patterns(result)
     return record
 
 

@@ -8,54 +8,31 @@ from typing import Any
 
 from ..errors import FileFormatError
 from ..results import SolveResult
-from .encoding import encode_float
 from .formats import read_result
 
 __all__ = ["summarize", "show"]
 
 
 def summarize(result: SolveResult) -> dict[str, Any]:
-    """The counts and provenance of ``result`` as JSON-ready values (what ``--format json`` prints).
-
-    Real and torus counts use the default tolerances, as :meth:`SolveResult.summary` does.
-    Non-finite ``seconds`` is written as a string (see :mod:`linnet_crit.readwrite.encoding`).
+    """``result.to_dict()`` (alias kept for linnet_crit/__init__.py and cli.py, owned elsewhere).
 
     Examples
     --------
-    >>> import numpy as np
     >>> from linnet_crit.data import random_instance
+    >>> import numpy as np
     >>> inst = random_instance("1,1,1", seed=3)
-    >>> result = SolveResult(inst.architecture, inst, np.array([[0j, 0j], [1, 2]]), np.zeros(2),
-    ...                      np.ones(2), 3, 3, "auto", "native", "0.1", 0.5)
-    >>> s = summarize(result)
-    >>> s["widths"], s["n_solutions"], s["n_real"], s["n_torus"], s["origin_found"]
-    ([1, 1, 1], 2, 2, 1, True)
+    >>> result = SolveResult(inst.architecture, inst, np.zeros((1, 2), complex), np.zeros(1),
+    ...                      np.ones(1), 1, 3, "auto", "native", "0.1", 0.5)
+    >>> summarize(result) == result.to_dict()
+    True
     """
-    return {
-        "complete": result.complete,
-        "warnings": list(result.warnings),
-        "route": result.route,
-        "widths": list(result.architecture.widths),
-        "samples": result.instance.samples,
-        "seed": result.seed,
-        "backend": result.backend,
-        "method": result.method,
-        "n_unknowns": result.architecture.n_unknowns,
-        "n_paths_tracked": result.n_paths_tracked,
-        "n_solutions": result.n_solutions,
-        "n_torus": result.n_torus(),
-        "n_real": result.n_real(),
-        "n_failed": result.n_failed,
-        "n_at_infinity": result.n_at_infinity,
-        "origin_found": result.origin_found,
-        "seconds": encode_float(result.seconds),
-    }
+    return result.to_dict()
 
 
 def show(path: str | Path, format: str = "table") -> str:
     """Read any result file and return the summary its solve printed.
 
-    ``table`` gives :meth:`SolveResult.summary`, ``json`` the indented JSON of :func:`summarize`.
+    ``table`` gives ``str(result)``, ``json`` the indented JSON of :meth:`SolveResult.to_dict`.
 
     Raises
     ------
@@ -80,5 +57,5 @@ def show(path: str | Path, format: str = "table") -> str:
         raise FileFormatError(f"{path}: show format {format!r} is not 'table' or 'json'")
     result = read_result(path)
     if format == "table":
-        return result.summary()
-    return json.dumps(summarize(result), indent=2, allow_nan=False)
+        return str(result)
+    return json.dumps(result.to_dict(), indent=2, allow_nan=False)

@@ -2,35 +2,68 @@
 
 ``solve(instance)`` is the entry point; ``backend="native"`` (the default, pip-only) or ``"hc"``
 (HomotopyContinuation.jl through juliacall).
+
+The cached-engine API is for callers that solve many instances of one shape (studies, the
+landscape tools): :func:`prepare` runs the data-independent monodromy stage once,
+:func:`solve_many` carries it to each instance, and :func:`track_parameter_homotopy` follows given
+points from one instance's data to another's. Nothing outside this package imports
+``solvers.native``: the point identity (``SAME_POINT``, :func:`match_rows`, :func:`unique_rows`)
+and the sign-flip generators (:func:`flip_vectors`) the engine uses are re-exported here for the
+classifier and the landscape tools (``tests/test_layers.py`` checks it).
 """
 
 from __future__ import annotations
 
-from ..data import Instance
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..architecture import Architecture
+from ..data import Instance, check_instance, check_seed
 from ..errors import BackendUnavailableError, SolverError
 from ..results import SolveResult
 from .base import METHODS, Backend
+from .native.dedup import SAME_POINT, match_rows, unique_rows
+from .native.symmetry import flip_vectors
 from .options import MonodromyOptions, SolveOptions, TrackerOptions
+
+if TYPE_CHECKING:
+    from .native.monodromy import GenericSolutions
+    from .native.tracker import TrackResult
 
 __all__ = [
     "Backend",
+    "GenericSolutionSet",
     "MonodromyOptions",
+    "SAME_POINT",
     "SolveOptions",
     "TrackerOptions",
     "available_backends",
+    "flip_vectors",
+    "generic_paths",
     "get_backend",
+    "match_rows",
+    "prepare",
     "solve",
+    "solve_many",
+    "track_parameter_homotopy",
+    "unique_rows",
 ]
+
+#: The data-independent stage of a structure-aware solve: per alive-size tuple, the torus
+#: solutions at generic complex parameters (one representative per sign-flip orbit).
+GenericSolutionSet = dict[tuple[int, ...], "GenericSolutions"]
 
 
 def _native() -> Backend:
-    from .native.backend import NativeBackend
+    from .native.backend import NativeBackend  # lazy: start-up (a backend is built only when asked for)
 
     return NativeBackend()
 
 
 def _hc() -> Backend:
-    from .hc import HomotopyContinuationBackend
+    from .hc import HomotopyContinuationBackend  # optional dependency (juliacall)
 
     return HomotopyContinuationBackend()
 
@@ -108,6 +141,110 @@ def solve(
     >>> result.n_solutions, result.origin_found, result.complete, result.route
     (5, True, True, 'structured')
     """
+    instance, seed = check_instance(instance), check_seed(seed)
     if method not in METHODS:
         raise SolverError(f"method {method!r} is not one of {METHODS}")
     return get_backend(backend).solve(instance, method=method, seed=seed, options=options, progress=progress)
+
+
+def prepare(
+    architecture: Architecture,
+    samples: int,
+    *,
+    seed: int = 0,
+    options: SolveOptions | None = None,
+    progress: bool = False,
+) -> GenericSolutionSet:
+    """The monodromy stage of the native engine, once for every data of this shape.
+
+    The set comes from the disk cache (:mod:`linnet_crit.cache`) when a verified one of this
+    architecture, number of samples, engine version and options is there (then it tracks no path
+    and ``seed`` is not used: the stored base point is, and its seed is in each stage's
+    ``report.info["cache_seed"]``); otherwise it is computed and, if complete, stored.
+    ``SolveOptions(cache=False)`` or ``LINNET_CRIT_CACHE=off`` bypasses the cache.
+
+    Parameters
+    ----------
+    architecture : Architecture
+    samples : int
+        Number m of data points; the result serves any X, Y, Λ of that shape.
+    seed : int
+        Seeds the generic parameters and the monodromy loops.
+    options : SolveOptions
+    progress : bool
+        A progress bar per alive-size tuple.
+
+    Examples
+    --------
+    >>> from linnet_crit.architecture import Architecture
+    >>> generic = prepare(Architecture((1, 1, 1)), 1, seed=0, options=SolveOptions(cache=False))
+    >>> sorted(generic), generic_paths(generic) > 0, generic[(1,)].report.info["cache"]
+    ([(1,)], True, 'off')
+    """
+    from .native.structured import solve_generic  # lazy: start-up
+
+    return solve_generic(architecture, samples, np.random.default_rng(seed), options or SolveOptions(), progress)
+
+
+def generic_paths(generic: GenericSolutionSet) -> int:
+    """Paths the monodromy stage of ``generic`` tracked (the fixed cost of a study; 0 when it was
+    read from the disk cache)."""
+    return sum(g.report.paths for g in generic.values())
+
+
+def solve_many(
+    instances: Sequence[Instance],
+    generic: GenericSolutionSet,
+    *,
+    seeds: Sequence[int | None],
+    options: SolveOptions | None = None,
+) -> list[SolveResult]:
+    """Solve instances of the shape of ``generic`` (from :func:`prepare`), their paths in one batch.
+
+    ``seeds[k]`` is recorded in the k-th result. The route is ``structured``; each result is what
+    :func:`solve` would return for that instance with this generic stage.
+
+    Examples
+    --------
+    >>> from linnet_crit.data import random_instance
+    >>> instances = [random_instance((1, 1, 1), seed=s) for s in (1, 2)]
+    >>> generic = prepare(instances[0].architecture, 1, seed=0)
+    >>> [r.n_solutions for r in solve_many(instances, generic, seeds=[1, 2])]
+    [5, 5]
+    """
+    if len(seeds) != len(instances):
+        raise SolverError(f"{len(instances)} instances but {len(seeds)} seeds: give one seed per instance")
+    from .native.backend import NativeBackend  # lazy: start-up
+
+    return NativeBackend().solve_many(list(instances), generic, seeds=list(seeds), options=options)
+
+
+def track_parameter_homotopy(
+    start: Instance,
+    target: Instance,
+    points: np.ndarray,
+    options: TrackerOptions | None = None,
+) -> TrackResult:
+    """Follow critical points of ``start`` along the straight line of data to ``target``.
+
+    X, Y and Λ are interpolated directly (never Σxx, Σyx); ``points`` is ``(P, N)``. The result has
+    the end points ``x``, a return code per path in ``codes``, ``success`` and the ``t`` reached
+    (in (0, 1], relative to this segment).
+
+    Examples
+    --------
+    >>> from linnet_crit.data import random_instance
+    >>> a = random_instance((1, 1, 1), seed=0)
+    >>> b = random_instance((1, 1, 1), seed=1)
+    >>> bool(track_parameter_homotopy(a, b, np.zeros((1, 2), complex)).success.all())
+    True
+    """
+    from .native.homotopies import ParameterHomotopy  # lazy: start-up
+    from .native.tracker import track  # lazy: start-up
+
+    if start.architecture != target.architecture:
+        raise SolverError(
+            f"start has widths {start.architecture} and target {target.architecture}: a parameter "
+            "homotopy joins data of one architecture"
+        )
+    return track(ParameterHomotopy(start.architecture, start, target), np.asarray(points, dtype=complex), options)

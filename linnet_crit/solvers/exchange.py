@@ -109,6 +109,52 @@ class ExchangeSystem:
         counts = np.array([len(c) for c in self.coefficients], dtype=np.int64)
         return exponents, coefficients, counts
 
+    def at_parameters(self, values: np.ndarray, *, rtol: float = 1e-12) -> ExchangeSystem:
+        """The system with its parameters fixed at ``values``: a system in the variables only.
+
+        The mirror of ``LinnetCrit.at_parameters`` on the Julia side, which the bridge applies
+        before HC.jl reads degrees or supports. Terms with one monomial in the variables are
+        combined; a combined coefficient below ``rtol`` times the largest term it sums is a
+        cancellation and is dropped.
+
+        Examples
+        --------
+        >>> from linnet_crit.system import gradient_system
+        >>> ex = encode(gradient_system((1, 1, 1), symbolic_parameters=True))
+        >>> ex.at_parameters([1, 2, 0.5, 0.25]).coefficients[0].real
+        array([ 1. ,  0.5, -2. ])
+        >>> ex.at_parameters([0, 0, 0, 0]).exponents[0].shape  # every term holds a parameter
+        (0, 2)
+        """
+        values = np.asarray(values, dtype=np.complex128).reshape(-1)
+        if values.shape != (self.n_parameters,):
+            raise SolverError(
+                f"the exchange system has {self.n_parameters} parameters but {values.size} values were "
+                "given; give one value per parameter, in the order of .parameters"
+            )
+        n = self.n_variables
+        exponents, coefficients = [], []
+        for e, c in zip(self.exponents, self.coefficients):
+            terms = c * np.prod(values[None, :] ** e[:, n:], axis=1)
+            combined: dict[tuple[int, ...], list[complex]] = {}
+            for row, term in zip(e[:, :n], terms):
+                combined.setdefault(tuple(int(k) for k in row), []).append(complex(term))
+            kept = {m: sum(t) for m, t in combined.items() if abs(sum(t)) > rtol * max(map(abs, t))}
+            exponents.append(np.array(sorted(kept, reverse=True), dtype=np.int64).reshape(len(kept), n))
+            coefficients.append(np.array([kept[m] for m in sorted(kept, reverse=True)], dtype=np.complex128))
+        return ExchangeSystem(self.variables, (), tuple(exponents), tuple(coefficients))
+
+    def degrees(self) -> tuple[int, ...]:
+        """Total degree of each equation in the variables (parameters fixed first, as HC.jl's
+        ``degrees(F)`` reads them); 0 for an equation with no term."""
+        n = self.n_variables
+        return tuple(int(e[:, :n].sum(axis=1).max(initial=0)) for e in self.exponents)
+
+    def supports(self) -> tuple[frozenset[tuple[int, ...]], ...]:
+        """Per equation, the exponent vectors in the variables that occur."""
+        n = self.n_variables
+        return tuple(frozenset(tuple(int(k) for k in row[:n]) for row in e) for e in self.exponents)
+
 
 def _converter(domain, equation: int):
     """Domain element → complex, exactly rounded, without a detour through SymPy expressions."""

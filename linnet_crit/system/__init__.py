@@ -5,9 +5,24 @@ Nothing here rounds to floating point; the one conversion into this layer is
 :mod:`linnet_crit.numeric`.
 """
 
-from .exact import exact_matrices, exact_number
-from .formats import to_bertini, to_json, to_phc, to_text
-from .gradient import GradientSystem, gradient_system, parameter_names
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Every module here imports SymPy (about half a second); they load on first use (PEP 562), so
+# that importing a package that only needs the numeric layer stays fast.
+_MODULE_OF = {
+    "exact_matrices": "exact",
+    "exact_number": "exact",
+    "to_bertini": "formats",
+    "to_json": "formats",
+    "to_phc": "formats",
+    "to_text": "formats",
+    "GradientSystem": "gradient",
+    "gradient_system": "gradient",
+    "parameter_names": "gradient",
+}
 
 __all__ = [
     "GradientSystem",
@@ -20,3 +35,16 @@ __all__ = [
     "to_bertini",
     "to_phc",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_MODULE_OF))

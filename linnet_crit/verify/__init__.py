@@ -5,7 +5,7 @@ from .certify import CertificationResult, PointCertificate, certify
 from .dimension import check_isolated, jacobian_nullities, local_dimension
 from .exact import DEFAULT_PRIME, ExactCount, exact_count, singular_executable, singular_version
 from .report import VerificationReport, verify
-from .stability import StabilityDraw, StabilityReport, count_stability, data_seed
+from .stability import StabilityDraw, StabilityReport, count_stability
 
 __all__ = [
     "CertificationResult",
@@ -18,7 +18,6 @@ __all__ = [
     "certify",
     "check_isolated",
     "count_stability",
-    "data_seed",
     "exact_count",
     "jacobian_nullities",
     "local_dimension",

@@ -12,9 +12,9 @@ enclosed in ball arithmetic from the layer-product formulas of
 :mod:`linnet_crit.numeric.evaluate` (products of acb matrices, never an expanded polynomial). Data
 given as floats are exact binary numbers, so the enclosures are of the instance's own system.
 
-Distinctness: certified boxes that overlap (transitively) count once, so ``n_distinct`` — the
-number of connected components of the overlap graph — is a proven lower bound on the number of
-distinct solutions. Realness: for real data the solution set is closed under conjugation, so the
+Distinctness: certified boxes that overlap (transitively) count once, so ``ndistinct_certified``
+— the number of connected components of the overlap graph — is a proven lower bound on the number
+of distinct solutions. Realness: for real data the solution set is closed under conjugation, so the
 unique solution in a box centred on a real point (hence conjugation-symmetric) is real; a box
 whose imaginary part excludes 0 in some coordinate holds a non-real solution.
 """
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -65,7 +66,12 @@ class PointCertificate:
 
 @dataclass(frozen=True, eq=False)
 class CertificationResult:
-    """Certificates of a list of points; the counts are proven (see the module docstring)."""
+    """Certificates of a list of points; the counts are proven (see the module docstring).
+
+    The counts carry the names of HomotopyContinuation.jl's ``CertificationResult`` accessors
+    (``ncertified``, ``ndistinct_certified``, ``ndistinct_real_certified``), as does the hc
+    backend's :class:`~linnet_crit.solvers.hc.Certification`.
+    """
 
     points: tuple[PointCertificate, ...]
     precision: int
@@ -76,16 +82,16 @@ class CertificationResult:
         return len(self.points)
 
     @property
-    def n_certified(self) -> int:
+    def ncertified(self) -> int:
         return sum(p.certified for p in self.points)
 
     @property
-    def n_certified_real(self) -> int:
+    def ndistinct_real_certified(self) -> int:
         """Certified points whose solution is proved real (counted once per distinct box group)."""
         return sum(p.certified and p.real_certified and p.duplicate_of is None for p in self.points)
 
     @property
-    def n_distinct(self) -> int:
+    def ndistinct_certified(self) -> int:
         """Proven lower bound on the number of distinct solutions: groups of overlapping boxes."""
         return sum(p.certified and p.duplicate_of is None for p in self.points)
 
@@ -94,10 +100,27 @@ class CertificationResult:
         """Indices of the points that could not be certified."""
         return tuple(p.index for p in self.points if not p.certified)
 
-    def summary(self) -> str:
+    def to_dict(self) -> dict[str, Any]:
+        """The counts (HC.jl's names), the failed points and each certified box's radius."""
+        return {
+            "n_points": self.n_points,
+            "ncertified": self.ncertified,
+            "ndistinct_certified": self.ndistinct_certified,
+            "ndistinct_real_certified": self.ndistinct_real_certified,
+            "failed": list(self.failed),
+            "precision": self.precision,
+            "seconds": self.seconds,
+            "points": [
+                {"index": p.index, "certified": p.certified, "real_certified": p.real_certified,
+                 "nonreal_certified": p.nonreal_certified, "radius": p.radius, "duplicate_of": p.duplicate_of}
+                for p in self.points
+            ],
+        }
+
+    def __str__(self) -> str:
         return (
-            f"{self.n_certified} of {self.n_points} points certified ({self.n_distinct} distinct, "
-            f"{self.n_certified_real} real), failed: {list(self.failed)}; {self.seconds:.2f} s"
+            f"{self.ncertified} of {self.n_points} points certified ({self.ndistinct_certified} distinct, "
+            f"{self.ndistinct_real_certified} real), failed: {list(self.failed)}; {self.seconds:.2f} s"
         )
 
 
@@ -330,15 +353,15 @@ def certify(instance: Instance, points: np.ndarray) -> CertificationResult:
     Returns
     -------
     CertificationResult
-        Per point: certified, real_certified, radius; overall n_certified, n_certified_real,
-        n_distinct (a proven lower bound on the number of distinct solutions).
+        Per point: certified, real_certified, radius; overall ncertified, ndistinct_real_certified,
+        ndistinct_certified (a proven lower bound on the number of distinct solutions).
 
     Examples
     --------
     >>> from linnet_crit import Architecture, random_instance
     >>> inst = random_instance(Architecture((1, 1, 1)), seed=0)
     >>> result = certify(inst, np.zeros((1, 2)))
-    >>> result.n_certified, result.n_certified_real
+    >>> result.ncertified, result.ndistinct_real_certified
     (1, 1)
     """
     from flint import ctx

@@ -61,9 +61,11 @@ def local_dimension(instance: Instance, point: np.ndarray, *, rtol: float = 1e-8
 
 
 def check_isolated(instance: Instance, points: np.ndarray, *, rtol: float = 1e-8) -> None:
-    """Raise :class:`PositiveDimensionalError` if the Jacobian is rank-deficient at any point.
+    """Raise :class:`PositiveDimensionalError` if any point lies on a positive-dimensional component.
 
-    The error carries the largest nullity found as its ``dimension`` and names the point.
+    Points whose Jacobian has a kernel get the slice test (an isolated point of multiplicity > 1
+    has a kernel too and passes). The error carries the largest local dimension found as its
+    ``dimension`` and names the point.
 
     Examples
     --------
@@ -74,12 +76,13 @@ def check_isolated(instance: Instance, points: np.ndarray, *, rtol: float = 1e-8
     if points.shape[0] == 0:
         return
     nullities = jacobian_nullities(instance, points, rtol=rtol)
-    worst = int(np.argmax(nullities))
-    if nullities[worst] > 0:
+    dims = np.array([local_dimension(instance, p, rtol=rtol) if k else 0 for p, k in zip(points, nullities)])
+    worst = int(np.argmax(dims))
+    if dims[worst] > 0:
         raise PositiveDimensionalError(
-            f"critical point {worst} of {points.shape[0]} has a {int(nullities[worst])}-dimensional "
-            f"Jacobian kernel (relative threshold {rtol:g}): the critical set looks positive-"
-            f"dimensional there ({instance.regularization} regularization); use generic Λ "
-            "(regularization='generic') to make every critical point isolated",
-            int(nullities[worst]),
+            f"critical point {worst} of {points.shape[0]} lies on a component of local dimension "
+            f"{int(dims[worst])} (slice test; Jacobian kernel of dimension {int(nullities[worst])} at relative "
+            f"threshold {rtol:g}): the critical set is positive-dimensional there ({instance.regularization} "
+            "regularization); use generic Λ (regularization='generic') to make every critical point isolated",
+            int(dims[worst]),
         )

@@ -9,19 +9,21 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
-
-import numpy as np
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from ..architecture import Architecture
 from ..data import random_instance
+from ..solvers import solve
+from ..study import draw_seeds
 
-__all__ = ["StabilityDraw", "StabilityReport", "count_stability", "data_seed"]
+__all__ = ["StabilityDraw", "StabilityReport", "count_stability"]
 
 
 @dataclass(frozen=True)
 class StabilityDraw:
-    """One solve: solver ``seed``, data draw number ``draw`` and the ``data_seed`` it used."""
+    """One solve: solver ``seed``, data draw number ``draw`` and the ``data_seed`` it used
+    (``draw_seeds(seed, draw + 1)[draw]``)."""
 
     seed: int
     draw: int
@@ -55,24 +57,21 @@ class StabilityReport:
     def stable(self) -> bool:
         return not self.disagreeing
 
-    def summary(self) -> str:
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["widths"] = list(self.widths)
+        out["draws"] = [asdict(d) for d in self.draws]
+        out["disagreeing"] = [asdict(d) for d in self.disagreeing]
+        out["stable"] = self.stable
+        return out
+
+    def __str__(self) -> str:
         return (
             f"widths {','.join(map(str, self.widths))} (m = {self.samples}): {len(self.draws)} solves, "
             f"mode {self.mode_n_solutions} solutions / {self.mode_n_torus} torus, spread "
             f"{self.spread_n_solutions} / {self.spread_n_torus}, "
             f"{len(self.disagreeing)} disagreeing draws; {self.seconds:.1f} s"
         )
-
-
-def data_seed(seed: int, draw: int) -> int:
-    """The seed of data draw ``draw`` under solver seed ``seed`` (independent streams per pair).
-
-    Examples
-    --------
-    >>> data_seed(0, 0) == data_seed(0, 0) != data_seed(0, 1)
-    True
-    """
-    return int(np.random.SeedSequence([seed, draw]).generate_state(1)[0])
 
 
 def _mode(values: Sequence[int]) -> int:
@@ -97,7 +96,9 @@ def count_stability(
     samples : int
         Number m of data points.
     seeds : sequence of int
-        Solver seeds; each one also seeds its data draws through :func:`data_seed`.
+        Solver seeds; each one also seeds its data draws: draw k of seed s has the data seed
+        ``draw_seeds(s, k + 1)[k]`` (:func:`linnet_crit.study.draw_seeds`, the package's one seed
+        derivation), i.e. solver seed s checks the first draws of the study of seed s.
     draws_per_seed : int
         Data draws per solver seed.
 
@@ -107,14 +108,11 @@ def count_stability(
     >>> report.mode_n_solutions, report.stable
     (5, True)
     """
-    from ..solvers import solve  # the engine imports verify, so import it only when used
-
     start = time.perf_counter()
     arch = arch if isinstance(arch, Architecture) else Architecture.parse(arch)
     draws = []
     for seed in seeds:
-        for draw in range(draws_per_seed):
-            dseed = data_seed(seed, draw)
+        for draw, dseed in enumerate(draw_seeds(seed, draws_per_seed)):
             instance = random_instance(arch, samples, seed=dseed, regularization=regularization)
             result = solve(instance, seed=seed, backend=backend)
             draws.append(

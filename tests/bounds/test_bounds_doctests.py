@@ -7,7 +7,8 @@ import importlib
 
 import pytest
 
-MODULES = ["linnet_crit.bounds.classical", "linnet_crit.bounds.bkk", "linnet_crit.bounds.published", "linnet_crit.bounds.summary"]
+MODULES = ["linnet_crit.bounds.classical", "linnet_crit.bounds.bkk", "linnet_crit.bounds.published", "linnet_crit.bounds.summary",
+           "linnet_crit.bounds.formulas"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import itertools
-from math import prod
+from functools import cache
+from math import comb, prod
 
 import pytest
 import sympy as sp
 
 import linnet_crit.bounds.bkk as mv
 from linnet_crit.bounds import (
+    BOUND_LABEL,
+    OBSERVATION_LABEL,
+    alive_formulas_apply,
+    alive_set_observation,
+    alive_size_bound,
     all_bounds,
     bezout,
     bh_torus,
@@ -21,6 +27,7 @@ from linnet_crit.bounds import (
     mixed_volume,
     multihomogeneous_bezout,
     published_row,
+    published_rows,
 )
 from linnet_crit.architecture import Architecture
 from linnet_crit.errors import BoundNotApplicableError, DataError, ToolUnavailableError
@@ -124,3 +131,62 @@ def test_published_rows():
     assert (corrected["N_C_printed"], corrected["N_C"]) == (16, 17)  # the origin the solver lost
     assert published_row((4, 4, 4)) is None
     assert published_row((2, 2, 2), samples=2) is None
+
+
+def _mhom_by_assignments(widths) -> int:
+    """The defining coefficient by dynamic programming over equation → group assignments: each
+    equation picks the group of one of its factors (1 way in its own layer, 2 in any other) until
+    every group has as many equations as unknowns. Independent of the closed formula."""
+    sizes = Architecture(widths).group_sizes
+    own = tuple(j for j, size in enumerate(sizes) for _ in range(size))
+
+    @cache
+    def count(k: int, left: tuple[int, ...]) -> int:
+        if k == len(own):
+            return 1
+        return sum(
+            (1 if j == own[k] else 2) * count(k + 1, left[:j] + (r - 1,) + left[j + 1 :])
+            for j, r in enumerate(left)
+            if r
+        )
+
+    return count(0, sizes)
+
+
+@pytest.mark.parametrize("row", published_rows(), ids=lambda row: f"{row['table']}-{row['row']}")
+def test_multihomogeneous_bezout_counts_the_group_assignments_on_every_thesis_row(row):
+    assert multihomogeneous_bezout(row["widths"]) == _mhom_by_assignments(row["widths"])
+
+
+def test_the_native_start_systems_count_paths_with_the_bounds():
+    from linnet_crit.solvers.native.start_systems import make_start_system
+
+    arch = Architecture((1, 2, 2))
+    assert make_start_system(arch, "multihomogeneous").n_paths == multihomogeneous_bezout(arch)
+    assert make_start_system(arch, "total_degree").n_paths == bezout(arch)
+
+
+@pytest.mark.parametrize("widths", [(1, 1, 1), (1, 2, 2), (3, 3, 2), (2, 4, 3)])
+def test_the_per_size_bounds_are_the_terms_of_bharadwaj_hosten(widths):
+    # Σ_r C(d,r)(4p)^r = (1 + 4p)^d = B_C, and the r = d term is B_C* = (4p)^d.
+    arch = Architecture(widths)
+    d = arch.hidden[0]
+    assert sum(alive_size_bound(arch, r) for r in range(d + 1)) == bh_total(arch)
+    assert alive_size_bound(arch, d) == bh_torus(arch)
+    # alive sets of size r: C(d, r) of them, each observed with 4^r·C(p, r) points, within the bound
+    for r in range(d + 1):
+        assert comb(d, r) * alive_set_observation(arch, r) <= alive_size_bound(arch, r)
+
+
+def test_the_formulas_apply_only_to_one_hidden_layer_and_rank_one_data():
+    assert alive_formulas_apply(Architecture((1, 2, 2)), 3)
+    assert alive_formulas_apply(Architecture((3, 2, 2)), 1)
+    assert not alive_formulas_apply(Architecture((2, 2, 2)), 2)
+    assert not alive_formulas_apply(Architecture((1, 2, 2, 2)), 1)
+    assert not alive_formulas_apply(Architecture((1, 2, 2)), None)
+
+
+def test_the_classifier_keeps_exporting_the_formula_labels():
+    import linnet_crit.classify as classify
+
+    assert classify.OBSERVATION_LABEL is OBSERVATION_LABEL and classify.BOUND_LABEL is BOUND_LABEL

@@ -7,7 +7,7 @@ from importlib.resources import files
 
 import pytest
 
-from linnet_crit.classify import critical_point_table, orbit_completeness, pattern_table, patterns_as_json
+from linnet_crit.classify import critical_point_table, orbit_completeness, pattern_table
 from linnet_crit.data import random_instance
 from linnet_crit.solvers import solve
 
@@ -21,7 +21,7 @@ def _table_3_1() -> list[dict[str, str]]:
 def test_thesis_figure_3_1_pattern_counts():
     result = solve(random_instance((2, 2, 2), samples=1, seed=0), seed=0)
     table = pattern_table(result.solutions, result.architecture, samples=1)
-    assert patterns_as_json(table) == [
+    assert table.to_dict()["patterns"] == [
         {"alive": [[]], "count": 1},
         {"alive": [[0]], "count": 8},
         {"alive": [[1]], "count": 8},

@@ -12,10 +12,8 @@ import pytest
 
 from linnet_crit.architecture import Architecture
 from linnet_crit.classify import (
-    format_pattern_table,
     network_graph,
     pattern_table,
-    patterns_as_json,
     zero_pattern,
 )
 from linnet_crit.errors import ArchitectureError, DataError
@@ -67,7 +65,7 @@ def test_zero_row_with_nonzero_column_violates_the_dead_neuron_law_and_is_report
     table = pattern_table(np.array([x, arch.join([W1, W2])]), arch, samples=1)
     assert table.with_stray_zeros == (1,)
     assert [c.has_stray_zeros for c in table.classes if c.count] == [False, True]
-    assert "law violations (layer, neuron) [(1, 1)]" in format_pattern_table(table)
+    assert "law violations (layer, neuron) [(1, 1)]" in str(table)
 
 
 def test_threshold_is_relative_to_the_largest_weight():
@@ -116,7 +114,7 @@ def test_a_missing_point_fails_its_observation_and_is_listed_as_such():
     table = pattern_table(points[:-1], arch, samples=1)
     failed = table.failed_comparisons()
     assert [(c.kind, c.expected, c.count) for c in failed] == [("observation", 16, 15), ("observation", 16, 15)]
-    assert "FAILS" in format_pattern_table(table)
+    assert "FAILS" in str(table)
 
 
 def test_alive_sets_expected_but_not_found_are_listed_with_count_zero():
@@ -125,7 +123,7 @@ def test_alive_sets_expected_but_not_found_are_listed_with_count_zero():
     assert [(row.alive, row.count) for row in table.by_alive] == [
         (((),), 1), (((0,),), 0), (((1,),), 0), (((0, 1),), 0)
     ]
-    assert patterns_as_json(table) == [{"alive": [[]], "count": 1}]
+    assert table.to_dict()["patterns"] == [{"alive": [[]], "count": 1}]
 
 
 def test_no_formula_is_compared_outside_its_hypotheses():

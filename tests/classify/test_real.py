@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from scipy.optimize import minimize
 
 from linnet_crit.architecture import Architecture
-from linnet_crit.classify import critical_point_table, format_real_table, hessian
+from linnet_crit.classify import critical_point_table, hessian
 from linnet_crit.data import Instance, random_instance
 from linnet_crit.errors import DataError
 from linnet_crit.numeric.evaluate import Parameters, gradient, gradient_and_jacobian, loss
@@ -153,7 +153,7 @@ def test_complex_data_and_bad_tolerances_are_rejected():
 def test_table_formats_and_serializes_with_its_tolerances():
     inst = random_instance((1, 1, 1, 1), seed=3)
     table = critical_point_table(inst, _real_critical_points(inst, starts=100, seed=2), real_tol=1e-7)
-    text = format_real_table(table)
+    text = str(table)
     assert "SPURIOUS local minimum" in text and "1e-07" in text
     data = json.loads(json.dumps(table.to_dict()))
     assert data["real_tol"] == 1e-7 and data["n_spurious_minima"] == 1

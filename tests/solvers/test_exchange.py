@@ -166,3 +166,32 @@ def test_malformed_exchange_is_rejected():
         ExchangeSystem(("x",), (), (np.array([[-1]]),), (np.array([1.0]),))
     with pytest.raises(SolverError, match="one of each per equation"):
         ExchangeSystem(("x",), (), (np.array([[1]]),), ())
+
+
+def test_fixing_parameters_combines_terms_and_drops_cancellations():
+    x, a, b = sp.symbols("x a b")
+    # x·a − x·b + x² a: at a = b = 2 the linear terms cancel, at a = 1, b = 2 they combine to −x.
+    ex = encode(SimpleNamespace(equations=[x * a - x * b + x**2 * a], variables=[x], parameters=[a, b]))
+    cancelled = ex.at_parameters([2, 2])
+    assert (cancelled.parameters, cancelled.supports(), cancelled.degrees()) == ((), (frozenset({(2,)}),), (2,))
+    combined = ex.at_parameters([1, 2])
+    assert as_dict(combined.exponents[0], combined.coefficients[0]) == {(2,): 1, (1,): -1}
+    with pytest.raises(SolverError, match="2 parameters but 3 values"):
+        ex.at_parameters([1, 2, 3])
+
+
+def test_fixed_parameters_evaluate_like_the_parametric_system():
+    ex = encode(gradient_system((1, 2, 2), symbolic_parameters=True, samples=2))
+    rng = np.random.default_rng(0)
+    p = rng.standard_normal(ex.n_parameters) + 1j * rng.standard_normal(ex.n_parameters)
+    x = rng.standard_normal(ex.n_variables) + 1j * rng.standard_normal(ex.n_variables)
+    np.testing.assert_allclose(evaluate(ex.at_parameters(p), x, np.zeros(0)), evaluate(ex, x, p), rtol=1e-12)
+
+
+def test_docstring_examples():
+    import doctest
+
+    import linnet_crit.solvers.exchange
+
+    result = doctest.testmod(linnet_crit.solvers.exchange)
+    assert result.attempted > 0 and result.failed == 0

@@ -22,13 +22,24 @@ import numpy as np
 import pytest
 
 from linnet_crit.architecture import Architecture
+from linnet_crit.bounds import (
+    bezout,
+    bkk_affine,
+    bkk_torus,
+    generic_supports,
+    published_row,
+)
 from linnet_crit.data import Instance, random_instance
 from linnet_crit.errors import BackendUnavailableError, SolverError
 from linnet_crit.numeric.evaluate import Parameters, gradient
 from linnet_crit.results import ReturnCode
 from linnet_crit.solvers import hc
 from linnet_crit.solvers.base import Backend
+from linnet_crit.solvers.exchange import ExchangeSystem, encode
+from linnet_crit.solvers.hc import backend as hc_backend_module
+from linnet_crit.solvers.hc import julia as hc_julia
 from linnet_crit.solvers.options import SolveOptions
+from linnet_crit.system import gradient_system
 
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "linnet_crit"
@@ -51,7 +62,7 @@ def fake_find_spec(monkeypatch, present: set[str]) -> None:
             return importlib.machinery.ModuleSpec(name, None) if name in present else None
         return real(name, *args, **kwargs)
 
-    monkeypatch.setattr(hc.importlib.util, "find_spec", find_spec)
+    monkeypatch.setattr(hc_julia.importlib.util, "find_spec", find_spec)
 
 
 def test_backend_satisfies_the_protocol():
@@ -127,8 +138,8 @@ def assert_one_line_naming_julia(message: str) -> None:
 @pytest.mark.parametrize("present", [set(), {"juliacall"}])
 def test_solving_without_julia_raises_a_one_line_error(monkeypatch, no_julia_anywhere, present):
     fake_find_spec(monkeypatch, present)
-    monkeypatch.setattr(hc, "_SESSION", None)
-    monkeypatch.setattr(hc, "_start_julia", lambda: pytest.fail("Julia was started"))
+    monkeypatch.setattr(hc_julia, "_SESSION", None)
+    monkeypatch.setattr(hc_julia, "start_julia", lambda: pytest.fail("Julia was started"))
     backend = hc.HomotopyContinuationBackend()
     assert_one_line_naming_julia(backend.availability())
     with pytest.raises(BackendUnavailableError) as info:
@@ -140,7 +151,7 @@ def test_the_registry_reports_the_same_error(monkeypatch, no_julia_anywhere):
     from linnet_crit.solvers import solve
 
     fake_find_spec(monkeypatch, set())
-    monkeypatch.setattr(hc, "_SESSION", None)
+    monkeypatch.setattr(hc_julia, "_SESSION", None)
     with pytest.raises(BackendUnavailableError) as info:
         solve(random_instance("1,1,1", seed=0), backend="hc")
     assert_one_line_naming_julia(str(info.value))
@@ -149,12 +160,12 @@ def test_the_registry_reports_the_same_error(monkeypatch, no_julia_anywhere):
 @pytest.mark.parametrize("seed", [-1, 2**32, 1.5, True])
 def test_seeds_outside_hcs_range_are_refused(seed):
     with pytest.raises(SolverError, match="2\\*\\*32"):
-        hc._check_seed(seed)
+        hc_backend_module._check_seed(seed)
 
 
 def test_seeds_are_kept_or_drawn():
-    assert hc._check_seed(7) == 7
-    assert 0 <= hc._check_seed(None) < 2**32
+    assert hc_backend_module._check_seed(7) == 7
+    assert 0 <= hc_backend_module._check_seed(None) < 2**32
 
 
 # --- HC.jl path tables into SolveResults -----------------------------------------------------------
@@ -230,6 +241,59 @@ def test_path_table_becomes_an_honest_solve_result():
     assert (report.paths, report.failed, report.at_infinity, report.info["found"]) == (11, 4, 1, 5)
     np.testing.assert_array_equal(report.info["singular_points"], points[3:4])
     assert "4 failed paths, 1 at infinity, 1 singular" in result.summary()
+    # the common result fields: the route, why the count may be incomplete, paths per point
+    assert result.route == "hc" and not result.complete
+    failed, singular = result.warnings
+    assert failed.startswith("4 of 11 paths of stage polyhedral failed")
+    assert "duplicate × 1" in failed and "terminated_step_size_too_small × 1" in failed
+    assert singular.startswith("1 paths of stage polyhedral ended at singular points")
+    assert not any("infinity" in reason for reason in result.warnings)  # expected in a polyhedral solve
+    # the duplicate of point 2 (path jumping) makes two paths end there
+    np.testing.assert_array_equal(result.multiplicities, [1, 1, 2, 1, 1])
+    assert result.summary().startswith("INCOMPLETE: 4 of 11 paths")
+    assert result.options["residual_tolerance"] == SolveOptions().residual_tolerance
+
+
+def test_a_clean_table_is_complete():
+    inst = random_instance("1,1,1", seed=4)
+    stage = hc.Stage("polyhedral", table(critical_points_111(inst), ["success"] * 5), 0.1, inst)
+    result = hc.to_solve_result(inst, [stage], method="auto", seed=3, options=SolveOptions(), seconds=0.1,
+                                notes=("a note",))
+    assert result.complete and result.warnings == ()
+    assert result.notes == ("a note",)
+    np.testing.assert_array_equal(result.multiplicities, np.ones(5, int))
+    assert result.summary().startswith("COMPLETE")
+
+
+def test_paths_at_infinity_lose_solutions_only_in_a_parameter_homotopy():
+    inst = random_instance("1,1,1", seed=4)
+    points = np.concatenate([critical_points_111(inst), [[1e9, 1e9]]])
+    codes = ["success"] * 5 + ["at_infinity"]
+    for name, lost in (("polyhedral", False), ("parameter_homotopy", True)):
+        result = hc.to_solve_result(inst, [hc.Stage(name, table(points, codes), 0.1, inst)], method="auto",
+                                    seed=0, options=SolveOptions(), seconds=0.1)
+        assert result.n_at_infinity == 1 and result.n_solutions == 5
+        assert result.complete is not lost
+        if lost:
+            (reason,) = result.warnings
+            assert reason.startswith("1 of 6 paths of stage parameter_homotopy went to infinity")
+
+
+def test_parameter_homotopy_carries_the_start_warnings(monkeypatch):
+    inst, target = random_instance("1,1,1", seed=1), random_instance("1,1,1", seed=2)
+    start = hc.to_solve_result(
+        inst, [hc.Stage("polyhedral", table(critical_points_111(inst)[:4], ["success"] * 3 + ["terminated_max_steps"]),
+                        0.1, inst)],
+        method="auto", seed=0, options=SolveOptions(), seconds=0.1,
+    )
+    assert len(start.warnings) == 1
+    tracked = table(critical_points_111(target)[:3], ["success"] * 3)
+    fake = types.SimpleNamespace(signals_handled=True, system=lambda *a: None, call=lambda *a, **k: None)
+    monkeypatch.setattr(hc_julia, "session", lambda: fake)
+    monkeypatch.setattr(hc.HomotopyContinuationBackend, "_track", lambda *args: tracked)
+    result = hc.HomotopyContinuationBackend().parameter_homotopy(start, target)
+    assert result.n_solutions == 3 and result.route == "hc"
+    assert result.warnings == (f"the start result is incomplete: {start.warnings[0]}",)
 
 
 def test_raw_codes_map_onto_the_common_vocabulary():
@@ -258,8 +322,8 @@ def test_the_last_stage_must_solve_the_result_instance():
 
 
 def test_non_generic_regularization_is_flagged():
-    assert hc._regularization_caveat(random_instance("2,2,2", seed=0)) == ()
-    (caveat,) = hc._regularization_caveat(random_instance("2,2,2", seed=0, regularization="scalar"))
+    assert hc_backend_module._regularization_caveat(random_instance("2,2,2", seed=0)) == ()
+    (caveat,) = hc_backend_module._regularization_caveat(random_instance("2,2,2", seed=0, regularization="scalar"))
     assert "positive-dimensional" in caveat and "'scalar'" in caveat
 
 
@@ -272,14 +336,12 @@ def test_generic_start_pair_is_critical_with_no_zero_coordinate():
     assert np.abs(gradient(inst.architecture, x[None], Parameters.of(generic))).max() < 1e-10
 
 
-def test_sign_group_is_the_full_flip_group():
+def test_sign_generators_are_one_flip_per_hidden_neuron():
     arch = Architecture((2, 2, 3, 1))
-    group = hc._group(arch)
-    assert group.shape == (2**5, arch.n_unknowns)
-    assert len({tuple(g) for g in group}) == 2**5
-    np.testing.assert_array_equal(group[0], np.ones(arch.n_unknowns))
-    products = {tuple(a * b) for a in group for b in group}
-    assert products == {tuple(g) for g in group}
+    generators = hc_backend_module._sign_generators(arch)
+    assert generators.shape == (5, arch.n_unknowns) and generators.dtype == np.int8
+    assert set(np.unique(generators)) == {-1, 1}
+    assert len({tuple(g) for g in generators}) == 5
 
 
 def test_paths_to_track_refuses_torus_with_total_degree():
@@ -288,7 +350,7 @@ def test_paths_to_track_refuses_torus_with_total_degree():
 
 
 def test_nothing_to_track_or_certify_is_refused_before_julia(monkeypatch):
-    monkeypatch.setattr(hc, "_session", lambda: pytest.fail("Julia was asked"))
+    monkeypatch.setattr(hc_julia, "session", lambda: pytest.fail("Julia was asked"))
     inst = random_instance("1,1,1", seed=1)
     stage = hc.Stage("total_degree", table(np.full((1, 2), 1e9), ["at_infinity"]), 0.1, inst)
     empty = hc.to_solve_result(inst, [stage], method="blackbox", seed=0, options=SolveOptions(), seconds=0.1)
@@ -300,7 +362,7 @@ def test_nothing_to_track_or_certify_is_refused_before_julia(monkeypatch):
 
 
 def test_parameter_homotopy_needs_one_network(monkeypatch):
-    monkeypatch.setattr(hc, "_session", lambda: pytest.fail("Julia was asked"))
+    monkeypatch.setattr(hc_julia, "session", lambda: pytest.fail("Julia was asked"))
     inst = random_instance("1,1,1", seed=1)
     start = hc.to_solve_result(
         inst, [hc.Stage("polyhedral", table(critical_points_111(inst), ["success"] * 5), 0.1, inst)],
@@ -308,6 +370,110 @@ def test_parameter_homotopy_needs_one_network(monkeypatch):
     )
     with pytest.raises(SolverError, match="one network"):
         hc.HomotopyContinuationBackend().parameter_homotopy(start, random_instance("1,1,1", samples=2, seed=2))
+
+
+# --- Julia's signal handling ---------------------------------------------------------------------------
+def test_signal_handling_is_asked_for_before_juliacall_starts(monkeypatch):
+    monkeypatch.delitem(sys.modules, "juliacall", raising=False)
+    monkeypatch.delenv("PYTHON_JULIACALL_HANDLE_SIGNALS", raising=False)
+    assert hc_julia.prepare_signal_handling()
+    assert hc_julia.os.environ["PYTHON_JULIACALL_HANDLE_SIGNALS"] == "yes"
+
+
+def test_a_users_choice_before_juliacall_starts_is_kept(monkeypatch):
+    monkeypatch.delitem(sys.modules, "juliacall", raising=False)
+    monkeypatch.setenv("PYTHON_JULIACALL_HANDLE_SIGNALS", "no")
+    assert not hc_julia.prepare_signal_handling()
+    assert hc_julia.os.environ["PYTHON_JULIACALL_HANDLE_SIGNALS"] == "no"
+
+
+def test_juliacall_imported_earlier_without_signal_handling_is_reported(monkeypatch):
+    monkeypatch.setitem(sys.modules, "juliacall", types.ModuleType("juliacall"))
+    monkeypatch.delenv("PYTHON_JULIACALL_HANDLE_SIGNALS", raising=False)
+    with pytest.warns(RuntimeWarning, match="set PYTHON_JULIACALL_HANDLE_SIGNALS=yes before anything imports juliacall"):
+        assert not hc_julia.prepare_signal_handling()
+    # setting it now would have no effect, so it is not pretended
+    assert "PYTHON_JULIACALL_HANDLE_SIGNALS" not in hc_julia.os.environ
+
+
+def test_without_signal_handling_hc_runs_single_threaded_unless_told():
+    unsafe = hc_julia.Session(module=None, signals_handled=False)
+    safe = hc_julia.Session(module=None, signals_handled=True)
+    assert hc.HomotopyContinuationBackend()._switches(unsafe, False)["threading"] is False
+    assert hc.HomotopyContinuationBackend()._notes(unsafe)
+    assert "threading" not in hc.HomotopyContinuationBackend()._switches(safe, False)
+    assert hc.HomotopyContinuationBackend(threading=True)._switches(unsafe, False)["threading"] is True
+
+
+# --- certification ----------------------------------------------------------------------------------
+def raw_certificate(real_system: bool) -> types.SimpleNamespace:
+    return types.SimpleNamespace(
+        certified=[True, True, True], real=[real_system, False, real_system], distinct=[True, True, False],
+        ncertified=3, nreal_certified=2 * real_system, ndistinct_certified=2,
+        ndistinct_real_certified=int(real_system), real_system=real_system, hc_version="2.20.0",
+    )
+
+
+def test_certification_takes_hcs_names_and_checks_the_datas_realness():
+    real, complex_ = random_instance("1,1,1", seed=1), hc.generic_start_pair(random_instance("1,1,1", seed=1),
+                                                                               np.random.default_rng(0))[1]
+    certificate = hc.Certification.from_julia(raw_certificate(True), real)
+    assert (certificate.ncertified, certificate.nreal_certified, certificate.ndistinct_certified,
+            certificate.ndistinct_real_certified) == (3, 2, 2, 1)
+    assert certificate.real_system and not certificate.all_certified_distinct
+    assert hc.Certification.from_julia(raw_certificate(False), complex_).nreal_certified == 0
+    for raw, instance in ((raw_certificate(False), real), (raw_certificate(True), complex_)):
+        with pytest.raises(SolverError, match="bug in the hc bridge"):
+            hc.Certification.from_julia(raw, instance)
+
+
+# --- paths_to_track through the exchange form ---------------------------------------------------------
+class ExchangeMirror:
+    """Stands in for the LinnetCrit Julia module: keeps the exchange form it is sent and answers
+    ``paths_to_track`` for total degree as the fixed Julia code does — the product of the degrees
+    in the variables after the parameters are fixed at the values sent."""
+
+    def __init__(self):
+        self.calls = []
+
+    def exchange_system(self, variables, parameters, exponents, coefficients, counts):
+        ends = np.cumsum(counts)
+        return ExchangeSystem(
+            tuple(variables.split()), tuple(parameters.split()),
+            tuple(exponents[a:b] for a, b in zip(ends - counts, ends)),
+            tuple(coefficients[a:b] for a, b in zip(ends - counts, ends)),
+        )
+
+    def paths_to_track(self, system, parameters, *, start_system, only_torus):
+        self.calls.append(parameters)
+        assert start_system == "total_degree" and not only_torus
+        return int(np.prod(system.at_parameters(parameters).degrees()))
+
+
+@pytest.mark.parametrize(("widths", "samples"), [((1, 1, 1), 1), ((2, 2, 2), 1), ((1, 2, 2, 1), 2), ((2, 3, 1), 3)])
+def test_total_degree_paths_to_track_is_the_bezout_number(monkeypatch, widths, samples):
+    mirror = ExchangeMirror()
+    monkeypatch.setattr(hc_julia, "session", lambda: hc_julia.Session(mirror))
+    count = hc.HomotopyContinuationBackend().paths_to_track(widths, samples=samples, start_system="total_degree", seed=3)
+    assert count == bezout(widths)
+    (sent,) = mirror.calls
+    np.testing.assert_array_equal(sent, hc.generic_parameters(Architecture(widths), samples, 3))
+    assert np.abs(sent).min() > 0
+
+
+@pytest.mark.parametrize(("widths", "samples"), [((1, 1, 1), 1), ((2, 2, 2), 1), ((1, 2, 2, 1), 2)])
+def test_at_generic_parameters_the_exchange_form_has_the_generic_supports(widths, samples):
+    # What HC.jl's polyhedral paths_to_track reads: the supports in the variables at the values sent.
+    exchange = encode(gradient_system(widths, symbolic_parameters=True, samples=samples))
+    fixed = exchange.at_parameters(hc.generic_parameters(Architecture(widths), samples, 0))
+    assert fixed.supports() == generic_supports(widths, samples)
+
+
+def test_at_zero_parameters_the_exchange_form_is_empty():
+    # The bug that fixing the parameters first avoids: HC.jl's total-degree paths_to_track set
+    # every parameter to zero, and every term of the gradient system contains one.
+    exchange = encode(gradient_system((2, 2, 2), symbolic_parameters=True))
+    assert exchange.at_parameters(np.zeros(exchange.n_parameters)).degrees() == (0,) * 8
 
 
 # --- the shipped Julia project ----------------------------------------------------------------------
@@ -328,14 +494,15 @@ def test_juliapkg_json_declares_what_the_project_pins():
 
 def test_the_julia_module_defines_what_python_calls_and_reads():
     source = hc.JULIA_SOURCE.read_text()
-    python = Path(hc.__file__).read_text()
+    python = "".join(path.read_text() for path in sorted(Path(hc.__file__).parent.glob("*.py")))
     called = set(re.findall(r'session\.call\(\s*"(\w+)"', python)) | set(re.findall(r'self\.call\(\s*"(\w+)"', python))
     assert called == {"exchange_system", "solve_system", "parameter_homotopy", "monodromy", "certify", "paths_to_track"}
     for name in called:
         assert re.search(rf"^function {name}\(", source, re.MULTILINE), name
     read = set(re.findall(r"\btable\.(\w+)", inspect.getsource(hc.PathTable.from_julia)))
     read |= set(re.findall(r"\braw\.(\w+)", inspect.getsource(hc.HomotopyContinuationBackend)))
-    assert {"solutions", "return_codes", "start_solutions", "hc_version", "n_distinct_real_certified"} <= read
+    read |= set(re.findall(r"\braw\.(\w+)", inspect.getsource(hc.Certification.from_julia)))
+    assert {"solutions", "return_codes", "start_solutions", "hc_version", "ndistinct_real_certified", "real_system"} <= read
     for field in read:
         assert re.search(rf"\b{field} = ", source), field
 
@@ -372,8 +539,9 @@ def same_points(a: np.ndarray, b: np.ndarray, tol: float = 1e-6) -> bool:
     return bool((gap.min(axis=1) <= tol).all() and (gap.min(axis=0) <= tol).all())
 
 
-#: Thesis counts N_C (Fig. 3.1 and Table 3.1) for m = 1 and generic Λ.
-THESIS_COUNTS = {(1, 1, 1): 5, (2, 2, 2): 33}
+def thesis(widths, column: str) -> int:
+    """A column of the published thesis row (m = 1, generic Λ) shipped with the package."""
+    return published_row(widths)[column]
 
 
 @pytest.mark.julia
@@ -383,9 +551,10 @@ def test_polyhedral_solve_matches_the_native_engine(hc_backend, widths):
     inst = random_instance(widths, seed=11)
     result = hc_backend.solve(inst, method="auto", seed=1)
     reference = native(inst)
-    assert result.n_solutions == reference.n_solutions == THESIS_COUNTS.get(widths, reference.n_solutions)
+    assert result.n_solutions == reference.n_solutions == thesis(widths, "N_C")
     assert same_points(result.solutions, reference.solutions)
     assert result.origin_found
+    assert result.complete and result.route == "hc", result.warnings
     assert result.n_real() == reference.n_real()
     assert result.engine_version.startswith("HomotopyContinuation.jl ")
 
@@ -396,16 +565,16 @@ def test_polyhedral_solve_matches_the_native_engine(hc_backend, widths):
 def test_total_degree_solve_matches_the_native_engine(hc_backend, widths):
     inst = random_instance(widths, seed=12)
     result = hc_backend.solve(inst, method="blackbox", seed=2)
-    assert result.n_paths_tracked == Architecture(widths).degree ** Architecture(widths).n_unknowns
+    assert result.n_paths_tracked == bezout(widths)
     assert same_points(result.solutions, native(inst).solutions)
 
 
 @pytest.mark.julia
 @pytest.mark.slow
 def test_paths_to_track_is_the_thesis_bkk_number(hc_backend):
-    assert hc_backend.paths_to_track("2,2,2") == 1089
-    assert hc_backend.paths_to_track("2,2,2", only_torus=True) < 1089
-    assert hc_backend.paths_to_track("2,2,2", start_system="total_degree") == 3**8
+    assert hc_backend.paths_to_track("2,2,2") == thesis("2,2,2", "BKK")
+    assert hc_backend.paths_to_track("2,2,2", only_torus=True) < thesis("2,2,2", "BKK")
+    assert hc_backend.paths_to_track("2,2,2", start_system="total_degree") == thesis("2,2,2", "CBB") == bezout("2,2,2")
 
 
 @pytest.mark.julia
@@ -415,7 +584,8 @@ def test_parameter_homotopy_reaches_the_direct_solution(hc_backend):
     _, generic = hc.generic_start_pair(target, np.random.default_rng(0))
     start = hc_backend.solve(generic, seed=3)
     tracked = hc_backend.parameter_homotopy(start, target, seed=4)
-    assert tracked.n_solutions == 33
+    assert tracked.n_solutions == thesis("2,2,2", "N_C")
+    assert tracked.route == "hc"
     assert same_points(tracked.solutions, hc_backend.solve(target, seed=5).solutions)
 
 
@@ -426,9 +596,11 @@ def test_monodromy_finds_every_point_with_all_neurons_alive(hc_backend):
     result = hc_backend.monodromy(inst, seed=6)
     reference = native(inst)
     torus = reference.solutions[reference.is_torus()]
-    assert len(torus) == 16
+    assert len(torus) == thesis("2,2,2", "N_Cstar")
     assert same_points(result.solutions, torus)
     assert result.stages[0].name == "monodromy"
+    # never complete: the origin and the points with dead neurons are off its component
+    assert not result.complete and "origin" in result.warnings[0]
 
 
 @pytest.mark.julia
@@ -437,9 +609,11 @@ def test_certification_certifies_every_solution_once(hc_backend):
     inst = random_instance("2,2,2", seed=15)
     result = hc_backend.solve(inst, seed=7)
     certificate = hc_backend.certify(result)
-    assert certificate.n_distinct_certified == result.n_solutions == 33
+    assert certificate.ndistinct_certified == result.n_solutions == thesis("2,2,2", "N_C")
     assert certificate.all_certified_distinct
-    assert certificate.n_real_certified <= result.n_real()
+    # Real data: HC.jl must see a real system, or it proves no solution real.
+    assert certificate.real_system
+    assert 0 < certificate.ndistinct_real_certified == result.n_real()
 
 
 @pytest.mark.julia
@@ -449,3 +623,29 @@ def test_a_seed_reproduces_the_run(hc_backend):
     first, second = hc_backend.solve(inst, seed=8), hc_backend.solve(inst, seed=8)
     assert same_points(first.solutions, second.solutions, tol=1e-12)
     assert first.stages[0].info["hc_seed"] == 8
+
+
+def test_a_method_without_an_hc_start_system_is_refused_before_julia(monkeypatch):
+    monkeypatch.setattr(hc_julia, "session", lambda: pytest.fail("Julia was asked"))
+    with pytest.raises(SolverError, match="'monodromy' is not one of \\('auto', 'blackbox'\\) for the HC.jl backend"):
+        hc.HomotopyContinuationBackend().solve(random_instance("1,1,1", seed=0), method="monodromy")
+
+
+@pytest.mark.julia
+@pytest.mark.slow
+def test_certification_at_complex_data_proves_nothing_real(hc_backend):
+    _, generic = hc.generic_start_pair(random_instance("1,1,1", seed=17), np.random.default_rng(1))
+    result = hc_backend.solve(generic, seed=9)
+    certificate = hc_backend.certify(result)
+    assert not certificate.real_system
+    assert certificate.ndistinct_certified == result.n_solutions
+    assert certificate.nreal_certified == 0
+
+
+@pytest.mark.julia
+@pytest.mark.slow
+@pytest.mark.parametrize(("widths", "samples"), [((1, 2, 2, 1), 1), ((2, 2, 2), 2)])
+def test_paths_to_track_with_julia_is_the_bezout_and_bkk_number(hc_backend, gfan, widths, samples):
+    assert hc_backend.paths_to_track(widths, samples=samples, start_system="total_degree") == bezout(widths)
+    assert hc_backend.paths_to_track(widths, samples=samples) == bkk_affine(widths, samples)
+    assert hc_backend.paths_to_track(widths, samples=samples, only_torus=True) == bkk_torus(widths, samples)

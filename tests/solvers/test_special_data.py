@@ -80,6 +80,14 @@ def _y_zero_entry(X, Y, lambdas):
     Y[0, 0] = 0
 
 
+def _singular_origin(X, Y, lambdas):
+    # widths 1,1,1: the origin's Jacobian [[λ₁, −yx], [−yx, λ₂]] is singular when λ₁λ₂ = (yx)²;
+    # then two torus points fall into it (a non-reduced ideal: Singular's radical route)
+    X[:], Y[:] = 2.0, 2.0
+    for lam in lambdas:
+        lam[:] = 4.0
+
+
 #: (name, widths, samples, seed, degeneration)
 CASES = [
     ("Y = 0", (2, 2, 2), 1, 1, _y_zero),
@@ -95,8 +103,11 @@ CASES = [
     ("zero entry of Λ, depth 2", (1, 1, 1, 1), 1, 11, _lambda_zero_entry),
     ("whitened X, depth 2", (1, 1, 1, 1), 1, 12, _whitened),
     ("zero entry of Y, depth 2", (1, 2, 2, 1), 1, 13, _y_zero_entry),
+    ("Y = 0, widths 1,3,3", (1, 3, 3), 1, 31, _y_zero),  # Singular: a curve of critical points
+    ("singular origin", (1, 1, 1), 1, 14, _singular_origin),
 ]
-SLOW = {"zero row of X", "autoencoder Y = X", "whitened X", "X of rank 1", "zero entry of Y, depth 2"}
+SLOW = {"zero row of X", "autoencoder Y = X", "whitened X", "X of rank 1", "zero entry of Y, depth 2",
+        "Y = 0, widths 1,3,3"}
 
 
 @functools.cache
@@ -134,6 +145,8 @@ def test_special_data_count_is_exact(name, widths, m, seed, change, method):
     n_generic = 1 + sum(g.n_torus * len(list(arch.alive_sets(sizes))) for sizes, g in generic.items())
     assert result.multiplicities.min() >= 1
     assert int(result.multiplicities.sum()) + result.n_at_infinity == n_generic
+    # a point of multiplicity μ is the end of μ paths: they add up to Singular's count with multiplicity
+    assert int(result.multiplicities.sum()) == exact.n_solutions
 
 
 def _scalar(value: float):

@@ -20,7 +20,7 @@ def test_closed_form_points_of_widths_111_certify_distinct_with_correct_reality(
     rng = np.random.default_rng(seed)
     noisy = points + 1e-9 * (rng.standard_normal(points.shape) + 1j * rng.standard_normal(points.shape))
     result = certify(inst, noisy)
-    assert (result.n_certified, result.n_distinct) == (5, 5)
+    assert (result.ncertified, result.ndistinct_certified) == (5, 5)
     truly_real = np.abs(points.imag).max(axis=1) == 0
     assert [p.real_certified for p in result.points] == truly_real.tolist()
     assert [p.nonreal_certified for p in result.points] == (~truly_real).tolist()
@@ -40,22 +40,22 @@ def test_wrong_point_fails_and_is_reported():
 def test_point_off_by_a_little_still_fails_at_a_tiny_radius():
     inst = random_instance((1, 1, 1), seed=0)
     point = closed_form_111(inst)[1] * (1 + 1e-2)
-    assert certify(inst, point[None]).n_certified == 0
+    assert certify(inst, point[None]).ncertified == 0
 
 
 def test_two_copies_of_one_point_are_not_two_distinct_solutions():
     inst = random_instance((1, 1, 1), seed=4)
     point = closed_form_111(inst)[2]
     result = certify(inst, np.vstack([point, point + 1e-12]))
-    assert result.n_certified == 2
-    assert result.n_distinct == 1
+    assert result.ncertified == 2
+    assert result.ndistinct_certified == 1
     assert result.points[1].duplicate_of == 0
 
 
 def test_origin_of_a_larger_network_certifies_real():
     inst = random_instance((2, 2, 2), seed=0)
     result = certify(inst, np.zeros((1, 8)))
-    assert result.n_certified_real == 1 and result.points[0].radius > 0
+    assert result.ndistinct_real_certified == 1 and result.points[0].radius > 0
 
 
 def test_complex_data_are_certified_without_reality_claims():
@@ -63,7 +63,7 @@ def test_complex_data_are_certified_without_reality_claims():
     rng = np.random.default_rng(0)
     complex_inst = inst.with_parameters(inst.parameter_vector() * np.exp(1j * rng.uniform(0, 1, 4)))
     result = certify(complex_inst, closed_form_111(complex_inst))
-    assert result.n_certified == 5 and result.n_certified_real == 0
+    assert result.ncertified == 5 and result.ndistinct_real_certified == 0
     assert not any(p.nonreal_certified for p in result.points)
 
 
@@ -76,7 +76,7 @@ def test_singular_point_is_not_certified():
     # Λ = 0: the point (1, 2) lies on the curve a·b = y/x, where no box holds a unique solution.
     arch = Architecture((1, 1, 1))
     inst = Instance(arch, X=[[1.0]], Y=[[2.0]], lambdas=[[[0.0]], [[0.0]]], regularization="none")
-    assert certify(inst, np.array([[1.0, 2.0]])).n_certified == 0
+    assert certify(inst, np.array([[1.0, 2.0]])).ncertified == 0
 
 
 def test_triple_origin_of_a_non_reduced_instance_is_not_certified():
@@ -86,4 +86,4 @@ def test_triple_origin_of_a_non_reduced_instance_is_not_certified():
     a = 1j * np.sqrt(2.0)
     result = certify(inst, np.array([[0, 0], [a, -a], [-a, a]]))
     assert [p.certified for p in result.points] == [False, True, True]
-    assert result.n_distinct == 2 and result.n_certified_real == 0
+    assert result.ndistinct_certified == 2 and result.ndistinct_real_certified == 0

@@ -84,3 +84,11 @@ def test_closed_form_scalar_orbit_rotation_keeps_a_critical_point_with_nullity_o
 
 def test_check_isolated_accepts_no_points():
     check_isolated(random_instance((1, 1, 1), seed=0), np.zeros((0, 2)))
+
+
+def test_check_isolated_accepts_an_isolated_singular_point():
+    # x = y = λ = 1 on widths 1,1,1: the origin is a triple point (Jacobian [[1, −1], [−1, 1]]),
+    # singular but isolated — a kernel alone is no evidence of a component.
+    inst = Instance(Architecture((1, 1, 1)), X=[[1.0]], Y=[[1.0]], lambdas=[[[1.0]], [[1.0]]])
+    assert jacobian_nullities(inst, np.zeros((1, 2))).tolist() == [1]
+    check_isolated(inst, np.zeros((1, 2)))  # must not raise

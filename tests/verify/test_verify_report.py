@@ -3,6 +3,7 @@ count stability; positive-dimensional instances refused by the numeric route."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import replace
 
@@ -12,8 +13,9 @@ import pytest
 from linnet_crit.data import Instance, random_instance
 from linnet_crit.errors import PositiveDimensionalError
 from linnet_crit.solvers import solve
+from linnet_crit.study import draw_seeds
 from linnet_crit.verify import count_stability, singular_executable, verify
-from linnet_crit.verify.stability import _mode, data_seed
+from linnet_crit.verify.stability import _mode
 
 from .helpers import table_rows
 
@@ -33,7 +35,7 @@ _ROWS = [
 @pytest.mark.parametrize(("widths", "n_c", "n_cstar"), _ROWS)
 def test_exact_equals_numeric_equals_certified_on_table_rows(widths, n_c, n_cstar):
     report = verify(random_instance(widths, seed=0), seed=0)
-    assert report.agree, report.summary()
+    assert report.agree, str(report)
     assert report.exact_n_solutions == report.n_solutions == report.n_certified == report.n_certified_distinct == n_c
     assert report.exact_n_torus == report.n_torus == n_cstar
     assert (report.generic_n_solutions, report.generic_n_torus) == (n_c, n_cstar)
@@ -50,7 +52,7 @@ def test_report_to_dict_is_json_with_the_cli_fields():
         assert key in data
     assert data["agree"] is True and data["seed"] == 3 and data["tool"] == "Singular"
     assert set(data["seconds"]) == {"exact", "exact_generic", "solve", "certify"}
-    assert any("generic" in note for note in data["notes"]) and "AGREE" in report.summary()
+    assert any("generic" in note for note in data["notes"]) and "AGREE" in str(report)
 
 
 @needs_singular
@@ -91,11 +93,14 @@ def test_engine_refuses_example_2_15_whatever_the_label(seed):
 
 
 def test_count_stability_over_seeds_and_draws():
-    # This draw set once caught an engine miss (widths 1,1,2, data seed 2968811710: 7 of 9 points).
     report = count_stability((1, 1, 2), seeds=(0, 1), draws_per_seed=2)
     assert len(report.draws) == 4 and len({d.data_seed for d in report.draws}) == 4
+    assert [d.data_seed for d in report.draws] == draw_seeds(0, 2) + draw_seeds(1, 2)
     assert (report.mode_n_solutions, report.mode_n_torus) == (9, 8)
-    assert report.stable and report.spread_n_solutions == 0 and "4 solves" in report.summary()
+    assert report.stable and report.spread_n_solutions == 0 and "4 solves" in str(report)
+    # draw 0 of seed 0 once caught an engine miss (data seed 2968811710: 7 of 9 points)
+    assert report.draws[0].data_seed == 2968811710
+    assert json.loads(json.dumps(report.to_dict()))["stable"] is True
 
 
 def _dropping_solve(real_solve, drop_for_seed: int):
@@ -112,10 +117,10 @@ def _dropping_solve(real_solve, drop_for_seed: int):
 
 
 def test_count_stability_flags_the_draw_that_loses_a_point(monkeypatch):
-    import linnet_crit.solvers
-
-    lossy = data_seed(1, 0)
-    monkeypatch.setattr(linnet_crit.solvers, "solve", _dropping_solve(linnet_crit.solvers.solve, lossy))
+    # the module, not linnet_crit.verify (which the package rebinds to the function verify)
+    stability = importlib.import_module("linnet_crit.verify.stability")
+    lossy = draw_seeds(1, 1)[0]
+    monkeypatch.setattr(stability, "solve", _dropping_solve(stability.solve, lossy))
     report = count_stability((1, 1, 1), seeds=(0, 1, 2))
     assert (report.mode_n_solutions, report.spread_n_solutions) == (5, 1)
     assert [(d.seed, d.data_seed, d.n_solutions) for d in report.disagreeing] == [(1, lossy, 4)]
@@ -124,12 +129,11 @@ def test_count_stability_flags_the_draw_that_loses_a_point(monkeypatch):
 
 @needs_singular
 def test_verify_disagrees_when_the_solve_misses_a_point(monkeypatch):
-    import linnet_crit.solvers
-
-    monkeypatch.setattr(linnet_crit.solvers, "solve", _dropping_solve(linnet_crit.solvers.solve, 11))
+    report_module = importlib.import_module("linnet_crit.verify.report")
+    monkeypatch.setattr(report_module, "solve", _dropping_solve(report_module.solve, 11))
     report = verify(random_instance((1, 1, 2), seed=11))
     assert (report.exact_n_solutions, report.n_solutions, report.n_certified) == (9, 8, 8)
-    assert report.agree is False and "DISAGREE" in report.summary()
+    assert report.agree is False and "DISAGREE" in str(report)
 
 
 def test_mode_ties_go_to_the_larger_count():

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ... import __version__
+from ..._version import __version__
 from ...cache import cache_notes
 from ...data import Instance
 from ...errors import SolverError

@@ -19,9 +19,8 @@ components. So, unlike the structure-aware route, nothing is assumed about the d
 
 from __future__ import annotations
 
-import itertools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from tqdm import tqdm
@@ -44,9 +43,11 @@ from .tracker import newton, track
 __all__ = ["ContinuationRun", "solve_continuation", "ENDGAME_CONDITION", "SINGULAR_CONDITION"]
 
 #: End points of the straight finish with a larger condition number go through the endgame.
-ENDGAME_CONDITION = 1e6
+ENDGAME_CONDITION = 1e8
 #: End points with a larger condition number are singular (they get the local dimension test).
 SINGULAR_CONDITION = 1e10
+#: Steps a straight finish from t = 1 − r₀ may take before the path goes to the endgame.
+STRAIGHT_STEPS = 200
 #: Detours through a random complex parameter point tried when paths keep failing before the endgame.
 DETOURS = 3
 
@@ -198,7 +199,9 @@ def _finish(hom: ParameterHomotopy, start: np.ndarray, x: np.ndarray, eg: Endgam
     Returns end points, codes, winding numbers (1 for straight finishes), accuracies and paths tracked.
     """
     n = len(x)
-    res = track(segment(hom, 1.0 - eg.start_radius, 1.0, n), x, options.tracker)
+    # A nonsingular finish takes tens of steps; paths to infinity or to singular points can take
+    # thousands before they fail, and the endgame decides them far more cheaply.
+    res = track(segment(hom, 1.0 - eg.start_radius, 1.0, n), x, replace(options.tracker, max_steps=STRAIGHT_STEPS))
     _, J = gradient_and_jacobian(hom.arch, res.x, hom.target)
     with np.errstate(all="ignore"):
         condition = batch_condition(np.where(np.isfinite(J), J, 0.0))
@@ -361,16 +364,20 @@ def _consistency(conditions: np.ndarray, multiplicities: np.ndarray) -> list[str
 
 def _refuse_positive_dimensional(instance: Instance, points: np.ndarray, conditions: np.ndarray,
                                  rng: np.random.Generator) -> None:
-    """Slice test at every singular end point; any positive local dimension raises."""
+    """Slice test at one singular end point per sign orbit (flips preserve the local dimension);
+    any positive local dimension raises."""
     singular = np.flatnonzero(conditions >= SINGULAR_CONDITION)
-    system = instance_system(instance)
-    for i in singular:
+    arch, system = instance.architecture, instance_system(instance)
+    labels = cluster_rows(_canonical(arch, points[singular]), SAME_POINT, 1e-2)
+    _, first = np.unique(labels, return_index=True)
+    for i in singular[np.sort(first)]:
         dim = local_dimension(system, points[i], rng)
         if dim > 0:
             raise PositiveDimensionalError(
                 f"the critical set of widths {instance.architecture} is not finite for these data: end point {i} "
                 f"of {len(points)} (condition {conditions[i]:.1e}) lies on a component of local dimension {dim} "
                 f"(slice test, {len(singular)} singular end points); only isolated critical points can be "
-                "enumerated — use generic Hadamard Λ (no zero, scalar or per-layer-constant Λ)",
+                "enumerated — zero, scalar or per-layer-constant Λ and degenerate data (e.g. Y = 0) make "
+                "components: use generic Hadamard Λ or perturb the data",
                 dimension=dim,
             )

@@ -99,10 +99,12 @@ class EndgameOptions:
     closure: float = 1e-6
     #: Two successive Cauchy estimates agree within this fraction of (1 + ‖x‖).
     agreement: float = 1e-8
-    #: Valuation below which a path is going to infinity (two successive estimates must agree).
+    #: Valuation below which a path may be going to infinity.
     valuation: float = -0.05
-    #: Two successive valuations at most this decide infinity even when they do not agree yet.
-    strong_valuation: float = -0.5
+    #: Successive valuation estimates agree when they differ by at most this.
+    valuation_agreement: float = 0.05
+    #: A settled negative valuation decides infinity once the size has grown this much since.
+    infinity_growth: float = 20.0
     #: Size at which a path counts as at infinity whatever its valuation.
     divergence_norm: float = 1e8
 
@@ -122,12 +124,11 @@ class EndgameResult:
 
 def _loops(base: ParameterHomotopy, x: np.ndarray, r: float, opts: EndgameOptions, tracker: TrackerOptions):
     """Track each path around |1 − t| = r until it closes; return the Cauchy means, winding
-    numbers, the largest size seen, whether each path closed, and the arcs tracked."""
+    numbers, whether each path closed, and the arcs tracked."""
     n, K = len(x), opts.samples_per_loop
     start = x.copy()
     current = x.copy()
     total = np.zeros_like(x)
-    largest = np.abs(x).max(axis=1)
     winding = np.zeros(n, dtype=int)
     open_ = np.ones(n, dtype=bool)
     failed = np.zeros(n, dtype=bool)
@@ -143,12 +144,8 @@ def _loops(base: ParameterHomotopy, x: np.ndarray, r: float, opts: EndgameOption
             arcs += len(idx)
             ok = res.success
             current[idx] = np.where(ok[:, None], res.x, current[idx])
-            diverged = np.array([code is ReturnCode.DIVERGED for code in res.codes], dtype=bool)
-            seen = np.where(ok, np.abs(res.x).max(axis=1), np.where(diverged, np.inf, 0.0))
-            largest[idx] = np.maximum(largest[idx], seen)
             failed[idx[~ok]] = True
-            keep = ok
-            idx, sub = idx[keep], sub.select(np.flatnonzero(keep))
+            idx, sub = idx[ok], sub.select(np.flatnonzero(ok))
             if len(idx) == 0:
                 break
         scale = 1.0 + np.abs(start[idx]).max(axis=1)
@@ -157,26 +154,54 @@ def _loops(base: ParameterHomotopy, x: np.ndarray, r: float, opts: EndgameOption
         open_[idx[closed]] = False
         open_[failed] = False
     mean = total / np.maximum(winding, 1)[:, None] / K
-    return mean, winding, largest, ~failed & (winding > 0), arcs
+    return mean, winding, ~failed & (winding > 0), arcs
 
 
-def _still_diverging(x: np.ndarray, res, r: float, valuation: np.ndarray, opts: EndgameOptions) -> np.ndarray:
-    """Paths whose radial segment stalled part of the way, still growing at the rate of their last
-    valuation: going to infinity. Affine coordinates grow ill-conditioned on the way out (seen on
-    rank-deficient X: steps collapse at ‖x‖ ≈ 300), so the stall point gives the second,
-    agreeing valuation estimate that the rule asks for."""
-    radius = r * (1.0 - res.t * (1.0 - opts.shrink))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        val = np.log(np.abs(res.x).max(axis=1) / np.abs(x).max(axis=1)) / np.log(radius / r)
-    return (res.t > 0.05) & _diverging(val, valuation, opts)
+#: Radial segments that stall are retried with these settings. Paths to infinity grow
+#: ill-conditioned in affine coordinates (seen on rank-1 X: steps collapse at ‖x‖ ≈ 500 with the
+#: default corrector); the endgame only needs their size there, and a finite path's end point
+#: comes from the Cauchy loops, tracked with the caller's settings.
+LOOSE_TRACKER = TrackerOptions(final_tolerance=1e-6, contraction=0.5, max_steps=5000)
 
 
-def _diverging(val: np.ndarray, previous: np.ndarray, opts: EndgameOptions) -> np.ndarray:
-    """Two successive valuation estimates say the path goes to infinity: both negative and in
-    agreement (the asymptotic regime), or both at most ``strong_valuation`` (the size at least
-    doubles per radius step twice running, even before the estimates have settled)."""
-    settled = (val < opts.valuation) & (previous < opts.valuation) & (np.abs(val - previous) < 0.1)
-    return settled | ((val <= opts.strong_valuation) & (previous <= opts.strong_valuation))
+@dataclass(frozen=True, eq=False)
+class _Radial:
+    x: np.ndarray
+    success: np.ndarray
+    diverged: np.ndarray
+    paths: int
+
+
+def _radial(base: ParameterHomotopy, x: np.ndarray, r: float, opts: EndgameOptions, tracker: TrackerOptions,
+            growing: np.ndarray) -> _Radial:
+    """From t = 1 − r to t = 1 − r·shrink. Paths ``growing`` (negative valuation) go straight to
+    :data:`LOOSE_TRACKER`; the others with ``tracker``, and with the loose one if they stall."""
+    n = len(x)
+    out = x.copy()
+    success = np.zeros(n, dtype=bool)
+    diverged = np.zeros(n, dtype=bool)
+    paths = 0
+    strict = np.flatnonzero(~growing)
+    if len(strict):
+        res = track(segment(base.select(strict), 1.0 - r, 1.0 - r * opts.shrink, len(strict)), x[strict], tracker)
+        out[strict], success[strict] = res.x, res.success
+        diverged[strict] = [code is ReturnCode.DIVERGED for code in res.codes]
+        paths += len(strict)
+    again = np.flatnonzero(~success & ~diverged)
+    if len(again):
+        retry = track(segment(base.select(again), 1.0 - r, 1.0 - r * opts.shrink, len(again)), x[again], LOOSE_TRACKER)
+        out[again], success[again] = retry.x, retry.success
+        diverged[again] = [code is ReturnCode.DIVERGED for code in retry.codes]
+        paths += len(again)
+    return _Radial(out, success, diverged, paths)
+
+
+def _settled(val: np.ndarray, previous: np.ndarray, before: np.ndarray, opts: EndgameOptions) -> np.ndarray:
+    """Three successive valuation estimates agree to ``valuation_agreement`` and are negative:
+    the path is in its asymptotic regime x ~ c·r^v, v < 0 (HC.jl asks the same of its valuation
+    before it starts watching a path's growth)."""
+    return ((val < opts.valuation) & (np.abs(val - previous) <= opts.valuation_agreement)
+            & (np.abs(previous - before) <= opts.valuation_agreement))
 
 
 def cauchy_endgame(
@@ -188,9 +213,11 @@ def cauchy_endgame(
     """Finish paths of ``base`` that stand at t = 1 − ``opts.start_radius`` (points ``x``).
 
     At each radius r the valuation v of the path's size is estimated, d log‖x‖ / d log r between
-    this radius and the last. Going to infinity: the size passed ``divergence_norm``, or two
-    successive valuations below ``opts.valuation`` that agree to 0.1 — decided before any loop,
-    since loops around a diverging path are wasted. Otherwise, once a valuation is known, Cauchy
+    this radius and the last. Going to infinity (decided before any loop, since loops around a
+    diverging path are wasted): the size passed ``divergence_norm``, or three successive
+    valuations below ``opts.valuation`` agree to ``valuation_agreement`` (the asymptotic regime
+    x ~ c·r^v) and the size has grown ``infinity_growth``-fold since they began — HC.jl's
+    rule, with sizes at fixed radii instead of derivatives. Otherwise, once a valuation is known, Cauchy
     loops give the winding number c and an estimate; converged when two successive estimates agree
     to ``opts.agreement``. A loop that does not close (c > ``max_winding`` or a failed arc) only
     postpones the decision. The radius shrinks by ``opts.shrink`` (a real segment of the tracker)
@@ -207,26 +234,42 @@ def cauchy_endgame(
     valuation = np.full(n, np.nan)
     previous_mean = np.full_like(x, np.nan)
     previous_size = np.full(n, np.nan)
+    size_before = np.full(n, np.nan)
+    size_oldest = np.full(n, np.nan)
+    valuation_before = np.full(n, np.nan)
+    marked = np.full(n, np.nan)  # size where the settled negative valuations began, else NaN
     active = np.ones(n, dtype=bool)
     r, paths = opts.start_radius, 0
-    # The size one radius further out, for a valuation estimate at the first radius already:
-    # paths to infinity grow ill-conditioned in affine coordinates and may stall on the first
-    # radial segment, where the divergence rule needs two estimates.
-    back = track(segment(base, 1.0 - r, 1.0 - min(r / opts.shrink, 1.0), n), x, tracker)
-    paths += n
-    previous_size[back.success] = np.maximum(np.abs(back.x[back.success]).max(axis=1), 1e-300)
+    # Sizes further out (radii 2r and 4r), so that three valuation estimates, which the
+    # divergence rule asks for, exist at the second radius already: paths to infinity grow
+    # ill-conditioned in affine coordinates and may not get much further.
+    radii = [rb for rb in (4 * r, 2 * r) if rb < 1.0]
+    sizes = []
+    for rb in radii:
+        back = track(segment(base, 1.0 - r, 1.0 - rb, n), x, tracker)
+        paths += n
+        sizes.append(np.where(back.success, np.maximum(np.abs(back.x).max(axis=1), 1e-300), np.nan))
+    if len(radii) == 2:
+        valuation = np.log(sizes[1] / sizes[0]) / np.log(radii[1] / radii[0])
+    if radii:
+        size_before[:], previous_size[:] = (sizes[0] if len(radii) == 2 else np.nan), sizes[-1]
+    previous_r = radii[-1] if radii else np.nan
     while True:
         idx = np.flatnonzero(active)
         size = np.maximum(np.abs(x[idx]).max(axis=1), 1e-300)  # a path resting at the origin has size 0
         with np.errstate(divide="ignore", invalid="ignore"):
-            val = np.log(size / previous_size[idx]) / np.log(opts.shrink)
-        infinite = (size > opts.divergence_norm) | _diverging(val, valuation[idx], opts)
+            val = np.log(size / previous_size[idx]) / np.log(r / previous_r)
+        settled = _settled(val, valuation[idx], valuation_before[idx], opts)
+        # growth counts from the first radius of the agreeing estimates (three radii back)
+        marked[idx] = np.where(settled, np.where(np.isnan(marked[idx]), size_oldest[idx], marked[idx]), np.nan)
+        infinite = (size > opts.divergence_norm) | (size >= opts.infinity_growth * marked[idx])
         codes[idx[infinite]] = ReturnCode.AT_INFINITY
-        previous_size[idx], valuation[idx] = size, val
+        size_oldest[idx], size_before[idx], previous_size[idx] = size_before[idx], previous_size[idx], size
+        valuation_before[idx], valuation[idx] = valuation[idx], val
         active[idx[infinite]] = False
         loop = np.flatnonzero(active & (valuation >= opts.valuation))
         if len(loop):
-            mean, c, _, ok, arcs = _loops(base.select(loop), x[loop], r, opts, tracker)
+            mean, c, ok, arcs = _loops(base.select(loop), x[loop], r, opts, tracker)
             paths += arcs
             with np.errstate(invalid="ignore"):
                 change = np.abs(mean - previous_mean[loop]).max(axis=1) / (1.0 + np.abs(mean).max(axis=1))
@@ -240,12 +283,10 @@ def cauchy_endgame(
         if not active.any() or r * opts.shrink < opts.min_radius:
             break
         idx = np.flatnonzero(active)
-        res = track(segment(base.select(idx), 1.0 - r, 1.0 - r * opts.shrink, len(idx)), x[idx], tracker)
-        paths += len(idx)
-        diverged = np.array([code is ReturnCode.DIVERGED for code in res.codes], dtype=bool)
-        diverged |= ~res.success & _still_diverging(x[idx], res, r, valuation[idx], opts)
-        codes[idx[diverged]] = ReturnCode.AT_INFINITY
+        res = _radial(base.select(idx), x[idx], r, opts, tracker, valuation[idx] < opts.valuation)
+        paths += res.paths
+        codes[idx[res.diverged]] = ReturnCode.AT_INFINITY
         active[idx[~res.success]] = False
         x[idx] = res.x
-        r *= opts.shrink
+        previous_r, r = r, r * opts.shrink
     return EndgameResult(end, codes, winding, accuracy, valuation, paths)

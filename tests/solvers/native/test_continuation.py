@@ -138,3 +138,13 @@ def test_solve_reports_multiplicities_that_match_singular():
     assert int(result.multiplicities.sum()) == exact.n_solutions  # every path ended at a finite point
     origin = np.flatnonzero(np.abs(result.solutions).max(axis=1) == 0)
     assert result.multiplicities[origin].tolist() == [exact.origin_multiplicity]
+
+
+def test_undecided_paths_become_warnings_not_a_silent_count():
+    # An endgame allowed a single radius cannot confirm any Cauchy estimate: the two paths into
+    # the triple origin stay undecided, and the run must say so.
+    inst = _scalar_111(1.0, 1.0, 1.0)
+    run = solve_continuation(inst, np.random.default_rng(0), SolveOptions(),
+                             endgame=EndgameOptions(min_radius=0.05))
+    assert run.warnings and "failed" in run.warnings[0]
+    assert len(run.failed) >= 1
