@@ -298,6 +298,20 @@ def test_study_and_solve_share_the_cache(cache_dir):
     assert res.generic_paths == 0 and all(d.complete for d in res.draws)
 
 
+def test_landscape_shares_the_cache(cache_dir, monkeypatch):
+    from linnet_crit.landscape.path import engine_solver
+    from linnet_crit.solvers.native import structured
+
+    inst = random_instance("1,1,1", seed=0)
+    cold = solve(inst, seed=0)
+
+    def no_monodromy(*args, **kwargs):
+        raise AssertionError("monodromy ran although the cache holds this architecture")
+
+    monkeypatch.setattr(structured, "generic_solutions", no_monodromy)
+    assert engine_solver(inst, seed=9)(inst).n_solutions == cold.n_solutions
+
+
 def test_warm_solve_of_222_is_fast(cache_dir):
     inst = random_instance("2,2,2", seed=1)
     cold = solve(inst, seed=0)
