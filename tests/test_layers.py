@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors",),
     ("architecture",),
     ("data",),
+    ("genericity",),
     ("system", "numeric"),
     ("bounds",),
     ("results",),
@@ -53,15 +54,7 @@ MARKS = ("# lazy: start-up", "# optional dependency")
 ENGINE_INTERNALS = ("solvers.native", "solvers.hc")
 
 #: (importing module, imported module) → why it is still here. To be emptied by the integrator.
-KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("solvers.native.backend", "verify.dimension"): (
-        "local dimension moves to numeric/ (issue 15 item 4, other branch); function-level, dodges the cycle"
-    ),
-    ("solvers.native.backend", ""): "imports __version__ from the package; the version belongs in a low module",
-    ("solvers.native.backend", "solvers.native.blackbox"): (
-        "function-level import inside the engine without a mark (engine files are edited on another branch)"
-    ),
-}
+KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,9 @@ from ...genericity import genericity_reasons
 from ...results import PathResult, SolveResult, StageReport
 from ..base import METHODS
 from ..options import SolveOptions
+from .blackbox import solve_blackbox
+from .continuation import SINGULAR_CONDITION as CONTINUATION_SINGULAR
+from .continuation import solve_continuation
 from .dedup import SAME_POINT, match_rows
 from .monodromy import GenericSolutions
 from .structured import NO_STRAY_ZEROS, StructuredRun, solve_generic, solve_structured_many
@@ -181,9 +184,6 @@ def _continuation(instance, rng, generic, spent: _Spent, notes, seed, method, op
     ones, failures and its monodromy's stop) and keeps singular points at their endgame values,
     which a Newton refinement would spoil; only the monodromy's rank-gap doubts are added here.
     """
-    from .continuation import SINGULAR_CONDITION as CONTINUATION_SINGULAR
-    from .continuation import solve_continuation
-
     run = solve_continuation(instance, rng, options, generic=generic, progress=progress)
     fin = Finalized(run.points, run.residuals, run.conditions, run.conditions, run.multiplicities,
                     singular_condition=CONTINUATION_SINGULAR)
@@ -203,8 +203,6 @@ def _continuation(instance, rng, generic, spent: _Spent, notes, seed, method, op
 
 def _blackbox(instance: Instance, seed, options: SolveOptions, progress, t0) -> SolveResult:
     """A start system with no structural assumption; singular end points are counted by cluster."""
-    from .blackbox import solve_blackbox
-
     bb = solve_blackbox(instance, seed=seed, options=options.tracker, progress=progress)
     singular, sizes = bb.singular_clusters()
     points = np.concatenate([bb.solutions, singular])

@@ -25,6 +25,7 @@ from ...data import Instance
 from ...errors import PositiveDimensionalError
 from ...genericity import symmetry_evidence
 from ...numeric import Parameters, gradient_and_jacobian
+from ...numeric.local_dimension import instance_system, local_dimension
 from ...results import PathResult
 from ..options import SolveOptions
 from .dedup import SAME_POINT, _distance as pairwise_distance, unique_rows
@@ -208,8 +209,6 @@ def singular_endpoints_are_isolated(instance: Instance, fin: Finalized, rng: np.
     a single path reached means paths are missing (a warning); so does a route that gives no
     multiplicities.
     """
-    from ...numeric.local_dimension import instance_system, local_dimension
-
     singular = np.flatnonzero(fin.singular)
     if not len(singular):
         return []
