@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from linnet_crit import random_instance, solve
-from linnet_crit.cache import CACHE_ENV
+from linnet_crit.solvers.native.cache import CACHE_ENV
 from linnet_crit.solvers import SolveOptions
 from linnet_crit.solvers.native.structured import solve_generic
 

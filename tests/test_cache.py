@@ -17,7 +17,7 @@ import pytest
 
 from linnet_crit import random_instance, solve
 from linnet_crit.architecture import Architecture
-from linnet_crit.cache import (
+from linnet_crit.solvers.native.cache import (
     CACHE_ENV,
     CacheWarning,
     _arrays_digest,

@@ -157,7 +157,7 @@ def prepare(
 ) -> GenericSolutionSet:
     """The monodromy stage of the native engine, once for every data of this shape.
 
-    The set comes from the disk cache (:mod:`linnet_crit.cache`) when a verified one of this
+    The set comes from the disk cache (:mod:`linnet_crit.solvers.native.cache`) when a verified one of this
     architecture, number of samples, engine version and options is there (then it tracks no path
     and ``seed`` is not used: the stored base point is, and its seed is in each stage's
     ``report.info["cache_seed"]``); otherwise it is computed and, if complete, stored.

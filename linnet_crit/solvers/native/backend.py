@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..._version import __version__
-from ...cache import cache_notes
 from ...data import Instance
 from ...errors import SolverError
 from ...genericity import genericity_reasons
@@ -26,6 +25,7 @@ from ...results import PathResult, SolveResult, StageReport
 from ..base import METHODS
 from ..options import SolveOptions
 from .blackbox import solve_blackbox
+from .cache import cache_notes
 from .continuation import SINGULAR_CONDITION as CONTINUATION_SINGULAR
 from .continuation import solve_continuation
 from .dedup import SAME_POINT, match_rows

@@ -24,6 +24,7 @@ from ...data import Instance
 from ...numeric import Parameters
 from ...results import PathResult, ReturnCode, StageReport
 from ..options import RETRY_SCHEDULE, SolveOptions
+from .cache import cache_file, load_generic, store_generic
 from .dedup import SAME_POINT, is_torus, match_rows, unique_rows
 from .homotopies import ParameterHomotopy, fixed
 from .monodromy import GenericSolutions, generic_solutions, random_complex_instance
@@ -62,13 +63,11 @@ def solve_generic(
 
     The result depends only on the architecture and the number of samples, so it serves any data
     of that shape (a study computes it once), and it is kept in the disk cache
-    (:mod:`linnet_crit.cache`): a verified cached set is returned without tracking a path, a new
+    (:mod:`.cache`): a verified cached set is returned without tracking a path, a new
     complete one is stored. Each monodromy stage's ``info["cache"]`` says ``"hit"``, ``"miss"`` or
     ``"off"``. On a hit ``rng`` is not used: the stored base point replaces a new draw (counts do
     not depend on it) and ``info["cache_seed"]`` is the seed of the generator that drew it.
     """
-    from ...cache import cache_file, load_generic, store_generic  # lazy: the cache reads a file only on solves
-
     path = cache_file(arch, samples, options)
     ignored = None
     if path is not None:

@@ -1,6 +1,6 @@
 """A disk cache of generic solution sets: monodromy once per architecture, then parameter homotopies only.
 
-The generic solution set of an architecture (one :class:`~.solvers.native.monodromy.GenericSolutions`
+The generic solution set of an architecture (one :class:`~.monodromy.GenericSolutions`
 per alive-size tuple, found by monodromy at a random complex base point) depends only on the
 widths and the number of samples. It is most of a cold solve, so it is kept on disk, one ``.npz``
 file per key, and every later solve, study or landscape run of that shape reads it.
@@ -42,18 +42,21 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from ._version import __version__
-from .architecture import Architecture
-from .data import Instance
-from .results import StageReport
-
-if TYPE_CHECKING:
-    from .solvers.native.monodromy import GenericSolutions
-    from .solvers.options import SolveOptions
+from ..._version import __version__
+from ...architecture import Architecture
+from ...data import Instance
+from ...numeric import Parameters
+from ...results import StageReport
+from ..options import SolveOptions
+from .dedup import SAME_POINT, is_torus, match_rows, unique_rows
+from .homotopies import fixed
+from .monodromy import GenericSolutions, relative_rank_gap
+from .symmetry import canonicalize
+from .tracker import newton
 
 __all__ = ["CACHE_ENV", "FORMAT_VERSION", "CacheWarning", "cache_directory", "cache_file", "cache_notes",
            "load_generic", "store_generic"]
@@ -63,8 +66,8 @@ CACHE_ENV = "LINNET_CRIT_CACHE"
 #: Bumped whenever the file layout or the meaning of a stored field changes.
 FORMAT_VERSION = 1
 
-#: One generic solution set per alive-size tuple (GenericSolutions is imported lazily: start-up).
-GenericSet = dict[tuple[int, ...], "GenericSolutions"]
+#: One generic solution set per alive-size tuple.
+GenericSet = dict[tuple[int, ...], GenericSolutions]
 
 
 class CacheWarning(UserWarning):
@@ -188,8 +191,6 @@ def load_generic(
 
 
 def _read(path: Path, arch: Architecture, samples: int, options: SolveOptions) -> GenericSet:
-    from .solvers.native.monodromy import GenericSolutions
-
     # read into memory first: np.load leaves its file open when a truncated zip makes it fail
     npz = np.load(io.BytesIO(path.read_bytes()), allow_pickle=False)
     if not isinstance(npz, np.lib.npyio.NpzFile):
@@ -225,13 +226,6 @@ def _read(path: Path, arch: Architecture, samples: int, options: SolveOptions) -
 def _verified(sub: Architecture, base: Instance, w0: np.ndarray, reps: np.ndarray, entry: Mapping[str, Any],
               options: SolveOptions) -> np.ndarray:
     """The stored representatives after checking they are the torus solutions the header says."""
-    from .numeric import Parameters
-    from .solvers.native.dedup import SAME_POINT, is_torus, match_rows, unique_rows
-    from .solvers.native.homotopies import fixed
-    from .solvers.native.monodromy import _relative_rank_gap as relative_rank_gap
-    from .solvers.native.symmetry import canonicalize
-    from .solvers.native.tracker import newton
-
     n = sub.n_unknowns
     if w0.shape != (n,) or reps.ndim != 2 or reps.shape[1] != n:
         raise _Invalid(f"alive sizes {entry['sizes']}: arrays of shapes {w0.shape}, {reps.shape} for {n} unknowns")
