@@ -32,7 +32,6 @@ import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 
 from ._version import __version__
@@ -60,7 +59,7 @@ from .bounds import (
     multihomogeneous_bezout,
     published_row,
 )
-from .classify import critical_point_table, format_pattern_table, format_real_table, pattern_table, patterns_as_json
+from .classify import critical_point_table, pattern_table
 from .data import REGULARIZATIONS, Instance, load_instance, random_instance
 from .errors import (
     ArchitectureError,
@@ -70,7 +69,7 @@ from .errors import (
     LinnetCritError,
     ToolUnavailableError,
 )
-from .readwrite import FORMATS, check_writable, show, summarize, write_result
+from .readwrite import FORMATS, check_writable, show, write_result
 from .results import DEFAULT_ZERO_TOL
 from .solvers import solve
 from .solvers.base import METHODS
@@ -341,8 +340,8 @@ def _bounds_or_reason(arch: Architecture, samples: int, max_seconds: float | Non
 
 
 def _solve_report(result, bounds: dict, note: str | None, patterns, reals) -> dict:
-    report = summarize(result)
-    report["patterns"] = patterns_as_json(patterns)
+    report = result.to_dict()
+    report["patterns"] = patterns.to_dict()["patterns"]
     report["bounds"] = bounds
     if note:
         report["bounds_note"] = note
@@ -399,9 +398,9 @@ def run_solve(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(_solve_report(result, bounds, note, patterns, reals), indent=2, default=str))
     else:
-        parts = [result.summary(), _counts_vs_bounds(result, bounds, note), format_pattern_table(patterns)]
+        parts = [str(result), _counts_vs_bounds(result, bounds, note), str(patterns)]
         if reals is not None:
-            parts.append(format_real_table(reals))
+            parts.append(str(reals))
         print("\n\n".join(parts))
     return EXIT_INCOMPLETE if args.strict and not result.complete else 0
 
@@ -447,14 +446,9 @@ def run_study(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(res.to_dict(), indent=2))
     else:
-        cols = res.thesis_columns()
-        lines = [f"study of widths {arch} (m = {res.samples}), {len(res.draws)} draws, seed {res.seed}"
-                 + (f", {incomplete} INCOMPLETE" if incomplete else ""),
-                 f"N_C = {cols['N_C']}, N_C* = {cols['N_Cstar']}, max N_R = {cols['max_N_R']}, "
-                 f"all draws agree: {cols['all_draws_agree']}",
-                 f"N_R distribution: {cols['N_R_distribution']}",
-                 f"paths: {res.total_paths} ({res.paths_per_solution:.3f} per solution, monodromy {res.generic_paths})",
-                 f"{'draw':>5} {'seed':>11} {'N_C':>6} {'N_C*':>6} {'N_R':>5} {'failed':>6}"]
+        # str(res) is the study's summary; the per-draw rows below are what only the command line lists
+        lines = [str(res)] + ([f"• {incomplete} draws INCOMPLETE"] if incomplete else [])
+        lines.append(f"{'draw':>5} {'seed':>11} {'N_C':>6} {'N_C*':>6} {'N_R':>5} {'failed':>6}")
         lines += [f"{d.draw:>5} {d.seed:>11} {d.n_solutions:>6} {d.n_torus:>6} {d.n_real:>5} {d.n_failed:>6}"
                   for d in res.draws]
         print("\n".join(lines))
@@ -488,7 +482,7 @@ def run_landscape(args: argparse.Namespace) -> int:
         with status(f"landscape stats of widths {arch}", args):
             stats = landscape.landscape_study(arch, draws=draws, samples=samples, seed=seed,
                                               workers=None, record=args.record, progress=args.progress)
-        emit(json.dumps(stats.summary(), indent=2, default=str) if args.format == "json" else stats.format(), args)
+        emit(json.dumps(stats.to_dict(), indent=2, default=str) if args.format == "json" else str(stats), args)
     elif args.study == "scan":
         depths = _whole_number(args.max_depth, "--max-depth", 1)
         width = _whole_number(args.width, "--width", 1)
@@ -500,12 +494,7 @@ def run_landscape(args: argparse.Namespace) -> int:
         with status(f"landscape scan of {depths} chains", args):
             scan = landscape.depth_scan(chains, draws=draws, samples=samples, seed=seed, workers=None,
                                         record_dir=args.record, progress=args.progress)
-        fits = {what: scan.growth(what) for what in ("real", "complex")}
-        if args.format == "json":
-            emit(json.dumps({"table": scan.table(), "growth": {k: asdict(f) for k, f in fits.items()}},
-                            indent=2, default=str), args)
-        else:
-            emit(scan.format() + "".join(f"\n{what} counts: {fit.describe()}" for what, fit in fits.items()), args)
+        emit(json.dumps(scan.to_dict(), indent=2, default=str) if args.format == "json" else str(scan), args)
     else:
         arch, samples = _architecture_from_args(args)
         check_budget(estimate_solve(arch, samples=samples), max_paths=max_paths, max_memory=max_memory, flags=True)
@@ -513,7 +502,7 @@ def run_landscape(args: argparse.Namespace) -> int:
         with status(f"regularization path of widths {arch}", args):
             progress = sys.stderr.isatty() if args.progress is None else args.progress
             path = landscape.regularization_path(instance, seed=seed, progress=progress)
-        emit(json.dumps(path.to_dict(), indent=2, default=str) if args.format == "json" else path.format(), args)
+        emit(json.dumps(path.to_dict(), indent=2, default=str) if args.format == "json" else str(path), args)
     return 0
 
 
@@ -526,8 +515,7 @@ def run_verify(args: argparse.Namespace) -> int:
     instance = instance_from_args(args)
     with status(f"verify of widths {arch}", args):
         report = verify(instance, seed=_whole_number(args.seed, "--seed", 0) or 0)
-    data = report.to_dict()
-    emit(json.dumps(data, indent=2, default=str) if args.format == "json" else report.summary(), args)
+    emit(json.dumps(report.to_dict(), indent=2, default=str) if args.format == "json" else str(report), args)
     return 0 if report.agree else 1
 
 

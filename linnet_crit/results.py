@@ -156,8 +156,11 @@ class SolveResult:
         """Whether W = 0 is among the solutions (every weight below DEFAULT_ZERO_TOL)."""
         return bool(np.any(np.abs(self.solutions).max(axis=1, initial=0.0) <= DEFAULT_ZERO_TOL))
 
-    def summary(self) -> str:
-        """HC.jl-like summary: tracked, found, real, torus, failed, at infinity, singular, seed."""
+    def __str__(self) -> str:
+        """HC.jl-like summary: tracked, found, real, torus, failed, at infinity, singular, seed.
+
+        The first line is COMPLETE, or INCOMPLETE and the reasons in :attr:`warnings`.
+        """
         verdict = "COMPLETE" if self.complete else "INCOMPLETE: " + "; ".join(self.warnings)
         lines = [
             verdict,
@@ -182,13 +185,10 @@ class SolveResult:
             lines.append(f"• note: {note}")
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
-
     def to_dict(self) -> dict[str, Any]:
         """The counts and provenance as JSON-ready values (what ``--format json`` prints).
 
-        Real and torus counts use the default tolerances, as :meth:`summary` does. Non-finite
+        Real and torus counts use the default tolerances, as ``str(result)`` does. Non-finite
         ``seconds`` is written as a string (``"NaN"``, ``"Infinity"``), the spelling of
         :mod:`linnet_crit.readwrite.encoding`. The full lossless record (points, data, stages) is
         :func:`linnet_crit.readwrite.result_to_dict`.

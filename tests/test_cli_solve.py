@@ -46,6 +46,16 @@ def test_show_reads_back_the_counts_of_the_solve_that_wrote_the_file(capsys, tmp
         assert shown[key] == solved[key]
 
 
+@pytest.mark.parametrize("suffix", [".json", ".npz"])
+def test_show_prints_the_block_the_solve_printed_first(capsys, tmp_path, suffix):
+    path = tmp_path / f"result{suffix}"
+    assert main(["solve", "--widths", "1,1,2", "--seed", "2", "--output", str(path)]) == 0
+    first_block = capsys.readouterr().out.split("\n\n")[0]
+    assert first_block.startswith(("COMPLETE", "INCOMPLETE"))
+    assert main(["show", str(path)]) == 0
+    assert capsys.readouterr().out.rstrip("\n") == first_block
+
+
 def test_solve_with_hc_backend_without_julia_exits_2_with_one_line(capsys):
     pytest.importorskip("linnet_crit.solvers.hc")
     from linnet_crit.solvers.hc import HomotopyContinuationBackend
@@ -110,6 +120,13 @@ def test_landscape_scan_and_stats(capsys):
     stats = _json(capsys, ["landscape", "stats", "--widths", "1,1,1", "--draws", "3", "--format", "json"])
     assert stats["n_draws"] == 3 and stats["N_C"] == {"5": 3}
     assert sum(stats["N_R_distribution"].values()) == 3
+
+
+def test_landscape_scan_of_one_depth_prints_the_table_and_why_no_fit(capsys):
+    # str(scan) says why a growth fit cannot be made instead of failing the whole command
+    assert main(["landscape", "scan", "--max-depth", "1", "--draws", "2", "--seed", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "1,1,1 " in text and text.count("at least two") == 2
 
 
 def test_landscape_path_stops_at_the_degenerate_limit(capsys):

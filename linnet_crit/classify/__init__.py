@@ -14,10 +14,8 @@ from .patterns import (
     PatternTable,
     SizeCount,
     ZeroPattern,
-    format_pattern_table,
     network_graph,
     pattern_table,
-    patterns_as_json,
     zero_pattern,
 )
 from .real import (
@@ -27,7 +25,6 @@ from .real import (
     RealPoint,
     RealPointTable,
     critical_point_table,
-    format_real_table,
     hessian,
 )
 
@@ -48,13 +45,10 @@ __all__ = [
     "SizeCount",
     "ZeroPattern",
     "critical_point_table",
-    "format_pattern_table",
-    "format_real_table",
     "hessian",
     "network_graph",
     "orbit_completeness",
     "pattern_table",
-    "patterns_as_json",
     "sign_orbit",
     "zero_pattern",
 ]

@@ -40,8 +40,6 @@ __all__ = [
     "PatternClass",
     "PatternTable",
     "pattern_table",
-    "patterns_as_json",
-    "format_pattern_table",
     "OBSERVATION_LABEL",
     "BOUND_LABEL",
 ]
@@ -386,22 +384,3 @@ def _alive_text(alive: AliveSet) -> str:
 
 def _comparison_text(comparisons: Sequence[Comparison]) -> str:
     return "  ".join(f"{c.kind} {c.expected} {'ok' if c.holds else 'FAILS'}" for c in comparisons)
-
-
-# --- thin aliases kept for linnet_crit/__init__.py and cli.py (owned elsewhere): delete once they
-# --- call str(table) and table.to_dict()["patterns"]
-def patterns_as_json(table: PatternTable) -> list[dict[str, Any]]:
-    """``table.to_dict()["patterns"]`` (alias; use that).
-
-    Examples
-    --------
-    >>> arch = Architecture((1, 2, 1))
-    >>> patterns_as_json(pattern_table(np.array([[0, 0, 0, 0], [0, 0.7, 0, -1.2]]), arch))
-    [{'alive': [[]], 'count': 1}, {'alive': [[1]], 'count': 1}]
-    """
-    return table._alive_counts()
-
-
-def format_pattern_table(table: PatternTable) -> str:
-    """``str(table)`` (alias; use that)."""
-    return str(table)

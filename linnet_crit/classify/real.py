@@ -30,7 +30,6 @@ __all__ = [
     "RealPoint",
     "RealPointTable",
     "critical_point_table",
-    "format_real_table",
 ]
 
 #: An eigenvalue is zero when |μ| ≤ DEFAULT_EIGENVALUE_RTOL · max(1, max |μ|).
@@ -295,9 +294,3 @@ def critical_point_table(
         float(eigenvalue_rtol),
         float(loss_rtol),
     )
-
-
-# thin alias kept for linnet_crit/__init__.py and cli.py (owned elsewhere): delete once they call str(table)
-def format_real_table(table: RealPointTable) -> str:
-    """``str(table)`` (alias; use that)."""
-    return str(table)

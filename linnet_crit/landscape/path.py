@@ -198,10 +198,6 @@ class RegularizationPath:
         lines.append(f"  stopped: {self.stop_reason}")
         return "\n".join(lines)
 
-    def format(self) -> str:
-        """``str()`` (alias kept for cli.py, owned elsewhere: delete once it calls str())."""
-        return str(self)
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "widths": list(self.widths),

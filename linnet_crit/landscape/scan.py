@@ -76,10 +76,6 @@ class GrowthFit:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def describe(self) -> str:
-        """``str()`` (alias kept for cli.py, owned elsewhere: delete once it calls str())."""
-        return str(self)
-
     def __str__(self) -> str:
         return (
             f"exponential fit: ×{self.base:.3f} per layer (rms {self.exponential_rms:.3f} in log); "
@@ -223,15 +219,6 @@ class DepthScan:
             )
         lines += [f"{what} counts: {fit}" for what, fit in self._fits().items()]
         return "\n".join(lines)
-
-    # thin aliases kept for cli.py (owned elsewhere): delete once it calls to_dict() and str()
-    def table(self) -> list[dict[str, Any]]:
-        """``to_dict()["table"]`` (alias)."""
-        return self._rows()
-
-    def format(self) -> str:
-        """The per-depth table of ``str()`` without the growth lines (alias for cli.py)."""
-        return str(self).split("\nreal counts:")[0]
 
 
 def depth_scan(

@@ -176,15 +176,6 @@ class RealStatistics:
         ]
         return "\n".join(lines)
 
-    # thin aliases kept for cli.py (owned elsewhere): delete once it calls to_dict() and str()
-    def summary(self) -> dict[str, Any]:
-        """``to_dict()`` (alias)."""
-        return self.to_dict()
-
-    def format(self) -> str:
-        """``str()`` (alias)."""
-        return str(self)
-
 
 def _spurious(losses: Sequence[float], kinds: Sequence[str], rtol: float) -> tuple[int, float | None]:
     minima = [loss for loss, kind in zip(losses, kinds) if kind == "minimum"]

@@ -27,7 +27,7 @@ from .formats import (
 )
 from .record import result_from_dict, result_to_dict
 from .stream import TruncatedRecordWarning, append_record, read_records
-from .summary import show, summarize
+from .summary import show
 
 __all__ = [
     "FORMATS",
@@ -43,6 +43,5 @@ __all__ = [
     "append_record",
     "read_records",
     "TruncatedRecordWarning",
-    "summarize",
     "show",
 ]

@@ -4,29 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from ..errors import FileFormatError
 from ..results import SolveResult
 from .formats import read_result
 
-__all__ = ["summarize", "show"]
-
-
-def summarize(result: SolveResult) -> dict[str, Any]:
-    """``result.to_dict()`` (alias kept for linnet_crit/__init__.py and cli.py, owned elsewhere).
-
-    Examples
-    --------
-    >>> from linnet_crit.data import random_instance
-    >>> import numpy as np
-    >>> inst = random_instance("1,1,1", seed=3)
-    >>> result = SolveResult(inst.architecture, inst, np.zeros((1, 2), complex), np.zeros(1),
-    ...                      np.ones(1), 1, 3, "auto", "native", "0.1", 0.5)
-    >>> summarize(result) == result.to_dict()
-    True
-    """
-    return result.to_dict()
+__all__ = ["show"]
 
 
 def show(path: str | Path, format: str = "table") -> str:
@@ -50,7 +33,7 @@ def show(path: str | Path, format: str = "table") -> str:
     >>> result = SolveResult(inst.architecture, inst, np.zeros((1, 2), complex), np.zeros(1),
     ...                      np.ones(1), 1, 3, "auto", "native", "0.1", 0.5)
     >>> path = write_result(result, Path(tempfile.mkdtemp()) / "r.npz")
-    >>> show(path) == result.summary()
+    >>> show(path) == str(result)
     True
     """
     if format not in ("table", "json"):

@@ -26,11 +26,11 @@ from ..results import SolveResult
 from .base import METHODS, Backend
 from .native.dedup import SAME_POINT, match_rows, unique_rows
 from .native.symmetry import flip_vectors
+from .native.tracker import TrackResult  # what track_parameter_homotopy returns: public, and cheap to import
 from .options import MonodromyOptions, SolveOptions, TrackerOptions
 
 if TYPE_CHECKING:
     from .native.monodromy import GenericSolutions
-    from .native.tracker import TrackResult
 
 __all__ = [
     "Backend",
@@ -38,6 +38,7 @@ __all__ = [
     "MonodromyOptions",
     "SAME_POINT",
     "SolveOptions",
+    "TrackResult",
     "TrackerOptions",
     "available_backends",
     "flip_vectors",

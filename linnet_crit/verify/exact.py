@@ -35,9 +35,10 @@ import sysconfig
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -100,7 +101,11 @@ class ExactCount:
             return None
         return self.n_distinct == self.n_solutions
 
-    def summary(self) -> str:
+    def to_dict(self) -> dict[str, Any]:
+        """Every field, JSON-ready (the result protocol of docs/architecture.md)."""
+        return asdict(self)
+
+    def __str__(self) -> str:
         head = (
             f"exact count for widths {','.join(map(str, self.widths))} (m = {self.samples}, "
             f"{self.regularization} Λ, {self.data} data over GF({self.prime}), seed {self.seed}): "

@@ -79,10 +79,6 @@ class VerificationReport:
         ]
         return "\n".join(lines + [f"• note: {note}" for note in self.notes])
 
-    def summary(self) -> str:
-        """``str()`` (alias kept for cli.py, owned elsewhere: delete once it calls str())."""
-        return str(self)
-
 
 def _timed(function, *args, **kwargs):
     start = time.perf_counter()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from linnet_crit.errors import FileFormatError
-from linnet_crit.readwrite import show, summarize, write_result
+from linnet_crit.readwrite import show, write_result
 
 SUFFIXES = (".json", ".csv", ".npz", ".sol", ".txt")
 
@@ -29,7 +29,7 @@ def result(make_result):
 
 
 def test_summary_keys_and_counts(result):
-    assert summarize(result) == {
+    assert result.to_dict() == {
         "complete": True,
         "warnings": [],
         "route": "",
@@ -53,9 +53,9 @@ def test_summary_keys_and_counts(result):
 @pytest.mark.parametrize("suffix", SUFFIXES)
 def test_show_prints_what_the_solve_printed(suffix, result, tmp_path):
     path = write_result(result, tmp_path / f"r{suffix}")
-    assert show(path) == result.summary()
+    assert show(path) == str(result)
     assert "1 failed paths, 2 at infinity, 1 singular" in show(path, format="table")
-    assert json.loads(show(path, format="json")) == summarize(result)
+    assert json.loads(show(path, format="json")) == result.to_dict()
 
 
 def test_show_reports_a_missing_origin(make_result, tmp_path):

@@ -31,7 +31,7 @@ def test_structure_aware_and_blackbox_agree_point_for_point(row, seed):
     inst = random_instance(row["widths"], seed=seed)
     structured = solve(inst, seed=seed)
     blackbox = solve(inst, method="blackbox", seed=seed)
-    assert structured.n_failed == 0, structured.summary()
+    assert structured.n_failed == 0, str(structured)
     assert structured.n_solutions == blackbox.n_solutions == row["N_C"]
     assert match_rows(structured.solutions, blackbox.solutions).all()
     assert match_rows(blackbox.solutions, structured.solutions).all()

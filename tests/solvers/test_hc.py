@@ -240,7 +240,7 @@ def test_path_table_becomes_an_honest_solve_result():
     (report,) = result.stages
     assert (report.paths, report.failed, report.at_infinity, report.info["found"]) == (11, 4, 1, 5)
     np.testing.assert_array_equal(report.info["singular_points"], points[3:4])
-    assert "4 failed paths, 1 at infinity, 1 singular" in result.summary()
+    assert "4 failed paths, 1 at infinity, 1 singular" in str(result)
     # the common result fields: the route, why the count may be incomplete, paths per point
     assert result.route == "hc" and not result.complete
     failed, singular = result.warnings
@@ -250,7 +250,7 @@ def test_path_table_becomes_an_honest_solve_result():
     assert not any("infinity" in reason for reason in result.warnings)  # expected in a polyhedral solve
     # the duplicate of point 2 (path jumping) makes two paths end there
     np.testing.assert_array_equal(result.multiplicities, [1, 1, 2, 1, 1])
-    assert result.summary().startswith("INCOMPLETE: 4 of 11 paths")
+    assert str(result).startswith("INCOMPLETE: 4 of 11 paths")
     assert result.options["residual_tolerance"] == SolveOptions().residual_tolerance
 
 
@@ -262,7 +262,7 @@ def test_a_clean_table_is_complete():
     assert result.complete and result.warnings == ()
     assert result.notes == ("a note",)
     np.testing.assert_array_equal(result.multiplicities, np.ones(5, int))
-    assert result.summary().startswith("COMPLETE")
+    assert str(result).startswith("COMPLETE")
 
 
 def test_paths_at_infinity_lose_solutions_only_in_a_parameter_homotopy():

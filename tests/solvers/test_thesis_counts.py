@@ -26,8 +26,8 @@ def test_counts_match_the_thesis_for_five_seeds(row):
     for seed in SEEDS:
         result = solve(random_instance(row["widths"], samples=1, seed=seed), seed=seed)
         assert result.origin_found
-        assert result.complete and result.route == "structured", result.summary()
-        assert result.n_failed == 0, result.summary()
-        assert (result.n_solutions, result.n_torus()) == (row["N_C"], row["N_Cstar"]), (seed, result.summary())
+        assert result.complete and result.route == "structured", str(result)
+        assert result.n_failed == 0, str(result)
+        assert (result.n_solutions, result.n_torus()) == (row["N_C"], row["N_Cstar"]), (seed, str(result))
         # origin plus sign-flip orbits: the real count of generic real data is odd
         assert result.n_real() % 2 == 1

@@ -129,4 +129,4 @@ def test_count_records_provenance():
     count = exact_count((1, 1, 2), seed=7, prime=32003)
     assert (count.tool, count.prime, count.seed, count.data) == ("Singular", 32003, 7, "random")
     assert count.version[0].isdigit() and count.seconds > 0
-    assert "9 solutions" in count.summary()
+    assert "9 solutions" in str(count)

@@ -10,6 +10,7 @@ import pytest
 from linnet_crit import Architecture, Instance, PositiveDimensionalError, random_instance, solve
 from linnet_crit.data import load_instance
 from linnet_crit.solvers import MonodromyOptions, SolveOptions
+from linnet_crit.solvers.native import backend as backend_module
 from linnet_crit.solvers.native import blackbox as blackbox_module
 from linnet_crit.solvers.native import monodromy
 from linnet_crit.solvers.native.verdict import zero_law_violations
@@ -25,7 +26,7 @@ def generic_222():
 def test_generic_data_give_a_complete_structured_count(generic_222):
     _, result = generic_222
     assert result.complete and result.warnings == () and result.notes == ()
-    assert result.route == "structured" and result.summary().startswith("COMPLETE")
+    assert result.route == "structured" and str(result).startswith("COMPLETE")
     assert result.multiplicities is None and result.n_singular == 0
 
 
@@ -34,7 +35,7 @@ def test_monodromy_stopped_at_max_loops_is_incomplete():
     result = solve(inst, seed=0, options=SolveOptions(monodromy=MonodromyOptions(max_loops=1)))
     assert not result.complete
     assert any("stopped at max_loops = 1" in w and "orbits may be missing" in w for w in result.warnings)
-    assert result.summary().startswith("INCOMPLETE: monodromy")
+    assert str(result).startswith("INCOMPLETE: monodromy")
 
 
 def test_loops_that_lost_a_path_do_not_count_towards_the_stall(monkeypatch):
@@ -151,11 +152,11 @@ def test_blackbox_singular_end_points_reach_the_result_with_their_multiplicity(m
     torus = np.array([[1j, -1j], [-1j, 1j]])
     run = dataclasses.replace(real, solutions=torus, residuals=np.zeros(2), conditions=np.ones(2), n_singular=2,
                               singular_points=np.zeros((2, 2), dtype=complex), failed=())
-    monkeypatch.setattr(blackbox_module, "solve_blackbox", lambda *args, **kwargs: run)
+    monkeypatch.setattr(backend_module, "solve_blackbox", lambda *args, **kwargs: run)
     result = solve(inst, method="blackbox", seed=0)
     assert result.n_solutions == 3 and result.n_singular == 1 and result.origin_found
     assert sorted(result.multiplicities.tolist()) == [1, 1, 2]
-    assert result.complete, result.summary()  # the slice test decides: the origin is isolated
+    assert result.complete, str(result)  # the slice test decides: the origin is isolated
 
 
 def test_singular_clusters_count_paths_per_point():
@@ -167,18 +168,6 @@ def test_singular_clusters_count_paths_per_point():
 
 
 # --- auto switches to the continuation route ----------------------------------------------------
-def _continuation_available() -> bool:
-    try:
-        from linnet_crit.solvers.native import continuation  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_continuation = pytest.mark.skipif(not _continuation_available(), reason="the continuation route is not merged")
-
-
-@needs_continuation
 @pytest.mark.skipif(singular_executable() is None, reason="Singular (extra 'exact') is not installed")
 def test_zero_output_switches_to_continuation_and_is_exact():
     """Y = 0 on widths 2,2,2 (seed 0): the structured route once reported 29 points, exit 0."""
@@ -187,11 +176,10 @@ def test_zero_output_switches_to_continuation_and_is_exact():
     exact = exact_count(inst)
     result = solve(inst, seed=0)
     assert result.route == "continuation" and "Y = 0" in result.notes[0]
-    assert result.complete, result.summary()
+    assert result.complete, str(result)
     assert result.n_solutions == exact.n_distinct and result.n_torus() == exact.n_torus
 
 
-@needs_continuation
 def test_a_failed_certificate_switches_routes_and_says_why(monkeypatch):
     """Generic data, but the structured route reports a failed path: auto must not keep its count."""
     from linnet_crit.solvers.native import backend
@@ -208,14 +196,12 @@ def test_a_failed_certificate_switches_routes_and_says_why(monkeypatch):
     assert result.complete and result.n_solutions == solve(inst, seed=0, method="blackbox").n_solutions
 
 
-@needs_continuation
 @pytest.mark.parametrize("make", [lambda: _unlabelled((1, 2, 1), "scalar"), _example_2_15], ids=["scalar", "2.15"])
 def test_positive_dimensional_sets_raise_on_the_continuation_route(make):
     with pytest.raises(PositiveDimensionalError):
         solve(make(), method="continuation", seed=0)
 
 
-@needs_continuation
 def test_points_the_continuation_route_missed_are_added_and_make_the_count_incomplete(monkeypatch):
     """On a nearly special draw of widths 1,2,2,2 the continuation route once took 480 finite
     points for points at infinity; the structured route's refined points expose such a shortfall."""
@@ -233,7 +219,7 @@ def test_points_the_continuation_route_missed_are_added_and_make_the_count_incom
                                    n_at_infinity=run.n_at_infinity + 2)
 
     monkeypatch.setattr(backend, "structured_certificate", failing)
-    monkeypatch.setattr(continuation, "solve_continuation", short)
+    monkeypatch.setattr(backend, "solve_continuation", short)
     inst = random_instance("1,2,1", seed=0)
     full = solve(inst, seed=0, method="blackbox").n_solutions
     result = solve(inst, seed=0)
