@@ -48,3 +48,20 @@ def pytest_collection_modifyitems(config, items):
         return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
 
     items.sort(key=rank)  # stable: the order within each module is kept
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_cache_in_home():
+    """The suite never writes into the user's cache folder, and no test's outcome depends on which
+    test filled the disk cache of generic solution sets first (a warm stage tracks 0 monodromy paths
+    and keeps the base point of whoever stored it): the cache is off unless a test points
+    LINNET_CRIT_CACHE at its own temporary folder (tests/test_cache.py). Subprocesses inherit it."""
+    import os
+
+    old = os.environ.get("LINNET_CRIT_CACHE")
+    os.environ["LINNET_CRIT_CACHE"] = "off"
+    yield
+    if old is None:
+        os.environ.pop("LINNET_CRIT_CACHE", None)
+    else:
+        os.environ["LINNET_CRIT_CACHE"] = old

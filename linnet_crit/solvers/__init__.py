@@ -159,6 +159,12 @@ def prepare(
 ) -> GenericSolutionSet:
     """The monodromy stage of the native engine, once for every data of this shape.
 
+    The set comes from the disk cache (:mod:`linnet_crit.solvers.native.cache`) when a verified one of this
+    architecture, number of samples, engine version and options is there (then it tracks no path
+    and ``seed`` is not used: the stored base point is, and its seed is in each stage's
+    ``report.info["cache_seed"]``); otherwise it is computed and, if complete, stored.
+    ``SolveOptions(cache=False)`` or ``LINNET_CRIT_CACHE=off`` bypasses the cache.
+
     Parameters
     ----------
     architecture : Architecture
@@ -173,9 +179,9 @@ def prepare(
     Examples
     --------
     >>> from linnet_crit.architecture import Architecture
-    >>> generic = prepare(Architecture((1, 1, 1)), 1, seed=0)
-    >>> sorted(generic), generic_paths(generic) > 0
-    ([(1,)], True)
+    >>> generic = prepare(Architecture((1, 1, 1)), 1, seed=0, options=SolveOptions(cache=False))
+    >>> sorted(generic), generic_paths(generic) > 0, generic[(1,)].report.info["cache"]
+    ([(1,)], True, 'off')
     """
     from .native.structured import solve_generic  # lazy: start-up
 
@@ -183,7 +189,8 @@ def prepare(
 
 
 def generic_paths(generic: GenericSolutionSet) -> int:
-    """Paths the monodromy stage of ``generic`` tracked (the fixed cost of a study)."""
+    """Paths the monodromy stage of ``generic`` tracked (the fixed cost of a study; 0 when it was
+    read from the disk cache)."""
     return sum(g.report.paths for g in generic.values())
 
 

@@ -70,6 +70,9 @@ class SolveOptions:
     real_tolerance: float = 1e-6
     #: Residual ‖F‖∞ / (1 + ‖x‖∞) a refined point must reach to be counted.
     residual_tolerance: float = 1e-8
+    #: Read and write the generic solution set in the disk cache (:mod:`linnet_crit.solvers.native.cache`); the
+    #: environment variable ``LINNET_CRIT_CACHE=off`` turns it off for every solve.
+    cache: bool = True
 
     def with_tracker(self, tracker: TrackerOptions) -> SolveOptions:
         return replace(self, tracker=tracker)

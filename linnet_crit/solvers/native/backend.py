@@ -25,6 +25,7 @@ from ...results import PathResult, SolveResult, StageReport
 from ..base import METHODS
 from ..options import SolveOptions
 from .blackbox import solve_blackbox
+from .cache import cache_notes
 from .continuation import SINGULAR_CONDITION as CONTINUATION_SINGULAR
 from .continuation import solve_continuation
 from .dedup import SAME_POINT, match_rows
@@ -246,7 +247,7 @@ def _result(
         n_singular=fin.n_singular,
         assumptions=tuple(assumptions),
         warnings=tuple(dict.fromkeys(warnings)),
-        notes=tuple(notes),
+        notes=(*notes, *cache_notes(spent.stages)),
         route=route,
         multiplicities=fin.multiplicities,
         options={

@@ -23,7 +23,8 @@ from .homotopies import ParameterHomotopy, fixed
 from .symmetry import canonicalize, orbit_size
 from .tracker import newton, track
 
-__all__ = ["SUSPICIOUS_GAP", "GenericSolutions", "generic_solutions", "random_complex_instance", "start_pair"]
+__all__ = ["SUSPICIOUS_GAP", "GenericSolutions", "generic_solutions", "random_complex_instance", "relative_rank_gap",
+           "start_pair"]
 
 #: Relative rank gaps of the start map inside this window are suspicious: valid sub-networks were
 #: seen as low as ~1.6e-5, rank-deficient ones at ~1e-17 (engine notes, pitfall 1).
@@ -38,6 +39,9 @@ class GenericSolutions:
     representatives: np.ndarray
     degenerate: bool
     report: StageReport
+    #: The random torus point W₀ that ``base`` was built around (critical at ``base`` by construction):
+    #: the cache re-checks the rank verdict there.
+    start: np.ndarray | None = None
 
     @property
     def n_orbits(self) -> int:
@@ -101,7 +105,7 @@ def _with_lambdas(data: Instance, flat: np.ndarray) -> Instance:
     return Instance(arch, data.X, data.Y, lambdas)
 
 
-def _relative_rank_gap(arch: Architecture, base: Instance, w0: np.ndarray) -> float:
+def relative_rank_gap(arch: Architecture, base: Instance, w0: np.ndarray) -> float:
     """σ_min/σ_max of ∂F/∂W at the start pair; tiny when W ↦ Λ(W) is rank-deficient everywhere."""
     _, J = gradient_and_jacobian(arch, w0[None], Parameters.of(base))
     s = np.linalg.svd(J[0], compute_uv=False)
@@ -164,12 +168,12 @@ def generic_solutions(
     options, tracker = options or MonodromyOptions(), tracker or TrackerOptions()
     t0 = time.perf_counter()
     base, w0 = start_pair(arch, random_complex_instance(arch, samples, rng), rng)
-    gap = _relative_rank_gap(arch, base, w0)
+    gap = relative_rank_gap(arch, base, w0)
     if gap < options.rank_tolerance:
         # W ↦ Λ(W) is rank-deficient: generic Λ has no torus solution (engine notes, pitfall 1).
         info = {"rank_gap": gap, "stop": "start map rank-deficient: no torus solutions", "stall_goal": options.stall_loops}
         return GenericSolutions(arch, base, np.zeros((0, arch.n_unknowns), complex), True,
-                                StageReport(f"monodromy {arch}", 0, seconds=time.perf_counter() - t0, info=info))
+                                StageReport(f"monodromy {arch}", 0, seconds=time.perf_counter() - t0, info=info), w0)
     known = canonicalize(arch, w0[None])
     loops = stall = paths = failed = incomplete = 0
     while stall < options.stall_loops and loops < options.max_loops:
@@ -194,4 +198,4 @@ def generic_solutions(
     info = {"loops": loops, "orbits": len(known), "rank_gap": gap, "stop": stop, "incomplete_loops": incomplete,
             "stall_goal": options.stall_loops}
     report = StageReport(f"monodromy {arch}", paths, failed=failed, seconds=time.perf_counter() - t0, info=info)
-    return GenericSolutions(arch, base, known, False, report)
+    return GenericSolutions(arch, base, known, False, report, w0)

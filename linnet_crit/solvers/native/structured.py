@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from tqdm import tqdm
@@ -24,6 +24,7 @@ from ...data import Instance
 from ...numeric import Parameters
 from ...results import PathResult, ReturnCode, StageReport
 from ..options import RETRY_SCHEDULE, SolveOptions
+from .cache import cache_file, load_generic, store_generic
 from .dedup import SAME_POINT, is_torus, match_rows, unique_rows
 from .homotopies import ParameterHomotopy, fixed
 from .monodromy import GenericSolutions, generic_solutions, random_complex_instance
@@ -61,13 +62,32 @@ def solve_generic(
     """Monodromy at generic complex parameters for every alive-size tuple.
 
     The result depends only on the architecture and the number of samples, so it serves any data
-    of that shape (a study computes it once).
+    of that shape (a study computes it once), and it is kept in the disk cache
+    (:mod:`.cache`): a verified cached set is returned without tracking a path, a new
+    complete one is stored. Each monodromy stage's ``info["cache"]`` says ``"hit"``, ``"miss"`` or
+    ``"off"``. On a hit ``rng`` is not used: the stored base point replaces a new draw (counts do
+    not depend on it) and ``info["cache_seed"]`` is the seed of the generator that drew it.
     """
+    path = cache_file(arch, samples, options)
+    ignored = None
+    if path is not None:
+        cached, ignored = load_generic(path, arch, samples, options)
+        if cached is not None:
+            return cached
+    # the seed of a generator made by default_rng(seed) is its SeedSequence's entropy: recorded in the file
+    seed = getattr(getattr(rng.bit_generator, "seed_seq", None), "entropy", None)
     shapes = list(arch.alive_shapes())
-    return {
+    generic = {
         sizes: generic_solutions(arch.subnetwork(sizes), samples, rng, options.monodromy, options.tracker)
         for sizes in tqdm(shapes, desc="monodromy per alive sizes", unit="shape", disable=not progress)
     }
+    if path is None:
+        info = {"cache": "off"}
+    else:
+        stored = store_generic(path, arch, samples, options, generic, seed if isinstance(seed, int) else None)
+        info = {"cache": "miss", "cache_file": str(path), "cache_stored": stored,
+                **({"cache_ignored": ignored} if ignored else {})}
+    return {s: replace(g, report=replace(g.report, info={**g.report.info, **info})) for s, g in generic.items()}
 
 
 def _track_with_retries(
