@@ -606,6 +606,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_budget_arguments(verifier)
     verifier.set_defaults(run=run_verify)
 
+    for sub in (solver, studies, lands, verifier):
+        sub.add_argument("--no-cache", action="store_true",
+                         help="neither read nor write the disk cache of generic solution sets "
+                              "(same as LINNET_CRIT_CACHE=off)")
+
     shower = commands.add_parser("show", help="the summary block a solve printed, read back from its result file")
     shower.add_argument("file", help="a file written by solve --output")
     shower.add_argument("--format", choices=("table", "json"), default="table")
@@ -667,6 +672,24 @@ def _interrupts(args: argparse.Namespace) -> Iterator[None]:
             timer.cancel()
 
 
+@contextmanager
+def _cache_switch(args: argparse.Namespace) -> Iterator[None]:
+    """``--no-cache``: the cache is off for this command only (worker processes get the generic
+    set from this one, so the environment variable reaches everything that could read the cache)."""
+    if not getattr(args, "no_cache", False):
+        yield
+        return
+    before = os.environ.get("LINNET_CRIT_CACHE")
+    os.environ["LINNET_CRIT_CACHE"] = "off"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["LINNET_CRIT_CACHE"]
+        else:
+            os.environ["LINNET_CRIT_CACHE"] = before
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see the module docstring for the codes).
 
@@ -684,7 +707,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse's usage errors (already one line), --help and --version
         return int(exc.code or 0)
-    with warnings.catch_warnings(), _interrupts(args):
+    with warnings.catch_warnings(), _interrupts(args), _cache_switch(args):
         warnings.showwarning = _one_line_warning
         try:
             return args.run(args)

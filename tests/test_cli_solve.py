@@ -155,3 +155,15 @@ def test_positive_dimensional_data_file_exits_2_naming_the_evidence(capsys, tmp_
     assert main(["solve", "--data", str(path), "--method", method]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "not finite" in err[0], err
+
+
+def test_no_cache_leaves_the_cache_folder_empty_and_the_environment_as_it_was(capsys, tmp_path, monkeypatch):
+    import os
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("LINNET_CRIT_CACHE", str(folder))
+    assert main(["solve", "--widths", "1,1,1", "--no-cache"]) == 0
+    assert not folder.exists() or not any(folder.iterdir())
+    assert os.environ["LINNET_CRIT_CACHE"] == str(folder)
+    assert main(["solve", "--widths", "1,1,1"]) == 0
+    assert any(folder.iterdir())  # without the flag the generic set is stored
