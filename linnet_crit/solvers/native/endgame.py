@@ -107,6 +107,9 @@ class EndgameOptions:
     infinity_growth: float = 20.0
     #: Size at which a path counts as at infinity whatever its valuation.
     divergence_norm: float = 1e8
+    #: A Cauchy estimate is an end point only if it solves the target system to this relative
+    #: residual ‖F(x)‖∞ / (1 + ‖x‖∞).
+    residual: float = 1e-6
 
 
 @dataclass(frozen=True, eq=False)
@@ -239,6 +242,7 @@ def cauchy_endgame(
     valuation_before = np.full(n, np.nan)
     marked = np.full(n, np.nan)  # size where the settled negative valuations began, else NaN
     active = np.ones(n, dtype=bool)
+    grown = np.zeros(n, dtype=bool)  # provisionally at infinity: settled negative valuation and grown
     r, paths = opts.start_radius, 0
     # Sizes further out (radii 2r and 4r), so that three valuation estimates, which the
     # divergence rule asks for, exist at the second radius already: paths to infinity grow
@@ -262,7 +266,13 @@ def cauchy_endgame(
         settled = _settled(val, valuation[idx], valuation_before[idx], opts)
         # growth counts from the first radius of the agreeing estimates (three radii back)
         marked[idx] = np.where(settled, np.where(np.isnan(marked[idx]), size_oldest[idx], marked[idx]), np.nan)
-        infinite = (size > opts.divergence_norm) | (size >= opts.infinity_growth * marked[idx])
+        # growth in a settled regime only makes the verdict provisional: near special data a path
+        # to a large finite point follows the Laurent regime of the nearby path to infinity until
+        # r is about the distance to the special data, then turns finite (valuation → 0). Such a
+        # path stays active and is followed; it is declared at infinity only if the growth
+        # outlasts what can be followed (radial failure, min_radius) — see the docstring.
+        grown[idx] = size >= opts.infinity_growth * marked[idx]
+        infinite = size > opts.divergence_norm
         codes[idx[infinite]] = ReturnCode.AT_INFINITY
         size_oldest[idx], size_before[idx], previous_size[idx] = size_before[idx], previous_size[idx], size
         valuation_before[idx], valuation[idx] = valuation[idx], val
@@ -273,7 +283,10 @@ def cauchy_endgame(
             paths += arcs
             with np.errstate(invalid="ignore"):
                 change = np.abs(mean - previous_mean[loop]).max(axis=1) / (1.0 + np.abs(mean).max(axis=1))
-            converged = ok & (change <= opts.agreement)
+            with np.errstate(all="ignore"):
+                F, _ = base.select(loop).evaluate(np.where(np.isfinite(mean), mean, 0.0), np.ones(len(loop)))
+                residual = np.abs(F).max(axis=1) / (1.0 + np.abs(mean).max(axis=1))
+            converged = ok & (change <= opts.agreement) & (residual <= opts.residual)
             codes[loop[converged]] = ReturnCode.SUCCESS
             end[loop[converged]] = mean[converged]
             winding[loop] = c
@@ -285,8 +298,9 @@ def cauchy_endgame(
         idx = np.flatnonzero(active)
         res = _radial(base.select(idx), x[idx], r, opts, tracker, valuation[idx] < opts.valuation)
         paths += res.paths
-        codes[idx[res.diverged]] = ReturnCode.AT_INFINITY
+        codes[idx[res.diverged | (~res.success & grown[idx])]] = ReturnCode.AT_INFINITY
         active[idx[~res.success]] = False
         x[idx] = res.x
         previous_r, r = r, r * opts.shrink
+    codes[active & grown] = ReturnCode.AT_INFINITY
     return EndgameResult(end, codes, winding, accuracy, valuation, paths)
