@@ -223,7 +223,38 @@ def _finish(hom: ParameterHomotopy, start: np.ndarray, x: np.ndarray, eg: Endgam
         paths += game.paths
         end[rest], codes[rest], winding[rest], accuracy[rest] = game.x, game.codes, game.winding, game.accuracy
         rest = rest[[c not in (ReturnCode.SUCCESS, ReturnCode.AT_INFINITY) for c in game.codes]]
+    paths += _refinish_jumped(hom, x, eg.start_radius, end, codes, winding, accuracy)
     return end, codes, winding, accuracy, paths
+
+
+def _refinish_jumped(hom: ParameterHomotopy, x: np.ndarray, r0: float, end: np.ndarray, codes: np.ndarray,
+                     winding: np.ndarray, accuracy: np.ndarray) -> int:
+    """Re-track from t = 1 − r₀ (points ``x``), straight and with the stricter trackers of the
+    retry schedule, the paths whose nonsingular end points (up to sign) coincide with another
+    path's; updates the arrays in place and returns the paths tracked.
+
+    A nonsingular point is the end of one path only, so one of two such paths jumped (seen on
+    generic 2,3,3 data: a path sent to the endgame ended, winding number 1, on the well-conditioned
+    end point of a straight finish). Kept only where the re-tracked end points are distinct.
+    """
+    ok = np.array([c is ReturnCode.SUCCESS for c in codes], dtype=bool)
+    _, J = gradient_and_jacobian(hom.arch, np.where(ok[:, None], end, 0.0), hom.target)
+    with np.errstate(all="ignore"):
+        nonsingular = ok & (batch_condition(np.where(np.isfinite(J), J, 0.0)) < SINGULAR_CONDITION)
+    paths = 0
+    for tracker in RETRY_SCHEDULE:
+        bad = np.flatnonzero(_collided(hom.arch, end, nonsingular))
+        if len(bad) == 0:
+            break
+        res = track(segment(hom.select(bad), 1.0 - r0, 1.0, len(bad)), x[bad], tracker)
+        paths += len(bad)
+        trial = end.copy()
+        trial[bad] = np.where(res.success[:, None], res.x, trial[bad])
+        if _collided(hom.arch, trial, nonsingular).sum() < len(bad):
+            end[:] = trial
+            winding[bad] = np.where(res.success, 1, winding[bad])
+            accuracy[bad] = np.where(res.success, res.accuracy, accuracy[bad])
+    return paths
 
 
 def _singular_floor(accuracy: np.ndarray) -> np.ndarray:
