@@ -197,7 +197,7 @@ def _continuation(instance, rng, generic, spent: _Spent, notes, seed, method, op
         )
     # the route lists the monodromy reports of the generic set it was given: keep one copy
     spent = _Spent(spent.paths, tuple(s for s in spent.stages if not any(s is r for r in run.stages)))
-    return _result(instance, fin, spent.plus(run.n_paths, run.stages), run.failed, run.n_at_infinity, warnings, notes,
+    return _result(instance, fin, spent.plus(run.n_paths, run.stages), run.failed, run.n_at_infinity, warnings, [*notes, *run.notes],
                    (), seed, method, options, t0, route="continuation")
 
 

@@ -39,6 +39,7 @@ from .linalg import batch_condition
 from .monodromy import GenericSolutions, random_complex_instance
 from .structured import solve_generic, solve_structured_many
 from .tracker import newton, track
+from .verdict import _conditions
 
 __all__ = ["ContinuationRun", "solve_continuation", "ENDGAME_CONDITION", "SINGULAR_CONDITION"]
 
@@ -60,7 +61,8 @@ class ContinuationRun:
     member, the origin included); multiplicities: number of full-space paths that ended at each;
     residuals and conditions of the points; n_paths: paths tracked (monodromy included when run
     cold, retries and endgame arcs included); n_at_infinity: full-space paths that diverged;
-    warnings: reasons the count may be incomplete, with numbers.
+    warnings: reasons the count may be incomplete, with numbers; notes: informational findings
+    (e.g. simple but ill-conditioned points).
     """
 
     points: np.ndarray
@@ -72,6 +74,7 @@ class ContinuationRun:
     stages: tuple[StageReport, ...]
     failed: tuple[PathResult, ...]
     warnings: tuple[str, ...]
+    notes: tuple[str, ...] = ()
 
 
 def _canonical(arch: Architecture, x: np.ndarray) -> np.ndarray:
@@ -220,7 +223,38 @@ def _finish(hom: ParameterHomotopy, start: np.ndarray, x: np.ndarray, eg: Endgam
         paths += game.paths
         end[rest], codes[rest], winding[rest], accuracy[rest] = game.x, game.codes, game.winding, game.accuracy
         rest = rest[[c not in (ReturnCode.SUCCESS, ReturnCode.AT_INFINITY) for c in game.codes]]
+    paths += _refinish_jumped(hom, x, eg.start_radius, end, codes, winding, accuracy)
     return end, codes, winding, accuracy, paths
+
+
+def _refinish_jumped(hom: ParameterHomotopy, x: np.ndarray, r0: float, end: np.ndarray, codes: np.ndarray,
+                     winding: np.ndarray, accuracy: np.ndarray) -> int:
+    """Re-track from t = 1 − r₀ (points ``x``), straight and with the stricter trackers of the
+    retry schedule, the paths whose nonsingular end points (up to sign) coincide with another
+    path's; updates the arrays in place and returns the paths tracked.
+
+    A nonsingular point is the end of one path only, so one of two such paths jumped (seen on
+    generic 2,3,3 data: a path sent to the endgame ended, winding number 1, on the well-conditioned
+    end point of a straight finish). Kept only where the re-tracked end points are distinct.
+    """
+    ok = np.array([c is ReturnCode.SUCCESS for c in codes], dtype=bool)
+    _, J = gradient_and_jacobian(hom.arch, np.where(ok[:, None], end, 0.0), hom.target)
+    with np.errstate(all="ignore"):
+        nonsingular = ok & (batch_condition(np.where(np.isfinite(J), J, 0.0)) < SINGULAR_CONDITION)
+    paths = 0
+    for tracker in RETRY_SCHEDULE:
+        bad = np.flatnonzero(_collided(hom.arch, end, nonsingular))
+        if len(bad) == 0:
+            break
+        res = track(segment(hom.select(bad), 1.0 - r0, 1.0, len(bad)), x[bad], tracker)
+        paths += len(bad)
+        trial = end.copy()
+        trial[bad] = np.where(res.success[:, None], res.x, trial[bad])
+        if _collided(hom.arch, trial, nonsingular).sum() < len(bad):
+            end[:] = trial
+            winding[bad] = np.where(res.success, 1, winding[bad])
+            accuracy[bad] = np.where(res.success, res.accuracy, accuracy[bad])
+    return paths
 
 
 def _singular_floor(accuracy: np.ndarray) -> np.ndarray:
@@ -326,12 +360,15 @@ def solve_continuation(
     _, first = np.unique(labels, return_index=True)
     distinct = points[first]
     residuals, conditions, distinct = _polish(instance, distinct, multiplicities)
-    warnings += _consistency(conditions, multiplicities)
+    # every path accounted for: no failure, none at infinity, a complete generic set
+    accounted = not warnings and n_at_infinity == 0
+    more, notes = _consistency(conditions, multiplicities, accounted, _conditions(instance, distinct)[1])
+    warnings += more
     _refuse_positive_dimensional(instance, distinct, conditions, rng)
     monodromy_paths = sum(g.report.paths for g in generic.values()) if cold else 0
     n_paths = monodromy_paths + base.n_paths + tracked + finish_paths
     return ContinuationRun(distinct, multiplicities, residuals, conditions, int(n_paths), n_at_infinity,
-                           tuple(stages), tuple(failed), tuple(warnings))
+                           tuple(stages), tuple(failed), tuple(warnings), tuple(notes))
 
 
 def _polish(instance: Instance, points: np.ndarray, multiplicities: np.ndarray):
@@ -348,18 +385,34 @@ def _polish(instance: Instance, points: np.ndarray, multiplicities: np.ndarray):
     return residuals, batch_condition(J), points
 
 
-def _consistency(conditions: np.ndarray, multiplicities: np.ndarray) -> list[str]:
-    """A nonsingular point is the end of exactly one path, a singular isolated one of at least two."""
-    warnings = []
+def _consistency(conditions: np.ndarray, multiplicities: np.ndarray, accounted: bool,
+                 scaled: np.ndarray) -> tuple[list[str], list[str]]:
+    """A nonsingular point is the end of exactly one path, a singular isolated one of at least two.
+
+    Returns warnings and notes. A point with condition ≥ :data:`SINGULAR_CONDITION` reached by one
+    path only means a lost path — unless ``accounted``: every path of a complete generic set ended
+    at a finite point. Then the number of paths ending at each isolated point is its multiplicity
+    (parameter continuation theorem), so a point reached by one path is simple and its large
+    condition number only says it is ill-conditioned (seen near special data: simple points of size
+    1e4 and condition 1e12); that is a note, with the accuracy it leaves in double precision,
+    from the equilibrated condition numbers ``scaled`` (the raw ones depend on the units).
+    """
+    warnings, notes = [], []
     jumped = int(((conditions < SINGULAR_CONDITION) & (multiplicities > 1)).sum())
     if jumped:
         warnings.append(f"{jumped} nonsingular points are the end of more than one path: paths jumped, "
                         "so other points may be missing")
-    lonely = int(((conditions >= SINGULAR_CONDITION) & (multiplicities == 1)).sum())
-    if lonely:
-        warnings.append(f"{lonely} singular points are the end of only one path (an isolated singular point "
+    lonely = (conditions >= SINGULAR_CONDITION) & (multiplicities == 1)
+    if lonely.any() and accounted:
+        worst = float(scaled[lonely].max())
+        notes.append(f"{int(lonely.sum())} points have Jacobian condition ≥ {SINGULAR_CONDITION:g} (largest equilibrated "
+                     f"{worst:.1e}) "
+                     "but each is the end of exactly one path and every path ended at a finite point: they are simple, "
+                     f"only ill-conditioned (relative accuracy about {worst * np.finfo(float).eps:.0e} in double precision)")
+    elif lonely.any():
+        warnings.append(f"{int(lonely.sum())} singular points are the end of only one path (an isolated singular point "
                         "has multiplicity ≥ 2): their other paths are missing or went elsewhere")
-    return warnings
+    return warnings, notes
 
 
 def _refuse_positive_dimensional(instance: Instance, points: np.ndarray, conditions: np.ndarray,

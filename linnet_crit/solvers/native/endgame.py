@@ -107,6 +107,9 @@ class EndgameOptions:
     infinity_growth: float = 20.0
     #: Size at which a path counts as at infinity whatever its valuation.
     divergence_norm: float = 1e8
+    #: A Cauchy estimate is an end point only if it solves the target system to this relative
+    #: residual ‖F(x)‖∞ / (1 + ‖x‖∞).
+    residual: float = 1e-6
 
 
 @dataclass(frozen=True, eq=False)
@@ -213,16 +216,23 @@ def cauchy_endgame(
     """Finish paths of ``base`` that stand at t = 1 − ``opts.start_radius`` (points ``x``).
 
     At each radius r the valuation v of the path's size is estimated, d log‖x‖ / d log r between
-    this radius and the last. Going to infinity (decided before any loop, since loops around a
-    diverging path are wasted): the size passed ``divergence_norm``, or three successive
-    valuations below ``opts.valuation`` agree to ``valuation_agreement`` (the asymptotic regime
-    x ~ c·r^v) and the size has grown ``infinity_growth``-fold since they began — HC.jl's
-    rule, with sizes at fixed radii instead of derivatives. Otherwise, once a valuation is known, Cauchy
-    loops give the winding number c and an estimate; converged when two successive estimates agree
-    to ``opts.agreement``. A loop that does not close (c > ``max_winding`` or a failed arc) only
-    postpones the decision. The radius shrinks by ``opts.shrink`` (a real segment of the tracker)
-    down to ``min_radius``; paths still undecided there, or whose radial segment fails, come back
-    FAILED.
+    this radius and the last. A path is at infinity when its size passes ``divergence_norm``.
+    Three successive valuations below ``opts.valuation`` that agree to ``valuation_agreement``
+    (the regime x ~ c·r^v) with an ``infinity_growth``-fold growth since they began (HC.jl's rule,
+    with sizes at fixed radii instead of derivatives) make the verdict only provisional: near
+    special data a path to a large finite point follows the Laurent regime of the nearby path to
+    infinity down to r ≈ its distance from the special data, then turns finite (seen: valuation
+    −2/3 down to r ≈ 1e-6, end points of size 1e4). So such a path is followed further and is
+    declared at infinity only if its radial segment then fails or it is still growing, settled, at
+    ``min_radius``; if its valuation rises the Cauchy loops decide it. No loop is run while the
+    valuation is below ``opts.valuation`` (loops around a diverging path are wasted and their
+    mean converges to the Laurent series' constant term). Otherwise Cauchy loops give the winding
+    number c and an estimate, accepted when two successive estimates agree to ``opts.agreement``
+    and the estimate solves the target system to relative residual ``opts.residual``: a loop that
+    encloses a near-pole gives a stable mean that is no solution (seen: residual 3e-4). A loop that
+    does not close (c > ``max_winding`` or a failed arc) only postpones the decision. The radius
+    shrinks by ``opts.shrink`` (a real segment of the tracker) down to ``min_radius``; paths still
+    undecided there (not provisionally at infinity), or whose radial segment fails, come back FAILED.
     """
     opts, tracker = opts or EndgameOptions(), tracker or TrackerOptions()
     x = np.array(x, dtype=complex, copy=True)
@@ -239,6 +249,7 @@ def cauchy_endgame(
     valuation_before = np.full(n, np.nan)
     marked = np.full(n, np.nan)  # size where the settled negative valuations began, else NaN
     active = np.ones(n, dtype=bool)
+    grown = np.zeros(n, dtype=bool)  # provisionally at infinity: settled negative valuation and grown
     r, paths = opts.start_radius, 0
     # Sizes further out (radii 2r and 4r), so that three valuation estimates, which the
     # divergence rule asks for, exist at the second radius already: paths to infinity grow
@@ -262,7 +273,13 @@ def cauchy_endgame(
         settled = _settled(val, valuation[idx], valuation_before[idx], opts)
         # growth counts from the first radius of the agreeing estimates (three radii back)
         marked[idx] = np.where(settled, np.where(np.isnan(marked[idx]), size_oldest[idx], marked[idx]), np.nan)
-        infinite = (size > opts.divergence_norm) | (size >= opts.infinity_growth * marked[idx])
+        # growth in a settled regime only makes the verdict provisional: near special data a path
+        # to a large finite point follows the Laurent regime of the nearby path to infinity until
+        # r is about the distance to the special data, then turns finite (valuation → 0). Such a
+        # path stays active and is followed; it is declared at infinity only if the growth
+        # outlasts what can be followed (radial failure, min_radius) — see the docstring.
+        grown[idx] = size >= opts.infinity_growth * marked[idx]
+        infinite = size > opts.divergence_norm
         codes[idx[infinite]] = ReturnCode.AT_INFINITY
         size_oldest[idx], size_before[idx], previous_size[idx] = size_before[idx], previous_size[idx], size
         valuation_before[idx], valuation[idx] = valuation[idx], val
@@ -273,7 +290,10 @@ def cauchy_endgame(
             paths += arcs
             with np.errstate(invalid="ignore"):
                 change = np.abs(mean - previous_mean[loop]).max(axis=1) / (1.0 + np.abs(mean).max(axis=1))
-            converged = ok & (change <= opts.agreement)
+            with np.errstate(all="ignore"):
+                F, _ = base.select(loop).evaluate(np.where(np.isfinite(mean), mean, 0.0), np.ones(len(loop)))
+                residual = np.abs(F).max(axis=1) / (1.0 + np.abs(mean).max(axis=1))
+            converged = ok & (change <= opts.agreement) & (residual <= opts.residual)
             codes[loop[converged]] = ReturnCode.SUCCESS
             end[loop[converged]] = mean[converged]
             winding[loop] = c
@@ -285,8 +305,9 @@ def cauchy_endgame(
         idx = np.flatnonzero(active)
         res = _radial(base.select(idx), x[idx], r, opts, tracker, valuation[idx] < opts.valuation)
         paths += res.paths
-        codes[idx[res.diverged]] = ReturnCode.AT_INFINITY
+        codes[idx[res.diverged | (~res.success & grown[idx])]] = ReturnCode.AT_INFINITY
         active[idx[~res.success]] = False
         x[idx] = res.x
         previous_r, r = r, r * opts.shrink
+    codes[active & grown] = ReturnCode.AT_INFINITY
     return EndgameResult(end, codes, winding, accuracy, valuation, paths)

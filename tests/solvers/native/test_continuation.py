@@ -148,3 +148,36 @@ def test_undecided_paths_become_warnings_not_a_silent_count():
                              endgame=EndgameOptions(min_radius=0.05))
     assert run.warnings and "failed" in run.warnings[0]
     assert len(run.failed) >= 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("widths", [(1, 3, 3), (2, 3, 3), (1, 2, 2, 1)])
+def test_continuation_agrees_with_the_structured_route_on_three_draws(widths):
+    # seed 0 of widths 2,3,3 had a path jump in the endgame onto a straight finish's end point
+    options = SolveOptions()
+    generic = solve_generic(Architecture(widths), 1, np.random.default_rng(0), options)
+    for seed in range(3):
+        inst = random_instance(widths, seed=seed)
+        structured = solve_structured(inst, np.random.default_rng(1), options, generic=generic).points
+        run = solve_continuation(inst, np.random.default_rng(2), options, generic=generic)
+        assert not run.warnings, (seed, run.warnings)
+        assert len(run.points) == len(structured), seed
+        assert match_rows(run.points, structured).all() and match_rows(structured, run.points).all(), seed
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(singular_executable() is None, reason="Singular (extra 'exact') is not installed")
+def test_large_finite_points_of_a_nearly_special_draw_are_not_taken_for_points_at_infinity():
+    # Draw 9 of a study with seed 0: the rows of Λ_3 are nearly proportional, so 32 representative
+    # paths follow a Laurent regime (valuation ≈ −2/3) down to r ≈ 1e-6 and then turn to finite
+    # simple points of size ~1e4 and equilibrated condition ~1e12; the endgame used to declare
+    # them at infinity (288 full-space paths), and a Cauchy mean taken around the near-pole
+    # (stable, but residual 3e-4) stood in for one of them.
+    inst = random_instance((1, 2, 2, 2), seed=150917237)
+    exact = exact_count(inst)
+    result = solve(inst, method="continuation", seed=0)
+    assert result.complete, result.warnings
+    assert result.n_at_infinity == 0
+    assert len(result.solutions) == exact.n_distinct
+    assert int(result.multiplicities.sum()) == exact.n_solutions
+    assert any("simple, only ill-conditioned" in note for note in result.notes)
