@@ -203,7 +203,7 @@ def _continuation(instance, rng, generic, spent: _Spent, notes, seed, method, op
 
 def _blackbox(instance: Instance, seed, options: SolveOptions, progress, t0) -> SolveResult:
     """A start system with no structural assumption; singular end points are counted by cluster."""
-    bb = solve_blackbox(instance, seed=seed, options=options.tracker, progress=progress)
+    bb = solve_blackbox(instance, seed=seed, options=options, progress=progress)
     singular, sizes = bb.singular_clusters()
     points = np.concatenate([bb.solutions, singular])
     multiplicities = np.concatenate([np.ones(bb.n_solutions, dtype=int), sizes])

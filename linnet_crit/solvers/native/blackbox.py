@@ -36,62 +36,12 @@ from tqdm import tqdm
 from ...data import Instance
 from ...numeric.evaluate import Parameters, gradient, gradient_and_jacobian, parameter_derivative
 from ...results import PathResult, ReturnCode, StageReport
-from ..options import RETRY_SCHEDULE, TrackerOptions
+from ..options import RETRY_SCHEDULE, EndgameOptions, SolveOptions, TrackerOptions
 from .linalg import batch_condition, batch_solve
 from .start_systems import LinearProductStart, make_start_system
 from .tracker import track
 
-__all__ = ["BlackboxRun", "EndgameOptions", "ProjectiveHomotopy", "solve_blackbox"]
-
-
-@dataclass(frozen=True)
-class EndgameOptions:
-    """Where the endgame starts, how it samples, and the thresholds that classify endpoints.
-
-    ``first_gap`` is δ_0 = 1 − t where the endgame begins; samples shrink the gap by ``ratio``
-    down to ``last_gap``, each segment crossed with steps of about ``segment_step`` (relative to
-    the segment, scaled like the tracker's ``max_step``). A path is at infinity when the last
-    ``stable_samples`` decay exponents α (``|x0|/‖y‖∞ ∼ δ^α`` between two samples) all reach
-    ``min_alpha`` and ``|x0|/‖y‖∞ < infinity_ratio``, or when ``|x0|/‖y‖∞ < steady_ratio`` and the
-    last ``steady_samples`` exponents all reach ``min_alpha`` and agree within ``alpha_spread``
-    (relative). The second rule is the valuation test: along a path to infinity α tends to a
-    positive rational (some paths of depth-2 networks decay only like δ^{1/4}, and would crawl for
-    many samples before reaching ``infinity_ratio``), while along a path to a finite point
-    x0 → x0* ≠ 0 and α falls by the factor ``ratio`` per sample. With only two steady exponents,
-    5 of the 129 finite points of widths 1,2,2,1 (seed 0) were taken for infinity: their paths had
-    not reached the asymptotic regime at δ ≈ 1e-4.
-
-    A finite point is accepted when Newton's last update is below ``newton_tolerance · (1 + ‖x‖∞)``
-    and ``‖F‖∞ < residual_tolerance · (1 + ‖x‖∞)``, and only once the path is within
-    ``finite_distance · (1 + ‖x‖∞)`` of Newton's limit, so that Newton cannot have jumped to a
-    neighbouring solution; it is singular when its Jacobian's condition number exceeds
-    ``singular_condition``. Endpoints closer than ``duplicate_tolerance · (1 + ‖x‖∞)`` are one point.
-
-    Finite endpoints with ``‖x‖∞`` beyond about ``1 / infinity_ratio`` (in the patch's scale) could
-    be mistaken for points at infinity; the critical points of random data are far smaller.
-    """
-
-    first_gap: float = 0.1
-    ratio: float = 1.0 / 32.0
-    last_gap: float = 1e-12
-    infinity_ratio: float = 1e-3
-    steady_ratio: float = 0.1
-    min_alpha: float = 0.1
-    alpha_spread: float = 0.5
-    stable_samples: int = 2
-    steady_samples: int = 3
-    newton_steps: int = 6
-    newton_tolerance: float = 1e-10
-    residual_tolerance: float = 1e-8
-    singular_condition: float = 1e10
-    finite_distance: float = 1e-4
-    segment_step: float = 0.25
-    duplicate_tolerance: float = 1e-6
-
-    def gaps(self) -> np.ndarray:
-        """The sample gaps δ_0 > δ_1 > … ≥ last_gap."""
-        count = int(np.floor(np.log(self.last_gap / self.first_gap) / np.log(self.ratio))) + 1
-        return self.first_gap * self.ratio ** np.arange(count)
+__all__ = ["BlackboxRun", "ProjectiveHomotopy", "solve_blackbox"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -475,8 +425,7 @@ def solve_blackbox(
     *,
     seed: int | None = 0,
     start_system: str = "auto",
-    options: TrackerOptions | None = None,
-    endgame: EndgameOptions | None = None,
+    options: SolveOptions | None = None,
     progress: bool | None = None,
     max_paths: int | None = 1_000_000,
 ) -> BlackboxRun:
@@ -492,11 +441,10 @@ def solve_blackbox(
         (``None``: fresh entropy, not reproducible).
     start_system : {"auto", "total_degree", "multihomogeneous"}
         ``"auto"`` takes the one with fewer paths (the m-homogeneous one whenever it is smaller).
-    options : TrackerOptions, optional
-        Tracker settings of the first pass; failed or colliding paths are tracked again with each
-        entry of :data:`RETRY_SCHEDULE` in turn.
-    endgame : EndgameOptions, optional
-        Endgame samples and classification thresholds.
+    options : SolveOptions, optional
+        Read here: ``options.tracker``, the tracker settings of the first pass (failed or colliding
+        paths are tracked again with each entry of :data:`RETRY_SCHEDULE` in turn), and
+        ``options.endgame``, the endgame's samples and classification thresholds.
     progress : bool, optional
         tqdm progress bar of finished paths; default: only when stderr is a terminal.
     max_paths : int or None
@@ -516,7 +464,8 @@ def solve_blackbox(
     """
     began = time.perf_counter()
     arch = instance.architecture
-    endgame = endgame or EndgameOptions()
+    options = options or SolveOptions()
+    endgame = options.endgame
     rng = np.random.default_rng(seed)
     start = make_start_system(arch, start_system, seed=int(rng.integers(2**32)), max_paths=max_paths)
     gamma = complex(np.exp(2j * np.pi * rng.uniform()))
@@ -524,7 +473,7 @@ def solve_blackbox(
     hom = ProjectiveHomotopy(instance, start, gamma, patch)
     starts = start.start_points(patch)
     with tqdm(total=start.n_paths, desc=f"blackbox {arch}", unit="path", disable=not _show_progress(progress)) as bar:
-        paths = _run(hom, starts, options or TrackerOptions(), endgame, bar.update)
+        paths = _run(hom, starts, options.tracker, endgame, bar.update)
     retried, steps = 0, int(paths.steps.sum())
     for retry in RETRY_SCHEDULE:
         redo = np.flatnonzero(_needs_retry(paths, endgame.duplicate_tolerance))

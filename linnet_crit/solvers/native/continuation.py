@@ -31,23 +31,19 @@ from ...errors import PositiveDimensionalError
 from ...numeric import Parameters, gradient_and_jacobian
 from ...numeric.local_dimension import instance_system, local_dimension
 from ...results import PathResult, ReturnCode, StageReport
-from ..options import RETRY_SCHEDULE, SolveOptions
+from ..options import RETRY_SCHEDULE, CauchyEndgameOptions, SolveOptions
 from .dedup import SAME_POINT, cluster_rows
-from .endgame import EndgameOptions, cauchy_endgame, segment
+from .endgame import cauchy_endgame, segment
 from .homotopies import ParameterHomotopy, fixed
 from .linalg import batch_condition
 from .monodromy import GenericSolutions, random_complex_instance
 from .structured import solve_generic, solve_structured_many
 from .tracker import newton, track
 
-__all__ = ["ContinuationRun", "solve_continuation", "ENDGAME_CONDITION", "SINGULAR_CONDITION"]
+__all__ = ["ContinuationRun", "solve_continuation", "SINGULAR_CONDITION"]
 
-#: End points of the straight finish with a larger condition number go through the endgame.
-ENDGAME_CONDITION = 1e8
 #: End points with a larger condition number are singular (they get the local dimension test).
 SINGULAR_CONDITION = 1e10
-#: Steps a straight finish from t = 1 − r₀ may take before the path goes to the endgame.
-STRAIGHT_STEPS = 200
 #: Detours through a random complex parameter point tried when paths keep failing before the endgame.
 DETOURS = 3
 
@@ -192,20 +188,18 @@ def _same_stabilizer(arch: Architecture, start: np.ndarray, end: np.ndarray) -> 
                      for s, e in zip(start, end)], dtype=bool)
 
 
-def _finish(hom: ParameterHomotopy, start: np.ndarray, x: np.ndarray, eg: EndgameOptions, options: SolveOptions):
+def _finish(hom: ParameterHomotopy, start: np.ndarray, x: np.ndarray, eg: CauchyEndgameOptions, options: SolveOptions):
     """End points from t = 1 − r₀: straight where they are nonsingular and reached by one path
     only, by the endgame elsewhere.
 
     Returns end points, codes, winding numbers (1 for straight finishes), accuracies and paths tracked.
     """
     n = len(x)
-    # A nonsingular finish takes tens of steps; paths to infinity or to singular points can take
-    # thousands before they fail, and the endgame decides them far more cheaply.
-    res = track(segment(hom, 1.0 - eg.start_radius, 1.0, n), x, replace(options.tracker, max_steps=STRAIGHT_STEPS))
+    res = track(segment(hom, 1.0 - eg.start_radius, 1.0, n), x, replace(options.tracker, max_steps=eg.straight_steps))
     _, J = gradient_and_jacobian(hom.arch, res.x, hom.target)
     with np.errstate(all="ignore"):
         condition = batch_condition(np.where(np.isfinite(J), J, 0.0))
-    straight = res.success & (condition < ENDGAME_CONDITION)
+    straight = res.success & (condition < eg.straight_condition)
     straight &= ~_collided(hom.arch, res.x, straight) & _same_stabilizer(hom.arch, start, res.x)
     end = np.where(straight[:, None], res.x, np.nan)
     codes = np.where(straight, ReturnCode.SUCCESS, ReturnCode.FAILED).astype(object)
@@ -235,7 +229,6 @@ def solve_continuation(
     options: SolveOptions,
     generic: dict[tuple[int, ...], GenericSolutions] | None = None,
     progress: bool = False,
-    endgame: EndgameOptions | None = None,
 ) -> ContinuationRun:
     """Every isolated critical point of ``instance``, with multiplicities, for any data.
 
@@ -246,18 +239,18 @@ def solve_continuation(
     rng : numpy.random.Generator
         Draws the generic base p₀ (and the monodromy, when run cold, and detour points).
     options : SolveOptions
+        The tracker, monodromy and Cauchy endgame (``options.cauchy``) settings, and the tolerances.
     generic : dict, optional
         A cached :func:`~.structured.solve_generic` result for this architecture and number of samples.
     progress : bool
         Show a progress bar of the stages on stderr.
-    endgame : EndgameOptions, optional
 
     Raises
     ------
     PositiveDimensionalError
         If an end point lies on a positive-dimensional component of the critical set.
     """
-    arch, eg = instance.architecture, endgame or EndgameOptions()
+    arch, eg = instance.architecture, options.cauchy
     warnings: list[str] = []
     stages: list[StageReport] = []
     bar = tqdm(total=4, desc="continuation", unit="stage", disable=not progress)
