@@ -135,6 +135,9 @@ def solve(
     seed : int
         Seeds every random choice of the solver; reported in the result.
     options : SolveOptions
+        Every setting of every route: tracker, monodromy, the blackbox endgame (``endgame``), the
+        continuation route's Cauchy endgame (``cauchy``), the tolerances and the two singular
+        thresholds (``singular_condition``, ``endpoint_singular_condition``).
     progress : bool
         Progress bar; by default on when stderr is a terminal.
 

@@ -90,7 +90,7 @@ class EndgameOptions:
     and ``‖F‖∞ < residual_tolerance · (1 + ‖x‖∞)``, and only once the path is within
     ``finite_distance · (1 + ‖x‖∞)`` of Newton's limit, so that Newton cannot have jumped to a
     neighbouring solution; it is singular when its Jacobian's condition number exceeds
-    ``singular_condition``. Endpoints closer than ``duplicate_tolerance · (1 + ‖x‖∞)`` are one point.
+    :attr:`SolveOptions.endpoint_singular_condition`. Endpoints closer than ``duplicate_tolerance · (1 + ‖x‖∞)`` are one point.
 
     Finite endpoints with ``‖x‖∞`` beyond about ``1 / infinity_ratio`` (in the patch's scale) could
     be mistaken for points at infinity; the critical points of random data are far smaller.
@@ -108,7 +108,6 @@ class EndgameOptions:
     newton_steps: int = 6
     newton_tolerance: float = 1e-10
     residual_tolerance: float = 1e-8
-    singular_condition: float = 1e10
     finite_distance: float = 1e-4
     segment_step: float = 0.25
     duplicate_tolerance: float = 1e-6
@@ -172,6 +171,21 @@ class SolveOptions:
     real_tolerance: float = 1e-6
     #: Residual ‖F‖∞ / (1 + ‖x‖∞) a refined point must reach to be counted.
     residual_tolerance: float = 1e-8
+    #: A counted point is singular when the condition number of its *equilibrated* Jacobian (rows,
+    #: then columns, scaled to unit max-norm: a change of units, so the judgement does not depend on
+    #: how badly the weights are scaled) exceeds this. A double-precision judgement: such a point
+    #: cannot be told from a singular one well enough to certify a count. Decides the structured
+    #: route's certificate (a singular point fails it) and which blackbox points get the slice test.
+    singular_condition: float = 1e12
+    #: A path's end point is singular when the condition number of the Jacobian there, as the
+    #: tracker and endgames see it (unscaled), exceeds this. Decides on the blackbox and continuation
+    #: routes whether several paths ending at one point are its multiplicity (singular) or path jumps
+    #: (nonsingular: one path each), which end points get the slice test, and, on the continuation
+    #: route, which points the result reports as singular. Kept apart from ``singular_condition``:
+    #: it judges a different number, the unscaled Jacobian, thousands of times larger on badly
+    #: scaled points (5.5e15 against 1.2e12 equilibrated at a nonsingular torus point of widths
+    #: 1,2,2,2); merging the two would be a behaviour change to measure first, not a renaming.
+    endpoint_singular_condition: float = 1e10
     #: Read and write the generic solution set in the disk cache (:mod:`linnet_crit.solvers.native.cache`); the
     #: environment variable ``LINNET_CRIT_CACHE=off`` turns it off for every solve.
     cache: bool = True

@@ -26,7 +26,6 @@ from ..base import METHODS
 from ..options import SolveOptions
 from .blackbox import solve_blackbox
 from .cache import cache_notes
-from .continuation import SINGULAR_CONDITION as CONTINUATION_SINGULAR
 from .continuation import solve_continuation
 from .dedup import SAME_POINT, match_rows
 from .monodromy import GenericSolutions
@@ -186,7 +185,7 @@ def _continuation(instance, rng, generic, spent: _Spent, notes, seed, method, op
     """
     run = solve_continuation(instance, rng, options, generic=generic, progress=progress)
     fin = Finalized(run.points, run.residuals, run.conditions, run.conditions, run.multiplicities,
-                    singular_condition=CONTINUATION_SINGULAR)
+                    singular_condition=options.endpoint_singular_condition)
     warnings = [*run.warnings, *monodromy_warnings(generic, stops=False)]
     if run.n_at_infinity and not genericity_reasons(instance):
         # at generic data every generic path ends at a finite point: either the data are special

@@ -272,9 +272,11 @@ def _decaying(alphas: np.ndarray, opts: EndgameOptions) -> np.ndarray:
 
 
 def _run(
-    hom: ProjectiveHomotopy, starts: np.ndarray, tracker: TrackerOptions, opts: EndgameOptions, tick: Callable[[int], None]
+    hom: ProjectiveHomotopy, starts: np.ndarray, tracker: TrackerOptions, options: SolveOptions, tick: Callable[[int], None]
 ) -> _Paths:
-    """Track every start point through phase 1 and the endgame; classify each endpoint."""
+    """Track every start point through phase 1 and the endgame (``options.endgame``); classify each
+    endpoint (singular above ``options.endpoint_singular_condition``)."""
+    opts, singular = options.endgame, options.endpoint_singular_condition
     paths = _Paths.new(starts)
     gaps = opts.gaps()
     first = track(_Segment(hom, 0.0, 1.0 - gaps[0]), starts, tracker)
@@ -294,11 +296,11 @@ def _run(
             result = track(_Segment(hom, 1.0 - gaps[k - 1], 1.0 - gap), paths.y[idx], segment_options)
             paths.y[idx], paths.steps[idx] = result.x, paths.steps[idx] + result.steps
             paths.t[idx] = 1.0 - gaps[k - 1] + result.t * (gaps[k - 1] - gap)
-            _close_failed(hom, paths, idx[~result.success], result.codes[~result.success], opts, tick)
-        previous = _sample(hom, paths, previous, opts, tick)
+            _close_failed(hom, paths, idx[~result.success], result.codes[~result.success], opts, singular, tick)
+        previous = _sample(hom, paths, previous, opts, singular, tick)
         if not paths.active.any():
             break
-    _close_failed(hom, paths, np.flatnonzero(paths.active), None, opts, tick)
+    _close_failed(hom, paths, np.flatnonzero(paths.active), None, opts, singular, tick)
     return paths
 
 
@@ -306,7 +308,9 @@ def _ratio(y: np.ndarray) -> np.ndarray:
     return np.abs(y[:, 0]) / np.abs(y).max(axis=1)
 
 
-def _sample(hom: ProjectiveHomotopy, paths: _Paths, previous: np.ndarray, opts: EndgameOptions, tick) -> np.ndarray:
+def _sample(
+    hom: ProjectiveHomotopy, paths: _Paths, previous: np.ndarray, opts: EndgameOptions, singular: float, tick
+) -> np.ndarray:
     """Classify the active paths at one endgame sample; returns this sample's affine points.
 
     A finite endpoint is accepted when Newton on F converges from the sample and the path has
@@ -324,7 +328,7 @@ def _sample(hom: ProjectiveHomotopy, paths: _Paths, previous: np.ndarray, opts: 
     before = _distance(previous[idx], refined.x)
     closing_in = refined.converged & (now <= 2.0 * opts.ratio * before)
     finite = closing_in & (now <= opts.finite_distance)
-    _store(paths, idx[finite], refined, finite, opts)
+    _store(paths, idx[finite], refined, finite, singular)
     at_infinity = idx[~closing_in & _infinity_trend([r[idx] for r in paths.ratios], opts)]
     paths.code[at_infinity] = ReturnCode.AT_INFINITY
     tick(int(finite.sum()) + len(at_infinity))
@@ -336,16 +340,16 @@ def _distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.abs(a - b).max(axis=1, initial=0.0) / (1.0 + np.abs(b).max(axis=1, initial=0.0))
 
 
-def _store(paths: _Paths, where: np.ndarray, refined: _Refined, mask: np.ndarray, opts: EndgameOptions) -> None:
-    """Record refined finite endpoints: SUCCESS, or SINGULAR above the condition threshold."""
-    singular = refined.condition[mask] > opts.singular_condition
+def _store(paths: _Paths, where: np.ndarray, refined: _Refined, mask: np.ndarray, singular_condition: float) -> None:
+    """Record refined finite endpoints: SUCCESS, or SINGULAR above ``singular_condition``."""
+    singular = refined.condition[mask] > singular_condition
     paths.code[where] = np.where(singular, ReturnCode.SINGULAR, ReturnCode.SUCCESS)
     paths.point[where] = refined.x[mask]
     paths.residual[where] = refined.residual[mask]
     paths.condition[where] = refined.condition[mask]
 
 
-def _close_failed(hom, paths: _Paths, idx: np.ndarray, codes, opts: EndgameOptions, tick) -> None:
+def _close_failed(hom, paths: _Paths, idx: np.ndarray, codes, opts: EndgameOptions, singular: float, tick) -> None:
     """Paths the endgame could not finish: at infinity by trend, singular if Newton lands, else failed."""
     if not len(idx):
         return
@@ -353,8 +357,8 @@ def _close_failed(hom, paths: _Paths, idx: np.ndarray, codes, opts: EndgameOptio
     paths.code[idx[trend]] = ReturnCode.AT_INFINITY
     rest = idx[~trend]
     refined = _refine(hom.instance, _dehomogenize(paths.y[rest]), opts)
-    landed = refined.converged & (refined.condition > opts.singular_condition)
-    _store(paths, rest[landed], refined, landed, opts)
+    landed = refined.converged & (refined.condition > singular)
+    _store(paths, rest[landed], refined, landed, singular)
     failed = rest[~landed]
     paths.code[failed] = codes[~trend][~landed] if codes is not None else ReturnCode.FAILED
     tick(len(idx))
@@ -473,13 +477,13 @@ def solve_blackbox(
     hom = ProjectiveHomotopy(instance, start, gamma, patch)
     starts = start.start_points(patch)
     with tqdm(total=start.n_paths, desc=f"blackbox {arch}", unit="path", disable=not _show_progress(progress)) as bar:
-        paths = _run(hom, starts, options.tracker, endgame, bar.update)
+        paths = _run(hom, starts, options.tracker, options, bar.update)
     retried, steps = 0, int(paths.steps.sum())
     for retry in RETRY_SCHEDULE:
         redo = np.flatnonzero(_needs_retry(paths, endgame.duplicate_tolerance))
         if not len(redo):
             break
-        again = _run(hom, starts[redo], retry, endgame, lambda n: None)
+        again = _run(hom, starts[redo], retry, options, lambda n: None)
         retried, steps = retried + len(redo), steps + int(again.steps.sum())
         _merge(paths, redo, again)
     _mark_duplicates(paths, endgame.duplicate_tolerance)

@@ -40,10 +40,8 @@ from .monodromy import GenericSolutions, random_complex_instance
 from .structured import solve_generic, solve_structured_many
 from .tracker import newton, track
 
-__all__ = ["ContinuationRun", "solve_continuation", "SINGULAR_CONDITION"]
+__all__ = ["ContinuationRun", "solve_continuation"]
 
-#: End points with a larger condition number are singular (they get the local dimension test).
-SINGULAR_CONDITION = 1e10
 #: Detours through a random complex parameter point tried when paths keep failing before the endgame.
 DETOURS = 3
 
@@ -319,8 +317,8 @@ def solve_continuation(
     _, first = np.unique(labels, return_index=True)
     distinct = points[first]
     residuals, conditions, distinct = _polish(instance, distinct, multiplicities)
-    warnings += _consistency(conditions, multiplicities)
-    _refuse_positive_dimensional(instance, distinct, conditions, rng)
+    warnings += _consistency(conditions, multiplicities, options.endpoint_singular_condition)
+    _refuse_positive_dimensional(instance, distinct, conditions, options.endpoint_singular_condition, rng)
     monodromy_paths = sum(g.report.paths for g in generic.values()) if cold else 0
     n_paths = monodromy_paths + base.n_paths + tracked + finish_paths
     return ContinuationRun(distinct, multiplicities, residuals, conditions, int(n_paths), n_at_infinity,
@@ -341,14 +339,15 @@ def _polish(instance: Instance, points: np.ndarray, multiplicities: np.ndarray):
     return residuals, batch_condition(J), points
 
 
-def _consistency(conditions: np.ndarray, multiplicities: np.ndarray) -> list[str]:
-    """A nonsingular point is the end of exactly one path, a singular isolated one of at least two."""
+def _consistency(conditions: np.ndarray, multiplicities: np.ndarray, singular_condition: float) -> list[str]:
+    """A nonsingular point is the end of exactly one path, a singular isolated one of at least two
+    (singular: Jacobian condition number ≥ ``singular_condition``)."""
     warnings = []
-    jumped = int(((conditions < SINGULAR_CONDITION) & (multiplicities > 1)).sum())
+    jumped = int(((conditions < singular_condition) & (multiplicities > 1)).sum())
     if jumped:
         warnings.append(f"{jumped} nonsingular points are the end of more than one path: paths jumped, "
                         "so other points may be missing")
-    lonely = int(((conditions >= SINGULAR_CONDITION) & (multiplicities == 1)).sum())
+    lonely = int(((conditions >= singular_condition) & (multiplicities == 1)).sum())
     if lonely:
         warnings.append(f"{lonely} singular points are the end of only one path (an isolated singular point "
                         "has multiplicity ≥ 2): their other paths are missing or went elsewhere")
@@ -356,10 +355,10 @@ def _consistency(conditions: np.ndarray, multiplicities: np.ndarray) -> list[str
 
 
 def _refuse_positive_dimensional(instance: Instance, points: np.ndarray, conditions: np.ndarray,
-                                 rng: np.random.Generator) -> None:
+                                 singular_condition: float, rng: np.random.Generator) -> None:
     """Slice test at one singular end point per sign orbit (flips preserve the local dimension);
     any positive local dimension raises."""
-    singular = np.flatnonzero(conditions >= SINGULAR_CONDITION)
+    singular = np.flatnonzero(conditions >= singular_condition)
     arch, system = instance.architecture, instance_system(instance)
     labels = cluster_rows(_canonical(arch, points[singular]), SAME_POINT, 1e-2)
     _, first = np.unique(labels, return_index=True)

@@ -15,9 +15,9 @@ def test_solve_hands_the_endgame_options_to_the_blackbox_route(monkeypatch):
     seen = []
     real = blackbox_module._run
 
-    def spy(hom, starts, tracker, opts, tick):
-        seen.append(opts)
-        return real(hom, starts, tracker, opts, tick)
+    def spy(hom, starts, tracker, options, tick):
+        seen.append(options.endgame)
+        return real(hom, starts, tracker, options, tick)
 
     monkeypatch.setattr(blackbox_module, "_run", spy)
     endgame = EndgameOptions(ratio=1.0 / 16.0)
@@ -44,3 +44,34 @@ def test_solve_hands_the_cauchy_endgame_options_to_the_continuation_route(monkey
     assert seen and all(opts is cauchy for opts in seen)
     assert forced.n_solutions == default.n_solutions and forced.complete, str(forced)
     assert np.array_equal(np.sort(forced.multiplicities), np.sort(default.multiplicities))
+
+
+# --- the two singular thresholds: each is read from SolveOptions by the routes that judge it ----------
+def test_singular_condition_decides_the_structured_certificate():
+    """Every point condemned as singular fails the certificate, and auto switches routes."""
+    inst = random_instance((1, 1, 1), seed=0)
+    kept = solve(inst, seed=0, options=SolveOptions(cache=False))
+    strict = solve(inst, seed=0, options=SolveOptions(singular_condition=1.0, cache=False))
+    assert kept.route == "structured"
+    assert strict.route == "continuation"
+    assert any("points are singular in the full system (equilibrated Jacobian condition > 1e+00" in n for n in strict.notes)
+
+
+def test_endpoint_singular_condition_decides_blackbox_end_points():
+    """With the threshold at 1 every finite end point is booked singular, none nonsingular."""
+    inst = random_instance((1, 1, 1), seed=0)
+    default = blackbox_module.solve_blackbox(inst, seed=0, options=SolveOptions())
+    strict = blackbox_module.solve_blackbox(inst, seed=0, options=SolveOptions(endpoint_singular_condition=1.0))
+    assert default.n_solutions > 0 and default.n_singular == 0
+    assert strict.n_solutions == 0
+    assert strict.n_singular == default.n_solutions
+
+
+def test_endpoint_singular_condition_decides_continuation_end_points():
+    """With the threshold at 1 every end point is singular, yet reached by one path: a warning each."""
+    inst = random_instance((1, 1, 1), seed=0)
+    default = solve(inst, method="continuation", seed=0, options=SolveOptions(cache=False))
+    strict = solve(inst, method="continuation", seed=0, options=SolveOptions(endpoint_singular_condition=1.0, cache=False))
+    assert default.complete and default.n_singular == 0, str(default)
+    assert strict.n_singular == strict.n_solutions == default.n_solutions
+    assert any(f"{strict.n_solutions} singular points are the end of only one path" in w for w in strict.warnings)
