@@ -37,7 +37,7 @@ from ..errors import DataError, SolverError
 from ..numeric.evaluate import Parameters, gradient, gradient_and_jacobian
 from ..results import DEFAULT_REAL_TOL, SolveResult
 from ..solvers import SAME_POINT, match_rows, prepare, solve_many, track_parameter_homotopy, unique_rows
-from ..solvers.options import SolveOptions, TrackerOptions
+from ..solvers.options import SolveOptions
 
 __all__ = ["PathPoint", "PathEvent", "PathStep", "RegularizationPath", "regularization_path", "scaled", "engine_solver"]
 
@@ -260,7 +260,6 @@ def regularization_path(
     same_point: float = SAME_POINT,
     seed: int = 0,
     options: SolveOptions | None = None,
-    tracker: TrackerOptions | None = None,
     progress: bool = False,
 ) -> RegularizationPath:
     """Follow the real critical points of ``instance`` as Λ is scaled by t from ``ts[0]`` down.
@@ -286,8 +285,9 @@ def regularization_path(
         under which two points are one (merges, matching with the engine).
     seed : int
         Seeds the engine's generic solutions (recorded).
-    tracker : TrackerOptions, optional
-        Settings of the parameter homotopies between consecutive t (default: ``options.tracker``).
+    options : SolveOptions, optional
+        The engine's settings; ``options.tracker`` also tracks the parameter homotopies between
+        consecutive t.
 
     Examples
     --------
@@ -306,7 +306,8 @@ def regularization_path(
     if len(ts) < 2 or any(not 0 < t <= 1 for t in ts) or any(b >= a for a, b in zip(ts, ts[1:])):
         raise DataError(f"ts = {ts[:4]}…: give at least two strictly decreasing values in (0, 1]")
     arch = instance.architecture
-    tracker = tracker or (options or SolveOptions()).tracker
+    options = options or SolveOptions()
+    tracker = options.tracker
     solver = engine_solver(instance, seed, options)
 
     def engine_all(target: Instance) -> tuple[np.ndarray | None, str | None]:

@@ -27,7 +27,7 @@ from .base import METHODS, Backend
 from .native.dedup import SAME_POINT, match_rows, unique_rows
 from .native.symmetry import flip_vectors
 from .native.tracker import TrackResult  # what track_parameter_homotopy returns: public, and cheap to import
-from .options import MonodromyOptions, SolveOptions, TrackerOptions
+from .options import CauchyEndgameOptions, EndgameOptions, MonodromyOptions, SolveOptions, TrackerOptions
 
 if TYPE_CHECKING:
     from .native.monodromy import GenericSolutions
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 __all__ = [
     "METHODS",
     "Backend",
+    "CauchyEndgameOptions",
+    "EndgameOptions",
     "GenericSolutionSet",
     "MonodromyOptions",
     "SAME_POINT",
@@ -133,6 +135,9 @@ def solve(
     seed : int
         Seeds every random choice of the solver; reported in the result.
     options : SolveOptions
+        Every setting of every route: tracker, monodromy, the blackbox endgame (``endgame``), the
+        continuation route's Cauchy endgame (``cauchy``), the tolerances and the two singular
+        thresholds (``singular_condition``, ``endpoint_singular_condition``).
     progress : bool
         Progress bar; by default on when stderr is a terminal.
 

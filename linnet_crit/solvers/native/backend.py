@@ -26,7 +26,6 @@ from ..base import METHODS
 from ..options import SolveOptions
 from .blackbox import solve_blackbox
 from .cache import cache_notes
-from .continuation import SINGULAR_CONDITION as CONTINUATION_SINGULAR
 from .continuation import solve_continuation
 from .dedup import SAME_POINT, match_rows
 from .monodromy import GenericSolutions
@@ -185,8 +184,11 @@ def _continuation(instance, rng, generic, spent: _Spent, notes, seed, method, op
     which a Newton refinement would spoil; only the monodromy's rank-gap doubts are added here.
     """
     run = solve_continuation(instance, rng, options, generic=generic, progress=progress)
+    # With no lost path, the paths ending at an isolated point are its multiplicity (continuation
+    # theorem): singular means multiplicity ≥ 2, whatever the (unit-dependent) condition number says.
+    singular = run.multiplicities > 1 if not run.failed else None
     fin = Finalized(run.points, run.residuals, run.conditions, run.conditions, run.multiplicities,
-                    singular_condition=CONTINUATION_SINGULAR)
+                    singular_condition=options.endpoint_singular_condition, singular_points=singular)
     warnings = [*run.warnings, *monodromy_warnings(generic, stops=False)]
     if run.n_at_infinity and not genericity_reasons(instance):
         # at generic data every generic path ends at a finite point: either the data are special
@@ -203,7 +205,7 @@ def _continuation(instance, rng, generic, spent: _Spent, notes, seed, method, op
 
 def _blackbox(instance: Instance, seed, options: SolveOptions, progress, t0) -> SolveResult:
     """A start system with no structural assumption; singular end points are counted by cluster."""
-    bb = solve_blackbox(instance, seed=seed, options=options.tracker, progress=progress)
+    bb = solve_blackbox(instance, seed=seed, options=options, progress=progress)
     singular, sizes = bb.singular_clusters()
     points = np.concatenate([bb.solutions, singular])
     multiplicities = np.concatenate([np.ones(bb.n_solutions, dtype=int), sizes])

@@ -36,62 +36,12 @@ from tqdm import tqdm
 from ...data import Instance
 from ...numeric.evaluate import Parameters, gradient, gradient_and_jacobian, parameter_derivative
 from ...results import PathResult, ReturnCode, StageReport
-from ..options import RETRY_SCHEDULE, TrackerOptions
+from ..options import RETRY_SCHEDULE, EndgameOptions, SolveOptions, TrackerOptions
 from .linalg import batch_condition, batch_solve
 from .start_systems import LinearProductStart, make_start_system
 from .tracker import track
 
-__all__ = ["BlackboxRun", "EndgameOptions", "ProjectiveHomotopy", "solve_blackbox"]
-
-
-@dataclass(frozen=True)
-class EndgameOptions:
-    """Where the endgame starts, how it samples, and the thresholds that classify endpoints.
-
-    ``first_gap`` is δ_0 = 1 − t where the endgame begins; samples shrink the gap by ``ratio``
-    down to ``last_gap``, each segment crossed with steps of about ``segment_step`` (relative to
-    the segment, scaled like the tracker's ``max_step``). A path is at infinity when the last
-    ``stable_samples`` decay exponents α (``|x0|/‖y‖∞ ∼ δ^α`` between two samples) all reach
-    ``min_alpha`` and ``|x0|/‖y‖∞ < infinity_ratio``, or when ``|x0|/‖y‖∞ < steady_ratio`` and the
-    last ``steady_samples`` exponents all reach ``min_alpha`` and agree within ``alpha_spread``
-    (relative). The second rule is the valuation test: along a path to infinity α tends to a
-    positive rational (some paths of depth-2 networks decay only like δ^{1/4}, and would crawl for
-    many samples before reaching ``infinity_ratio``), while along a path to a finite point
-    x0 → x0* ≠ 0 and α falls by the factor ``ratio`` per sample. With only two steady exponents,
-    5 of the 129 finite points of widths 1,2,2,1 (seed 0) were taken for infinity: their paths had
-    not reached the asymptotic regime at δ ≈ 1e-4.
-
-    A finite point is accepted when Newton's last update is below ``newton_tolerance · (1 + ‖x‖∞)``
-    and ``‖F‖∞ < residual_tolerance · (1 + ‖x‖∞)``, and only once the path is within
-    ``finite_distance · (1 + ‖x‖∞)`` of Newton's limit, so that Newton cannot have jumped to a
-    neighbouring solution; it is singular when its Jacobian's condition number exceeds
-    ``singular_condition``. Endpoints closer than ``duplicate_tolerance · (1 + ‖x‖∞)`` are one point.
-
-    Finite endpoints with ``‖x‖∞`` beyond about ``1 / infinity_ratio`` (in the patch's scale) could
-    be mistaken for points at infinity; the critical points of random data are far smaller.
-    """
-
-    first_gap: float = 0.1
-    ratio: float = 1.0 / 32.0
-    last_gap: float = 1e-12
-    infinity_ratio: float = 1e-3
-    steady_ratio: float = 0.1
-    min_alpha: float = 0.1
-    alpha_spread: float = 0.5
-    stable_samples: int = 2
-    steady_samples: int = 3
-    newton_steps: int = 6
-    newton_tolerance: float = 1e-10
-    residual_tolerance: float = 1e-8
-    singular_condition: float = 1e10
-    finite_distance: float = 1e-4
-    segment_step: float = 0.25
-    duplicate_tolerance: float = 1e-6
-
-    def gaps(self) -> np.ndarray:
-        """The sample gaps δ_0 > δ_1 > … ≥ last_gap."""
-        count = int(np.floor(np.log(self.last_gap / self.first_gap) / np.log(self.ratio))) + 1
-        return self.first_gap * self.ratio ** np.arange(count)
+__all__ = ["BlackboxRun", "ProjectiveHomotopy", "solve_blackbox"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -322,9 +272,11 @@ def _decaying(alphas: np.ndarray, opts: EndgameOptions) -> np.ndarray:
 
 
 def _run(
-    hom: ProjectiveHomotopy, starts: np.ndarray, tracker: TrackerOptions, opts: EndgameOptions, tick: Callable[[int], None]
+    hom: ProjectiveHomotopy, starts: np.ndarray, tracker: TrackerOptions, options: SolveOptions, tick: Callable[[int], None]
 ) -> _Paths:
-    """Track every start point through phase 1 and the endgame; classify each endpoint."""
+    """Track every start point through phase 1 and the endgame (``options.endgame``); classify each
+    endpoint (singular above ``options.endpoint_singular_condition``)."""
+    opts, singular = options.endgame, options.endpoint_singular_condition
     paths = _Paths.new(starts)
     gaps = opts.gaps()
     first = track(_Segment(hom, 0.0, 1.0 - gaps[0]), starts, tracker)
@@ -344,11 +296,11 @@ def _run(
             result = track(_Segment(hom, 1.0 - gaps[k - 1], 1.0 - gap), paths.y[idx], segment_options)
             paths.y[idx], paths.steps[idx] = result.x, paths.steps[idx] + result.steps
             paths.t[idx] = 1.0 - gaps[k - 1] + result.t * (gaps[k - 1] - gap)
-            _close_failed(hom, paths, idx[~result.success], result.codes[~result.success], opts, tick)
-        previous = _sample(hom, paths, previous, opts, tick)
+            _close_failed(hom, paths, idx[~result.success], result.codes[~result.success], opts, singular, tick)
+        previous = _sample(hom, paths, previous, opts, singular, tick)
         if not paths.active.any():
             break
-    _close_failed(hom, paths, np.flatnonzero(paths.active), None, opts, tick)
+    _close_failed(hom, paths, np.flatnonzero(paths.active), None, opts, singular, tick)
     return paths
 
 
@@ -356,7 +308,9 @@ def _ratio(y: np.ndarray) -> np.ndarray:
     return np.abs(y[:, 0]) / np.abs(y).max(axis=1)
 
 
-def _sample(hom: ProjectiveHomotopy, paths: _Paths, previous: np.ndarray, opts: EndgameOptions, tick) -> np.ndarray:
+def _sample(
+    hom: ProjectiveHomotopy, paths: _Paths, previous: np.ndarray, opts: EndgameOptions, singular: float, tick
+) -> np.ndarray:
     """Classify the active paths at one endgame sample; returns this sample's affine points.
 
     A finite endpoint is accepted when Newton on F converges from the sample and the path has
@@ -374,7 +328,7 @@ def _sample(hom: ProjectiveHomotopy, paths: _Paths, previous: np.ndarray, opts: 
     before = _distance(previous[idx], refined.x)
     closing_in = refined.converged & (now <= 2.0 * opts.ratio * before)
     finite = closing_in & (now <= opts.finite_distance)
-    _store(paths, idx[finite], refined, finite, opts)
+    _store(paths, idx[finite], refined, finite, singular)
     at_infinity = idx[~closing_in & _infinity_trend([r[idx] for r in paths.ratios], opts)]
     paths.code[at_infinity] = ReturnCode.AT_INFINITY
     tick(int(finite.sum()) + len(at_infinity))
@@ -386,16 +340,16 @@ def _distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.abs(a - b).max(axis=1, initial=0.0) / (1.0 + np.abs(b).max(axis=1, initial=0.0))
 
 
-def _store(paths: _Paths, where: np.ndarray, refined: _Refined, mask: np.ndarray, opts: EndgameOptions) -> None:
-    """Record refined finite endpoints: SUCCESS, or SINGULAR above the condition threshold."""
-    singular = refined.condition[mask] > opts.singular_condition
+def _store(paths: _Paths, where: np.ndarray, refined: _Refined, mask: np.ndarray, singular_condition: float) -> None:
+    """Record refined finite endpoints: SUCCESS, or SINGULAR above ``singular_condition``."""
+    singular = refined.condition[mask] > singular_condition
     paths.code[where] = np.where(singular, ReturnCode.SINGULAR, ReturnCode.SUCCESS)
     paths.point[where] = refined.x[mask]
     paths.residual[where] = refined.residual[mask]
     paths.condition[where] = refined.condition[mask]
 
 
-def _close_failed(hom, paths: _Paths, idx: np.ndarray, codes, opts: EndgameOptions, tick) -> None:
+def _close_failed(hom, paths: _Paths, idx: np.ndarray, codes, opts: EndgameOptions, singular: float, tick) -> None:
     """Paths the endgame could not finish: at infinity by trend, singular if Newton lands, else failed."""
     if not len(idx):
         return
@@ -403,8 +357,8 @@ def _close_failed(hom, paths: _Paths, idx: np.ndarray, codes, opts: EndgameOptio
     paths.code[idx[trend]] = ReturnCode.AT_INFINITY
     rest = idx[~trend]
     refined = _refine(hom.instance, _dehomogenize(paths.y[rest]), opts)
-    landed = refined.converged & (refined.condition > opts.singular_condition)
-    _store(paths, rest[landed], refined, landed, opts)
+    landed = refined.converged & (refined.condition > singular)
+    _store(paths, rest[landed], refined, landed, singular)
     failed = rest[~landed]
     paths.code[failed] = codes[~trend][~landed] if codes is not None else ReturnCode.FAILED
     tick(len(idx))
@@ -475,8 +429,7 @@ def solve_blackbox(
     *,
     seed: int | None = 0,
     start_system: str = "auto",
-    options: TrackerOptions | None = None,
-    endgame: EndgameOptions | None = None,
+    options: SolveOptions | None = None,
     progress: bool | None = None,
     max_paths: int | None = 1_000_000,
 ) -> BlackboxRun:
@@ -492,11 +445,10 @@ def solve_blackbox(
         (``None``: fresh entropy, not reproducible).
     start_system : {"auto", "total_degree", "multihomogeneous"}
         ``"auto"`` takes the one with fewer paths (the m-homogeneous one whenever it is smaller).
-    options : TrackerOptions, optional
-        Tracker settings of the first pass; failed or colliding paths are tracked again with each
-        entry of :data:`RETRY_SCHEDULE` in turn.
-    endgame : EndgameOptions, optional
-        Endgame samples and classification thresholds.
+    options : SolveOptions, optional
+        Read here: ``options.tracker``, the tracker settings of the first pass (failed or colliding
+        paths are tracked again with each entry of :data:`RETRY_SCHEDULE` in turn), and
+        ``options.endgame``, the endgame's samples and classification thresholds.
     progress : bool, optional
         tqdm progress bar of finished paths; default: only when stderr is a terminal.
     max_paths : int or None
@@ -516,7 +468,8 @@ def solve_blackbox(
     """
     began = time.perf_counter()
     arch = instance.architecture
-    endgame = endgame or EndgameOptions()
+    options = options or SolveOptions()
+    endgame = options.endgame
     rng = np.random.default_rng(seed)
     start = make_start_system(arch, start_system, seed=int(rng.integers(2**32)), max_paths=max_paths)
     gamma = complex(np.exp(2j * np.pi * rng.uniform()))
@@ -524,13 +477,13 @@ def solve_blackbox(
     hom = ProjectiveHomotopy(instance, start, gamma, patch)
     starts = start.start_points(patch)
     with tqdm(total=start.n_paths, desc=f"blackbox {arch}", unit="path", disable=not _show_progress(progress)) as bar:
-        paths = _run(hom, starts, options or TrackerOptions(), endgame, bar.update)
+        paths = _run(hom, starts, options.tracker, options, bar.update)
     retried, steps = 0, int(paths.steps.sum())
     for retry in RETRY_SCHEDULE:
         redo = np.flatnonzero(_needs_retry(paths, endgame.duplicate_tolerance))
         if not len(redo):
             break
-        again = _run(hom, starts[redo], retry, endgame, lambda n: None)
+        again = _run(hom, starts[redo], retry, options, lambda n: None)
         retried, steps = retried + len(redo), steps + int(again.steps.sum())
         _merge(paths, redo, again)
     _mark_duplicates(paths, endgame.duplicate_tolerance)

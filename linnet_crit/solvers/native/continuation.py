@@ -31,9 +31,9 @@ from ...errors import PositiveDimensionalError
 from ...numeric import Parameters, gradient_and_jacobian
 from ...numeric.local_dimension import instance_system, local_dimension
 from ...results import PathResult, ReturnCode, StageReport
-from ..options import RETRY_SCHEDULE, SolveOptions
+from ..options import RETRY_SCHEDULE, CauchyEndgameOptions, SolveOptions
 from .dedup import SAME_POINT, cluster_rows
-from .endgame import EndgameOptions, cauchy_endgame, segment
+from .endgame import cauchy_endgame, segment
 from .homotopies import ParameterHomotopy, fixed
 from .linalg import batch_condition
 from .monodromy import GenericSolutions, random_complex_instance
@@ -41,14 +41,8 @@ from .structured import solve_generic, solve_structured_many
 from .tracker import newton, track
 from .verdict import _conditions
 
-__all__ = ["ContinuationRun", "solve_continuation", "ENDGAME_CONDITION", "SINGULAR_CONDITION"]
+__all__ = ["ContinuationRun", "solve_continuation"]
 
-#: End points of the straight finish with a larger condition number go through the endgame.
-ENDGAME_CONDITION = 1e8
-#: End points with a larger condition number are singular (they get the local dimension test).
-SINGULAR_CONDITION = 1e10
-#: Steps a straight finish from t = 1 − r₀ may take before the path goes to the endgame.
-STRAIGHT_STEPS = 200
 #: Detours through a random complex parameter point tried when paths keep failing before the endgame.
 DETOURS = 3
 
@@ -195,20 +189,18 @@ def _same_stabilizer(arch: Architecture, start: np.ndarray, end: np.ndarray) -> 
                      for s, e in zip(start, end)], dtype=bool)
 
 
-def _finish(hom: ParameterHomotopy, start: np.ndarray, x: np.ndarray, eg: EndgameOptions, options: SolveOptions):
+def _finish(hom: ParameterHomotopy, start: np.ndarray, x: np.ndarray, eg: CauchyEndgameOptions, options: SolveOptions):
     """End points from t = 1 − r₀: straight where they are nonsingular and reached by one path
     only, by the endgame elsewhere.
 
     Returns end points, codes, winding numbers (1 for straight finishes), accuracies and paths tracked.
     """
     n = len(x)
-    # A nonsingular finish takes tens of steps; paths to infinity or to singular points can take
-    # thousands before they fail, and the endgame decides them far more cheaply.
-    res = track(segment(hom, 1.0 - eg.start_radius, 1.0, n), x, replace(options.tracker, max_steps=STRAIGHT_STEPS))
+    res = track(segment(hom, 1.0 - eg.start_radius, 1.0, n), x, replace(options.tracker, max_steps=eg.straight_steps))
     _, J = gradient_and_jacobian(hom.arch, res.x, hom.target)
     with np.errstate(all="ignore"):
         condition = batch_condition(np.where(np.isfinite(J), J, 0.0))
-    straight = res.success & (condition < ENDGAME_CONDITION)
+    straight = res.success & (condition < eg.straight_condition)
     straight &= ~_collided(hom.arch, res.x, straight) & _same_stabilizer(hom.arch, start, res.x)
     end = np.where(straight[:, None], res.x, np.nan)
     codes = np.where(straight, ReturnCode.SUCCESS, ReturnCode.FAILED).astype(object)
@@ -223,12 +215,12 @@ def _finish(hom: ParameterHomotopy, start: np.ndarray, x: np.ndarray, eg: Endgam
         paths += game.paths
         end[rest], codes[rest], winding[rest], accuracy[rest] = game.x, game.codes, game.winding, game.accuracy
         rest = rest[[c not in (ReturnCode.SUCCESS, ReturnCode.AT_INFINITY) for c in game.codes]]
-    paths += _refinish_jumped(hom, x, eg.start_radius, end, codes, winding, accuracy)
+    paths += _refinish_jumped(hom, x, eg.start_radius, end, codes, winding, accuracy, options.endpoint_singular_condition)
     return end, codes, winding, accuracy, paths
 
 
 def _refinish_jumped(hom: ParameterHomotopy, x: np.ndarray, r0: float, end: np.ndarray, codes: np.ndarray,
-                     winding: np.ndarray, accuracy: np.ndarray) -> int:
+                     winding: np.ndarray, accuracy: np.ndarray, singular_condition: float) -> int:
     """Re-track from t = 1 − r₀ (points ``x``), straight and with the stricter trackers of the
     retry schedule, the paths whose nonsingular end points (up to sign) coincide with another
     path's; updates the arrays in place and returns the paths tracked.
@@ -240,7 +232,7 @@ def _refinish_jumped(hom: ParameterHomotopy, x: np.ndarray, r0: float, end: np.n
     ok = np.array([c is ReturnCode.SUCCESS for c in codes], dtype=bool)
     _, J = gradient_and_jacobian(hom.arch, np.where(ok[:, None], end, 0.0), hom.target)
     with np.errstate(all="ignore"):
-        nonsingular = ok & (batch_condition(np.where(np.isfinite(J), J, 0.0)) < SINGULAR_CONDITION)
+        nonsingular = ok & (batch_condition(np.where(np.isfinite(J), J, 0.0)) < singular_condition)
     paths = 0
     for tracker in RETRY_SCHEDULE:
         bad = np.flatnonzero(_collided(hom.arch, end, nonsingular))
@@ -269,7 +261,6 @@ def solve_continuation(
     options: SolveOptions,
     generic: dict[tuple[int, ...], GenericSolutions] | None = None,
     progress: bool = False,
-    endgame: EndgameOptions | None = None,
 ) -> ContinuationRun:
     """Every isolated critical point of ``instance``, with multiplicities, for any data.
 
@@ -280,18 +271,18 @@ def solve_continuation(
     rng : numpy.random.Generator
         Draws the generic base p₀ (and the monodromy, when run cold, and detour points).
     options : SolveOptions
+        The tracker, monodromy and Cauchy endgame (``options.cauchy``) settings, and the tolerances.
     generic : dict, optional
         A cached :func:`~.structured.solve_generic` result for this architecture and number of samples.
     progress : bool
         Show a progress bar of the stages on stderr.
-    endgame : EndgameOptions, optional
 
     Raises
     ------
     PositiveDimensionalError
         If an end point lies on a positive-dimensional component of the critical set.
     """
-    arch, eg = instance.architecture, endgame or EndgameOptions()
+    arch, eg = instance.architecture, options.cauchy
     warnings: list[str] = []
     stages: list[StageReport] = []
     bar = tqdm(total=4, desc="continuation", unit="stage", disable=not progress)
@@ -362,9 +353,10 @@ def solve_continuation(
     residuals, conditions, distinct = _polish(instance, distinct, multiplicities)
     # every path accounted for: no failure, none at infinity, a complete generic set
     accounted = not warnings and n_at_infinity == 0
-    more, notes = _consistency(conditions, multiplicities, accounted, _conditions(instance, distinct)[1])
+    more, notes = _consistency(conditions, multiplicities, accounted, _conditions(instance, distinct)[1],
+                               options.endpoint_singular_condition)
     warnings += more
-    _refuse_positive_dimensional(instance, distinct, conditions, rng)
+    _refuse_positive_dimensional(instance, distinct, conditions, options.endpoint_singular_condition, rng)
     monodromy_paths = sum(g.report.paths for g in generic.values()) if cold else 0
     n_paths = monodromy_paths + base.n_paths + tracked + finish_paths
     return ContinuationRun(distinct, multiplicities, residuals, conditions, int(n_paths), n_at_infinity,
@@ -386,10 +378,10 @@ def _polish(instance: Instance, points: np.ndarray, multiplicities: np.ndarray):
 
 
 def _consistency(conditions: np.ndarray, multiplicities: np.ndarray, accounted: bool,
-                 scaled: np.ndarray) -> tuple[list[str], list[str]]:
+                 scaled: np.ndarray, singular_condition: float) -> tuple[list[str], list[str]]:
     """A nonsingular point is the end of exactly one path, a singular isolated one of at least two.
 
-    Returns warnings and notes. A point with condition ≥ :data:`SINGULAR_CONDITION` reached by one
+    Returns warnings and notes. A point with condition ≥ ``singular_condition`` reached by one
     path only means a lost path — unless ``accounted``: every path of a complete generic set ended
     at a finite point. Then the number of paths ending at each isolated point is its multiplicity
     (parameter continuation theorem), so a point reached by one path is simple and its large
@@ -398,14 +390,14 @@ def _consistency(conditions: np.ndarray, multiplicities: np.ndarray, accounted: 
     from the equilibrated condition numbers ``scaled`` (the raw ones depend on the units).
     """
     warnings, notes = [], []
-    jumped = int(((conditions < SINGULAR_CONDITION) & (multiplicities > 1)).sum())
+    jumped = int(((conditions < singular_condition) & (multiplicities > 1)).sum())
     if jumped:
         warnings.append(f"{jumped} nonsingular points are the end of more than one path: paths jumped, "
                         "so other points may be missing")
-    lonely = (conditions >= SINGULAR_CONDITION) & (multiplicities == 1)
+    lonely = (conditions >= singular_condition) & (multiplicities == 1)
     if lonely.any() and accounted:
         worst = float(scaled[lonely].max())
-        notes.append(f"{int(lonely.sum())} points have Jacobian condition ≥ {SINGULAR_CONDITION:g} (largest equilibrated "
+        notes.append(f"{int(lonely.sum())} points have Jacobian condition ≥ {singular_condition:g} (largest equilibrated "
                      f"{worst:.1e}) "
                      "but each is the end of exactly one path and every path ended at a finite point: they are simple, "
                      f"only ill-conditioned (relative accuracy about {worst * np.finfo(float).eps:.0e} in double precision)")
@@ -416,10 +408,10 @@ def _consistency(conditions: np.ndarray, multiplicities: np.ndarray, accounted: 
 
 
 def _refuse_positive_dimensional(instance: Instance, points: np.ndarray, conditions: np.ndarray,
-                                 rng: np.random.Generator) -> None:
+                                 singular_condition: float, rng: np.random.Generator) -> None:
     """Slice test at one singular end point per sign orbit (flips preserve the local dimension);
     any positive local dimension raises."""
-    singular = np.flatnonzero(conditions >= SINGULAR_CONDITION)
+    singular = np.flatnonzero(conditions >= singular_condition)
     arch, system = instance.architecture, instance_system(instance)
     labels = cluster_rows(_canonical(arch, points[singular]), SAME_POINT, 1e-2)
     _, first = np.unique(labels, return_index=True)

@@ -22,11 +22,11 @@ import numpy as np
 
 from ...numeric import Parameters, gradient_and_jacobian, jacobian_and_parameter_derivative, parameter_derivative
 from ...results import ReturnCode
-from ..options import TrackerOptions
+from ..options import CauchyEndgameOptions, TrackerOptions
 from .homotopies import ParameterHomotopy
 from .tracker import track
 
-__all__ = ["ComplexPath", "EndgameOptions", "EndgameResult", "cauchy_endgame", "segment", "arc"]
+__all__ = ["ComplexPath", "EndgameResult", "cauchy_endgame", "segment", "arc"]
 
 
 class ComplexPath:
@@ -83,35 +83,6 @@ def arc(base: ParameterHomotopy, r, theta0, theta1, n_paths: int) -> ComplexPath
                                       for v in (r, theta0, theta1)))
 
 
-@dataclass(frozen=True)
-class EndgameOptions:
-    """Settings of the Cauchy endgame (radii r₀, λr₀, λ²r₀, … down to ``min_radius``)."""
-
-    #: The endgame starts at t = 1 − start_radius.
-    start_radius: float = 0.1
-    #: Ratio of successive radii.
-    shrink: float = 0.25
-    min_radius: float = 1e-10
-    #: Samples per loop (equally spaced angles).
-    samples_per_loop: int = 8
-    max_winding: int = 16
-    #: A loop has closed when it is back within this fraction of (1 + ‖x‖) of its start.
-    closure: float = 1e-6
-    #: Two successive Cauchy estimates agree within this fraction of (1 + ‖x‖).
-    agreement: float = 1e-8
-    #: Valuation below which a path may be going to infinity.
-    valuation: float = -0.05
-    #: Successive valuation estimates agree when they differ by at most this.
-    valuation_agreement: float = 0.05
-    #: A settled negative valuation decides infinity once the size has grown this much since.
-    infinity_growth: float = 20.0
-    #: Size at which a path counts as at infinity whatever its valuation.
-    divergence_norm: float = 1e8
-    #: A Cauchy estimate is an end point only if it solves the target system to this relative
-    #: residual ‖F(x)‖∞ / (1 + ‖x‖∞).
-    residual: float = 1e-6
-
-
 @dataclass(frozen=True, eq=False)
 class EndgameResult:
     """End points (NaN unless SUCCESS), codes (SUCCESS, AT_INFINITY or a failure), winding numbers,
@@ -125,7 +96,7 @@ class EndgameResult:
     paths: int
 
 
-def _loops(base: ParameterHomotopy, x: np.ndarray, r: float, opts: EndgameOptions, tracker: TrackerOptions):
+def _loops(base: ParameterHomotopy, x: np.ndarray, r: float, opts: CauchyEndgameOptions, tracker: TrackerOptions):
     """Track each path around |1 − t| = r until it closes; return the Cauchy means, winding
     numbers, whether each path closed, and the arcs tracked."""
     n, K = len(x), opts.samples_per_loop
@@ -175,7 +146,7 @@ class _Radial:
     paths: int
 
 
-def _radial(base: ParameterHomotopy, x: np.ndarray, r: float, opts: EndgameOptions, tracker: TrackerOptions,
+def _radial(base: ParameterHomotopy, x: np.ndarray, r: float, opts: CauchyEndgameOptions, tracker: TrackerOptions,
             growing: np.ndarray) -> _Radial:
     """From t = 1 − r to t = 1 − r·shrink. Paths ``growing`` (negative valuation) go straight to
     :data:`LOOSE_TRACKER`; the others with ``tracker``, and with the loose one if they stall."""
@@ -199,7 +170,7 @@ def _radial(base: ParameterHomotopy, x: np.ndarray, r: float, opts: EndgameOptio
     return _Radial(out, success, diverged, paths)
 
 
-def _settled(val: np.ndarray, previous: np.ndarray, before: np.ndarray, opts: EndgameOptions) -> np.ndarray:
+def _settled(val: np.ndarray, previous: np.ndarray, before: np.ndarray, opts: CauchyEndgameOptions) -> np.ndarray:
     """Three successive valuation estimates agree to ``valuation_agreement`` and are negative:
     the path is in its asymptotic regime x ~ c·r^v, v < 0 (HC.jl asks the same of its valuation
     before it starts watching a path's growth)."""
@@ -210,7 +181,7 @@ def _settled(val: np.ndarray, previous: np.ndarray, before: np.ndarray, opts: En
 def cauchy_endgame(
     base: ParameterHomotopy,
     x: np.ndarray,
-    opts: EndgameOptions | None = None,
+    opts: CauchyEndgameOptions | None = None,
     tracker: TrackerOptions | None = None,
 ) -> EndgameResult:
     """Finish paths of ``base`` that stand at t = 1 − ``opts.start_radius`` (points ``x``).
@@ -234,7 +205,7 @@ def cauchy_endgame(
     shrinks by ``opts.shrink`` (a real segment of the tracker) down to ``min_radius``; paths still
     undecided there (not provisionally at infinity), or whose radial segment fails, come back FAILED.
     """
-    opts, tracker = opts or EndgameOptions(), tracker or TrackerOptions()
+    opts, tracker = opts or CauchyEndgameOptions(), tracker or TrackerOptions()
     x = np.array(x, dtype=complex, copy=True)
     n = len(x)
     end = np.full_like(x, np.nan)

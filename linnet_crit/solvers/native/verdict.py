@@ -34,7 +34,6 @@ from .monodromy import GenericSolutions
 from .structured import refine
 
 __all__ = [
-    "SINGULAR_CONDITION",
     "Finalized",
     "failure_warnings",
     "finalize",
@@ -45,10 +44,6 @@ __all__ = [
     "zero_law_violations",
 ]
 
-#: Equilibrated Jacobian condition numbers above this mark a point as singular (a double-precision
-#: judgement: such a point cannot be told from a singular one well enough to certify a count).
-SINGULAR_CONDITION = 1e12
-
 
 @dataclass(frozen=True, eq=False)
 class Finalized:
@@ -56,6 +51,11 @@ class Finalized:
 
     ``multiplicities`` adds up the paths of merged end points (``None`` when the route did not
     give any); ``warnings`` name points that did not refine (dropped) and collisions (merged).
+    A point is singular when ``scaled_conditions`` exceeds ``singular_condition``
+    (:attr:`SolveOptions.singular_condition <linnet_crit.solvers.options.SolveOptions.singular_condition>`
+    for equilibrated conditions; the continuation route gives its end points' unscaled conditions
+    with ``SolveOptions.endpoint_singular_condition``) — unless a route knows it better and gives
+    ``singular_points`` (the continuation route with no lost path: multiplicity ≥ 2).
     """
 
     points: np.ndarray
@@ -63,12 +63,15 @@ class Finalized:
     conditions: np.ndarray
     scaled_conditions: np.ndarray
     multiplicities: np.ndarray | None
+    singular_condition: float
     warnings: tuple[str, ...] = ()
-    singular_condition: float = SINGULAR_CONDITION
+    singular_points: np.ndarray | None = None
 
     @property
     def singular(self) -> np.ndarray:
-        """Points whose equilibrated Jacobian's condition number exceeds ``singular_condition``."""
+        """Which points are singular: ``singular_points`` if given, else the condition threshold."""
+        if self.singular_points is not None:
+            return self.singular_points
         return self.scaled_conditions > self.singular_condition
 
     @property
@@ -114,7 +117,7 @@ def finalize(
             multiplicities = _merge_multiplicities(points, keep, duplicate, multiplicities)
         points, residuals = points[keep], residuals[keep]
     conditions, scaled = _conditions(instance, points)
-    return Finalized(points, residuals, conditions, scaled, multiplicities, tuple(warnings))
+    return Finalized(points, residuals, conditions, scaled, multiplicities, options.singular_condition, tuple(warnings))
 
 
 def _merge_multiplicities(points: np.ndarray, keep: np.ndarray, duplicate: np.ndarray, multiplicities: np.ndarray) -> np.ndarray:
@@ -194,7 +197,7 @@ def structured_certificate(
     if fin.n_singular:
         reasons.append(
             f"{fin.n_singular} points are singular in the full system (equilibrated Jacobian condition > "
-            f"{SINGULAR_CONDITION:.0e}, worst {fin.scaled_conditions.max():.1e})"
+            f"{fin.singular_condition:.0e}, worst {fin.scaled_conditions.max():.1e})"
         )
     return reasons
 

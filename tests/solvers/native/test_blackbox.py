@@ -16,7 +16,6 @@ from linnet_crit.errors import BudgetExceededError, SolverError
 from linnet_crit.numeric.evaluate import Parameters, gradient
 from linnet_crit.results import ReturnCode
 from linnet_crit.solvers.native.blackbox import (
-    EndgameOptions,
     ProjectiveHomotopy,
     _infinity_trend,
     _mark_duplicates,
@@ -24,6 +23,7 @@ from linnet_crit.solvers.native.blackbox import (
     _Paths,
     solve_blackbox,
 )
+from linnet_crit.solvers.options import EndgameOptions
 from linnet_crit.solvers.native.start_systems import (
     make_start_system,
     multihomogeneous_bezout,

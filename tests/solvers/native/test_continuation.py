@@ -13,13 +13,13 @@ from linnet_crit.numeric.local_dimension import instance_system, local_dimension
 from linnet_crit.results import ReturnCode
 from linnet_crit.solvers.native.continuation import _canonical, solve_continuation
 from linnet_crit.solvers.native.dedup import cluster_rows, match_rows, unique_rows
-from linnet_crit.solvers.native.endgame import EndgameOptions, cauchy_endgame, segment
+from linnet_crit.solvers.native.endgame import cauchy_endgame, segment
 from linnet_crit.solvers.native.homotopies import ParameterHomotopy
 from linnet_crit.solvers.native.monodromy import random_complex_instance
 from linnet_crit.solvers.native.structured import solve_generic, solve_structured
 from linnet_crit.solvers.native.symmetry import expand_orbits
 from linnet_crit.solvers.native.tracker import track
-from linnet_crit.solvers.options import SolveOptions
+from linnet_crit.solvers.options import CauchyEndgameOptions, SolveOptions
 from linnet_crit.verify.exact import exact_count, singular_executable
 
 ONE = Architecture((1, 1, 1))
@@ -36,7 +36,7 @@ def _paths_to(target: Instance, seed: int = 0):
     base = random_complex_instance(ONE, 1, rng)
     start = solve_structured(base, rng, SolveOptions()).points
     hom = ParameterHomotopy(ONE, base, target)
-    res = track(segment(hom, 0.0, 1.0 - EndgameOptions().start_radius, len(start)), start)
+    res = track(segment(hom, 0.0, 1.0 - CauchyEndgameOptions().start_radius, len(start)), start)
     assert res.success.all()
     return hom, res.x
 
@@ -144,8 +144,7 @@ def test_undecided_paths_become_warnings_not_a_silent_count():
     # An endgame allowed a single radius cannot confirm any Cauchy estimate: the two paths into
     # the triple origin stay undecided, and the run must say so.
     inst = _scalar_111(1.0, 1.0, 1.0)
-    run = solve_continuation(inst, np.random.default_rng(0), SolveOptions(),
-                             endgame=EndgameOptions(min_radius=0.05))
+    run = solve_continuation(inst, np.random.default_rng(0), SolveOptions(cauchy=CauchyEndgameOptions(min_radius=0.05)))
     assert run.warnings and "failed" in run.warnings[0]
     assert len(run.failed) >= 1
 
