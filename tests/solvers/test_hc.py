@@ -30,7 +30,7 @@ from linnet_crit.bounds import (
     published_row,
 )
 from linnet_crit.data import Instance, random_instance
-from linnet_crit.errors import BackendUnavailableError, SolverError
+from linnet_crit.errors import BackendUnavailableError, PositiveDimensionalError, SolverError
 from linnet_crit.numeric.evaluate import Parameters, gradient
 from linnet_crit.results import ReturnCode
 from linnet_crit.solvers import hc
@@ -321,10 +321,13 @@ def test_the_last_stage_must_solve_the_result_instance():
         hc.to_solve_result(inst, [stage], method="auto", seed=0, options=SolveOptions(), seconds=0.1)
 
 
-def test_non_generic_regularization_is_flagged():
-    assert hc_backend_module._regularization_caveat(random_instance("2,2,2", seed=0)) == ()
-    (caveat,) = hc_backend_module._regularization_caveat(random_instance("2,2,2", seed=0, regularization="scalar"))
-    assert "positive-dimensional" in caveat and "'scalar'" in caveat
+def test_data_with_a_continuous_symmetry_are_refused_before_julia_starts(monkeypatch):
+    """Scalar Λ leaves an O(2) symmetry: the hc backend refuses from the data, as the native one does."""
+    monkeypatch.setattr(hc_backend_module.julia, "session", lambda: pytest.fail("Julia must not start"))
+    inst = random_instance("1,2,2", seed=0)
+    scalar = Instance(inst.architecture, inst.X, inst.Y, [np.full(s, 0.3) for s in inst.architecture.shapes])
+    with pytest.raises(PositiveDimensionalError, match="not finite"):
+        hc_backend_module.HomotopyContinuationBackend().solve(scalar)
 
 
 def test_generic_start_pair_is_critical_with_no_zero_coordinate():

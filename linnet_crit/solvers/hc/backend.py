@@ -16,6 +16,7 @@ from ..base import METHODS
 from ..native.dedup import unique_rows
 from ..native.monodromy import random_complex_instance, start_pair
 from ..native.symmetry import expand_orbits, flip_vectors
+from ..native.verdict import refuse_symmetric_data
 from ..options import SolveOptions
 from . import julia
 from .certification import Certification
@@ -49,13 +50,6 @@ def generic_start_pair(instance: Instance, rng: np.random.Generator) -> tuple[np
     arch = instance.architecture
     generic, x = start_pair(arch, random_complex_instance(arch, instance.samples, rng), rng)
     return x, generic
-
-
-def _regularization_caveat(instance: Instance) -> tuple[str, ...]:
-    if instance.regularization == "generic":
-        return ()
-    return (f"{instance.regularization!r} regularization can leave positive-dimensional critical sets; "
-            "their points end as singular endpoints and are not counted",)
 
 
 def _sign_generators(arch: Architecture) -> np.ndarray:
@@ -123,6 +117,7 @@ class HomotopyContinuationBackend:
                               f"(the native backend has {METHODS})")
         options = options or SolveOptions()
         seed = _check_seed(seed)
+        refuse_symmetric_data(instance)  # from the data, before Julia starts: no count for a curve
         session = julia.session()
         start = time.perf_counter()
         raw = session.call(
@@ -137,7 +132,7 @@ class HomotopyContinuationBackend:
         seconds = time.perf_counter() - start
         return to_solve_result(
             instance, [Stage(START_SYSTEMS[method], table, seconds, instance)], method=method, seed=seed,
-            options=options, seconds=seconds, assumptions=_regularization_caveat(instance),
+            options=options, seconds=seconds,
             notes=(f"HC.jl {START_SYSTEMS[method]} start system: {table.paths_tracked} paths",
                    *self._notes(session)),
             settings={"start_system": START_SYSTEMS[method], "threading": self.threading},
@@ -159,6 +154,7 @@ class HomotopyContinuationBackend:
         carried over.
         """
         source = start.instance
+        refuse_symmetric_data(target)
         if (source.architecture, source.samples) != (target.architecture, target.samples):
             raise SolverError(
                 f"start has widths {source.architecture} and {source.samples} samples, the target "
