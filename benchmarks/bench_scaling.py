@@ -37,7 +37,7 @@ import numpy as np
 
 from linnet_crit.architecture import Architecture
 from linnet_crit.solvers.native.structured import solve_generic
-from linnet_crit.solvers.options import SolveOptions
+from linnet_crit.options import SolveOptions
 from linnet_crit.executors import open_executor
 from linnet_crit.study import StudyContext, StudyResult, draw_seeds, solve_chunk, study
 

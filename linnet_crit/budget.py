@@ -52,7 +52,7 @@ from typing import Any
 from .architecture import Architecture
 from .bounds import bezout, bh_torus, multihomogeneous_bezout
 from .errors import BudgetExceededError, DataError
-from .solvers.options import SolveOptions
+from .options import SolveOptions
 
 __all__ = [
     "DEFAULT_MAX_PATHS",

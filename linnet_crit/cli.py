@@ -71,7 +71,6 @@ from .errors import (
     ToolUnavailableError,
 )
 from .readwrite import FORMATS, check_writable, show, write_result
-from .results import DEFAULT_ZERO_TOL
 from .solvers import METHODS, MonodromyOptions, SolveOptions, solve
 from .study import check_record_path, study
 from .verify import verify
@@ -402,7 +401,7 @@ def run_solve(args: argparse.Namespace) -> int:
     if args.output is not None:
         write_result(result, args.output)
     bounds, note = _bounds_or_reason(arch, instance.samples, _max_seconds(args))
-    patterns = pattern_table(result.solutions, arch, samples=instance.samples, rtol=result.options.get("zero_tolerance", DEFAULT_ZERO_TOL))
+    patterns = pattern_table(result.solutions, arch, samples=instance.samples, rtol=result.options.zero_tolerance)
     reals = critical_point_table(instance, result.solutions) if instance.is_real else None
     if args.format == "json":
         print(json.dumps(_solve_report(result, bounds, note, patterns, reals), indent=2, default=str))

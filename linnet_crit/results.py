@@ -16,15 +16,9 @@ import numpy as np
 
 from .architecture import Architecture
 from .data import Instance
+from .options import DEFAULT_REAL_TOL, DEFAULT_ZERO_TOL, SolveOptions
 
 __all__ = ["ReturnCode", "PathResult", "StageReport", "SolveResult", "DEFAULT_REAL_TOL", "DEFAULT_ZERO_TOL"]
-
-#: A point is real when max |Im x| ≤ DEFAULT_REAL_TOL · max(1, ‖x‖∞) (after Newton refinement).
-DEFAULT_REAL_TOL = 1e-6
-#: A weight is zero when |w| ≤ DEFAULT_ZERO_TOL · max(1, ‖x‖∞) (after Newton refinement). Small:
-#: at real data, weights of 1e-5 next to weights of 5e3 occur in true torus points, while the
-#: zeros of dead neurons are exact (native engine) or at round-off level (other backends).
-DEFAULT_ZERO_TOL = 1e-12
 
 
 class ReturnCode(enum.Enum):
@@ -93,6 +87,10 @@ class SolveResult:
     route that produced the count (``structured``, ``continuation``, ``blackbox``, ``hc``) and
     ``notes`` say why (e.g. why ``method="auto"`` switched routes). ``multiplicities``, when the
     route knows them, is the number of paths that ended at each solution.
+
+    ``options`` is the :class:`~linnet_crit.options.SolveOptions` that produced the result (its
+    tolerances are the ones to classify the points with); ``settings`` holds what a backend chose
+    that is not an option (e.g. the hc backend's start system and threading).
     """
 
     architecture: Architecture
@@ -111,7 +109,8 @@ class SolveResult:
     n_at_infinity: int = 0
     n_singular: int = 0
     assumptions: tuple[str, ...] = ()
-    options: dict[str, Any] = field(default_factory=dict)
+    options: SolveOptions = field(default_factory=SolveOptions)
+    settings: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     route: str = ""
@@ -135,26 +134,29 @@ class SolveResult:
     def scale(self) -> np.ndarray:
         return np.maximum(1.0, np.abs(self.solutions).max(axis=1, initial=0.0))
 
-    def is_real(self, tol: float = DEFAULT_REAL_TOL) -> np.ndarray:
+    def is_real(self, tol: float | None = None) -> np.ndarray:
+        """Points with max |Im x| ≤ tol · max(1, ‖x‖∞); ``tol`` defaults to ``options.real_tolerance``."""
+        tol = self.options.real_tolerance if tol is None else tol
         return np.abs(self.solutions.imag).max(axis=1, initial=0.0) <= tol * self.scale()
 
-    def is_torus(self, tol: float = DEFAULT_ZERO_TOL) -> np.ndarray:
-        """Points with no zero coordinate."""
+    def is_torus(self, tol: float | None = None) -> np.ndarray:
+        """Points with no zero coordinate; ``tol`` defaults to ``options.zero_tolerance``."""
+        tol = self.options.zero_tolerance if tol is None else tol
         return np.abs(self.solutions).min(axis=1, initial=np.inf) > tol * self.scale()
 
-    def n_real(self, tol: float = DEFAULT_REAL_TOL) -> int:
+    def n_real(self, tol: float | None = None) -> int:
         return int(self.is_real(tol).sum())
 
-    def n_torus(self, tol: float = DEFAULT_ZERO_TOL) -> int:
+    def n_torus(self, tol: float | None = None) -> int:
         return int(self.is_torus(tol).sum())
 
-    def real_solutions(self, tol: float = DEFAULT_REAL_TOL) -> np.ndarray:
+    def real_solutions(self, tol: float | None = None) -> np.ndarray:
         return self.solutions[self.is_real(tol)].real
 
     @property
     def origin_found(self) -> bool:
-        """Whether W = 0 is among the solutions (every weight below DEFAULT_ZERO_TOL)."""
-        return bool(np.any(np.abs(self.solutions).max(axis=1, initial=0.0) <= DEFAULT_ZERO_TOL))
+        """Whether W = 0 is among the solutions (every weight below ``options.zero_tolerance``)."""
+        return bool(np.any(np.abs(self.solutions).max(axis=1, initial=0.0) <= self.options.zero_tolerance))
 
     def __str__(self) -> str:
         """HC.jl-like summary: tracked, found, real, torus, failed, at infinity, singular, seed.
@@ -188,7 +190,7 @@ class SolveResult:
     def to_dict(self) -> dict[str, Any]:
         """The counts and provenance as JSON-ready values (what ``--format json`` prints).
 
-        Real and torus counts use the default tolerances, as ``str(result)`` does. Non-finite
+        Real and torus counts use the tolerances of :attr:`options`, as ``str(result)`` does. Non-finite
         ``seconds`` is written as a string (``"NaN"``, ``"Infinity"``), the spelling of
         :mod:`linnet_crit.readwrite.encoding`. The full lossless record (points, data, stages) is
         :func:`linnet_crit.readwrite.result_to_dict`.

@@ -32,7 +32,7 @@ from .executors import Executor, make_executor
 from .readwrite import append_record, read_records
 from .results import SolveResult
 from .solvers import GenericSolutionSet, generic_paths, prepare, solve_many
-from .solvers.options import SolveOptions
+from .options import SolveOptions
 
 __all__ = ["DrawRecord", "StudyContext", "StudyResult", "check_record_path", "draw_seeds", "solve_chunk", "study"]
 
@@ -194,7 +194,7 @@ def draw_seeds(seed: int, draws: int) -> list[int]:
 
 
 def _record(draw: int, seed: int, result: SolveResult) -> DrawRecord:
-    table = critical_point_table(result.instance, result.solutions, real_tol=result.options.get("real_tolerance", 1e-6))
+    table = critical_point_table(result.instance, result.solutions, real_tol=result.options.real_tolerance)
     return DrawRecord(
         draw=draw,
         seed=seed,

@@ -33,6 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("genericity",),
     ("system", "numeric"),
     ("bounds",),
+    ("options",),
     ("results",),
     ("zeros",),
     ("solvers",),

@@ -18,7 +18,7 @@ from linnet_crit.errors import BudgetExceededError, DataError
 from linnet_crit.executors import DaskExecutor
 from linnet_crit.readwrite import read_records
 from linnet_crit.solvers import generic_paths, prepare
-from linnet_crit.solvers.options import SolveOptions
+from linnet_crit.options import SolveOptions
 from linnet_crit.study import study
 
 

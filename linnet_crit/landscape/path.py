@@ -35,9 +35,9 @@ from ..classify.real import critical_point_table
 from ..data import Instance
 from ..errors import DataError, SolverError
 from ..numeric.evaluate import Parameters, gradient, gradient_and_jacobian
-from ..results import DEFAULT_REAL_TOL, SolveResult
+from ..results import SolveResult
 from ..solvers import SAME_POINT, match_rows, prepare, solve_many, track_parameter_homotopy, unique_rows
-from ..solvers.options import SolveOptions
+from ..options import SolveOptions
 
 __all__ = ["PathPoint", "PathEvent", "PathStep", "RegularizationPath", "regularization_path", "scaled", "engine_solver"]
 
@@ -334,7 +334,7 @@ def regularization_path(
 
     def real_part(x_all: np.ndarray) -> np.ndarray:
         scale = np.maximum(1.0, np.abs(x_all).max(axis=1, initial=0.0))
-        return x_all[np.abs(x_all.imag).max(axis=1, initial=0.0) <= DEFAULT_REAL_TOL * scale].real
+        return x_all[np.abs(x_all.imag).max(axis=1, initial=0.0) <= options.real_tolerance * scale].real
 
     first = scaled(instance, ts[0])
     x_all, error = engine_all(first)

@@ -2,10 +2,11 @@
 
 A record is a JSON object: the *header* (format tag and version, provenance, architecture,
 variable names in order, the data X, Y, Λ_i exactly with their SHA-256, seed, method, backend,
-engine version, options, stage reports, failed paths, zero patterns:
+engine version, options (``SolveOptions.to_dict``, floats exact), backend settings, stage
+reports, failed paths, zero patterns:
 ``patterns``, per point the ``ZeroPattern.to_dict`` of
 :func:`linnet_crit.zeros.zero_pattern` — alive neurons of each hidden layer, stray zeros,
-dead-neuron-law violations — at the default zero tolerance; and a SHA-256 of the points) plus the per-point arrays. Each file format stores the
+dead-neuron-law violations — at the result's ``options.zero_tolerance``; and a SHA-256 of the points) plus the per-point arrays. Each file format stores the
 header as it can and the arrays as suits it; every reader rebuilds the result through
 :func:`result_from_parts`, which checks the tag, the version and both digests.
 
@@ -32,7 +33,8 @@ import numpy as np
 from ..architecture import Architecture
 from ..data import Instance
 from ..errors import FileFormatError, LinnetCritError
-from ..results import DEFAULT_ZERO_TOL, PathResult, ReturnCode, SolveResult, StageReport
+from ..options import SolveOptions
+from ..results import PathResult, ReturnCode, SolveResult, StageReport
 from ..zeros import zero_pattern
 from .encoding import (
     canonical_bytes,
@@ -58,8 +60,9 @@ __all__ = [
 ]
 
 FORMAT_TAG = "linnet_crit.result"
-#: Bumped whenever a reader of the previous version could misread a new file.
-FORMAT_VERSION = 2
+#: Bumped whenever a reader of the previous version could misread a new file. Version 3: the
+#: options are the whole typed ``SolveOptions`` and backend extras moved to ``settings``.
+FORMAT_VERSION = 3
 
 
 def data_sha256(instance: Instance) -> str:
@@ -108,7 +111,7 @@ def _patterns(result: SolveResult) -> list[dict[str, Any]]:
     """Each point's zero pattern (alive neurons per hidden layer, stray zeros)."""
     arch = result.architecture
     # encode_value: the threshold overflows to infinity at points near the largest double
-    return [encode_value(zero_pattern(point, arch, DEFAULT_ZERO_TOL).to_dict(arch)) for point in result.solutions]
+    return [encode_value(zero_pattern(point, arch, result.options.zero_tolerance).to_dict(arch)) for point in result.solutions]
 
 
 def _encode_path(path: PathResult) -> dict[str, Any]:
@@ -198,7 +201,8 @@ def header(result: SolveResult, layout: str) -> dict[str, Any]:
         "notes": list(result.notes),
         "route": result.route,
         "multiplicities": None if result.multiplicities is None else [int(m) for m in result.multiplicities],
-        "options": encode_value(result.options),
+        "options": encode_value(result.options.to_dict()),
+        "settings": encode_value(result.settings),
         "stages": [_encode_stage(s) for s in result.stages],
         "failed_paths": [_encode_path(p) for p in result.failed_paths],
         "n_solutions": result.n_solutions,
@@ -342,13 +346,20 @@ def result_from_parts(
             n_at_infinity=_int(record["n_at_infinity"]),
             n_singular=_int(record["n_singular"]),
             assumptions=tuple(_str(a) for a in record["assumptions"]),
-            options=decode_value(record["options"]),
+            options=SolveOptions.from_dict(decode_value(record["options"])),
+            settings=_settings(decode_value(record["settings"])),
             warnings=tuple(_str(w) for w in record["warnings"]),
             notes=tuple(_str(n) for n in record["notes"]),
             route=_str(record["route"]),
             multiplicities=None if record["multiplicities"] is None
             else np.array([_int(m) for m in record["multiplicities"]], dtype=int),
         )
+
+
+def _settings(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ValueError(f"settings must be a dict, got {type(value).__name__}")
+    return value
 
 
 def encode_points(solutions: np.ndarray) -> list:

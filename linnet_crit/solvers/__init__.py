@@ -27,7 +27,7 @@ from .base import METHODS, Backend
 from .native.dedup import SAME_POINT, match_rows, unique_rows
 from .native.symmetry import flip_vectors
 from .native.tracker import TrackResult  # what track_parameter_homotopy returns: public, and cheap to import
-from .options import CauchyEndgameOptions, EndgameOptions, MonodromyOptions, SolveOptions, TrackerOptions
+from ..options import CauchyEndgameOptions, EndgameOptions, MonodromyOptions, SolveOptions, TrackerOptions
 
 if TYPE_CHECKING:
     from .native.monodromy import GenericSolutions

@@ -6,7 +6,7 @@ from typing import Protocol, runtime_checkable
 
 from ..data import Instance
 from ..results import SolveResult
-from .options import SolveOptions
+from ..options import SolveOptions
 
 __all__ = ["Backend", "METHODS"]
 

@@ -8,7 +8,19 @@ import numpy as np
 import pytest
 
 from linnet_crit.data import random_instance
+from linnet_crit.options import CauchyEndgameOptions, MonodromyOptions, SolveOptions, TrackerOptions
 from linnet_crit.results import PathResult, ReturnCode, SolveResult, StageReport
+
+
+#: Options unlike the defaults in every stage, with floats that no short decimal writes exactly.
+ODD_OPTIONS = SolveOptions(
+    tracker=TrackerOptions(initial_step=1 / 3, max_steps=123, divergence_norm=float("inf")),
+    monodromy=MonodromyOptions(stall_loops=7),
+    cauchy=CauchyEndgameOptions(valuation=-0.1 - 2**-50),
+    full_orbits=True,
+    zero_tolerance=2.0**-1074,
+    cache=False,
+)
 
 
 def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
@@ -74,8 +86,9 @@ def build_result(
         n_at_infinity=2,
         n_singular=1,
         assumptions=("generic data", "one point per sign-flip orbit tracked"),
-        options={"tracker": {"initial_step": 0.02, "max_steps": 20000}, "full_orbits": False,
-                 "tolerances": (1e-8, float("inf")), "gamma": 1j, 3: "int key"},
+        options=ODD_OPTIONS,
+        settings={"tracker": {"initial_step": 0.02, "max_steps": 20000}, "full_orbits": False,
+                  "tolerances": (1e-8, float("inf")), "gamma": 1j, 3: "int key"},
     )
 
 
@@ -101,7 +114,7 @@ def assert_same_result(a: SolveResult, b: SolveResult) -> None:
     assert same_bits(np.asarray(a.residuals, float), b.residuals)
     assert same_bits(np.asarray(a.conditions, float), b.conditions)
     for name in ("n_paths_tracked", "seed", "method", "backend", "engine_version", "seconds",
-                 "n_at_infinity", "n_singular", "assumptions", "options", "stages"):
+                 "n_at_infinity", "n_singular", "assumptions", "options", "settings", "stages"):
         assert getattr(b, name) == getattr(a, name), name
     assert len(b.failed_paths) == len(a.failed_paths)
     assert all(_same_path(p, q) for p, q in zip(a.failed_paths, b.failed_paths))

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from linnet_crit.errors import FileFormatError
+from linnet_crit.options import SolveOptions
 from linnet_crit.readwrite.encoding import decode_value
 from linnet_crit.readwrite import (
     read_metadata,
@@ -74,7 +75,8 @@ def test_metadata_header_names_provenance_and_patterns(suffix, tmp_path, make_re
     assert meta["variables"] == ["W1_0_0", "W1_1_0", "W2_0_0", "W2_0_1", "W2_1_0", "W2_1_1"]
     assert (meta["seed"], meta["method"], meta["backend"], meta["engine_version"]) == (11, "auto", "native", "0.1.0+test")
     assert meta["data"]["X"]["values"] == result.instance.X.ravel().tolist()
-    assert decode_value(meta["options"]) == result.options
+    assert SolveOptions.from_dict(decode_value(meta["options"])) == result.options
+    assert decode_value(meta["settings"]) == result.settings
     assert [p["alive"] for p in meta["patterns"]] == [[[]], [[0]]]
     assert [p["stray_zeros"] for p in meta["patterns"]] == [[], []]
 
@@ -169,6 +171,15 @@ def test_truncated_sidecar_or_json_header_is_refused(suffix, tmp_path, make_resu
         read_result(path)
 
 
+@pytest.mark.parametrize("suffix", SUFFIXES)
+def test_options_round_trip_to_an_equal_solve_options(suffix, tmp_path, make_result):
+    result = make_result(np.ones((1, 6)))
+    assert result.options != SolveOptions()  # every stage differs from the defaults
+    back = read_result(write_result(result, tmp_path / f"r{suffix}"))
+    assert isinstance(back.options, SolveOptions) and back.options == result.options
+    assert back.options.tracker.initial_step == 1 / 3 and back.options.zero_tolerance == 2.0**-1074
+
+
 def _edit_json(path: Path, edit) -> None:
     record = json.loads(path.read_text())
     edit(record)
@@ -179,7 +190,8 @@ def _edit_json(path: Path, edit) -> None:
     ("edit", "message"),
     [
         (lambda r: r.update(format="something.else"), "not a linnet_crit result"),
-        (lambda r: r.update(version=1), "format version 1, this linnet_crit reads version 2"),
+        (lambda r: r.update(version=1), "format version 1, this linnet_crit reads version 3"),
+        (lambda r: r.update(version=2), "format version 2, this linnet_crit reads version 3"),
         (lambda r: r.update(layout="csv"), "header is for the 'csv' layout"),
         (lambda r: r["solutions"][0][2].__setitem__(0, 0.5), "points do not match their SHA-256"),
         (lambda r: r["residuals"].__setitem__(0, 1.0), "points do not match their SHA-256"),
@@ -191,6 +203,11 @@ def _edit_json(path: Path, edit) -> None:
         (lambda r: r.update(n_solutions=3), "expected 3 points of 6 coordinates"),
         (lambda r: r["failed_paths"][0].update(return_code="exploded"), "'exploded' is not a valid ReturnCode"),
         (lambda r: r["options"].update({"$bad": 1}), "unknown tag"),
+        (lambda r: r["options"].update(step=1), r"SolveOptions: unknown fields \['step'\], missing fields \[\]"),
+        (lambda r: r["options"]["tracker"].pop("max_step"), r"SolveOptions.tracker: unknown fields \[\], missing fields \['max_step'\]"),
+        (lambda r: r["options"]["tracker"].update(max_steps=1.5), r"SolveOptions.tracker.max_steps must be of type int, got 1.5"),
+        (lambda r: r["options"].update(full_orbits=1), r"SolveOptions.full_orbits must be of type bool, got 1"),
+        (lambda r: r.update(settings=[1]), "settings must be a dict"),
         (lambda r: r["solutions"][0].pop(), "solutions must be a list of points of 6"),
     ],
 )
@@ -278,7 +295,7 @@ def test_missing_files_and_unknown_extensions(tmp_path, make_result):
 
 def test_unwritable_options_are_refused_and_leave_no_file(tmp_path, make_result):
     result = make_result(np.ones((1, 6)))
-    result.options["callback"] = object()
+    result.settings["callback"] = object()
     with pytest.raises(FileFormatError, match="r.json: cannot write the result: a value of type object"):
         write_result(result, tmp_path / "r.json")
     assert list(tmp_path.iterdir()) == []

@@ -31,14 +31,14 @@ from linnet_crit.bounds import (
 )
 from linnet_crit.data import Instance, random_instance
 from linnet_crit.errors import BackendUnavailableError, PositiveDimensionalError, SolverError
+from linnet_crit.options import SolveOptions
 from linnet_crit.numeric.evaluate import Parameters, gradient
 from linnet_crit.results import ReturnCode
-from linnet_crit.solvers import hc
+from linnet_crit.solvers import SAME_POINT, hc
 from linnet_crit.solvers.base import Backend
 from linnet_crit.solvers.exchange import ExchangeSystem, encode
 from linnet_crit.solvers.hc import backend as hc_backend_module
 from linnet_crit.solvers.hc import julia as hc_julia
-from linnet_crit.solvers.options import SolveOptions
 from linnet_crit.system import gradient_system
 
 REPO = Path(__file__).resolve().parents[2]
@@ -251,7 +251,7 @@ def test_path_table_becomes_an_honest_solve_result():
     # the duplicate of point 2 (path jumping) makes two paths end there
     np.testing.assert_array_equal(result.multiplicities, [1, 1, 2, 1, 1])
     assert str(result).startswith("INCOMPLETE: 4 of 11 paths")
-    assert result.options["residual_tolerance"] == SolveOptions().residual_tolerance
+    assert result.options == SolveOptions() and result.settings["same_point"] == SAME_POINT
 
 
 def test_a_clean_table_is_complete():

@@ -20,7 +20,7 @@ from linnet_crit.data import Instance
 from linnet_crit.errors import PositiveDimensionalError
 from linnet_crit.solvers.native.backend import NativeBackend
 from linnet_crit.solvers.native.structured import solve_generic
-from linnet_crit.solvers.options import SolveOptions
+from linnet_crit.options import SolveOptions
 from linnet_crit.verify.exact import exact_count, singular_executable
 
 pytestmark = pytest.mark.skipif(singular_executable() is None, reason="Singular (extra 'exact') is not installed")

@@ -17,7 +17,7 @@ from ..native.dedup import unique_rows
 from ..native.monodromy import random_complex_instance, start_pair
 from ..native.symmetry import expand_orbits, flip_vectors
 from ..native.verdict import refuse_symmetric_data
-from ..options import SolveOptions
+from ...options import SolveOptions
 from . import julia
 from .certification import Certification
 from .path_table import PathTable, Stage
@@ -243,7 +243,7 @@ class HomotopyContinuationBackend:
                       *((stop,) if code != _STALL else ())),
             notes=(f"{len(representatives)} sign-flip orbits after {loops_tracked} monodromy loops "
                    f"(HC.jl: {code})", *self._notes(session)),
-            settings={"threading": self.threading, "stall_loops": options.monodromy.stall_loops,
+            settings={"threading": self.threading,
                       "hc_return_code": code, "loops_tracked": loops_tracked},
         )
 

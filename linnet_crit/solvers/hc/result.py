@@ -14,7 +14,7 @@ from ...errors import SolverError
 from ...numeric.evaluate import Parameters, gradient, gradient_and_jacobian
 from ...results import PathResult, ReturnCode, SolveResult, StageReport
 from ..native.dedup import SAME_POINT, match_rows, unique_rows
-from ..options import SolveOptions
+from ...options import SolveOptions
 from .path_table import Stage
 
 __all__ = ["ROUTE", "Outcome", "sort_paths", "to_solve_result"]
@@ -160,13 +160,8 @@ def to_solve_result(
         n_at_infinity=at_infinity,
         n_singular=n_singular,
         assumptions=assumptions,
-        options={
-            "zero_tolerance": options.zero_tolerance,
-            "real_tolerance": options.real_tolerance,
-            "residual_tolerance": options.residual_tolerance,
-            "same_point": SAME_POINT,
-            **(settings or {}),
-        },
+        options=options,
+        settings={"same_point": SAME_POINT, **(settings or {})},
         warnings=tuple(reasons),
         notes=notes,
         route=ROUTE,

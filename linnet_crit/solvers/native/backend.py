@@ -23,7 +23,7 @@ from ...errors import SolverError
 from ...genericity import genericity_reasons
 from ...results import PathResult, SolveResult, StageReport
 from ..base import METHODS
-from ..options import SolveOptions
+from ...options import SolveOptions
 from .blackbox import solve_blackbox
 from .cache import cache_notes
 from .continuation import solve_continuation
@@ -252,11 +252,5 @@ def _result(
         notes=(*notes, *cache_notes(spent.stages)),
         route=route,
         multiplicities=fin.multiplicities,
-        options={
-            "zero_tolerance": options.zero_tolerance,
-            "real_tolerance": options.real_tolerance,
-            "residual_tolerance": options.residual_tolerance,
-            "full_orbits": options.full_orbits,
-            "stall_loops": options.monodromy.stall_loops,
-        },
+        options=options,
     )

@@ -36,7 +36,7 @@ from tqdm import tqdm
 from ...data import Instance
 from ...numeric.evaluate import Parameters, gradient, gradient_and_jacobian, parameter_derivative
 from ...results import PathResult, ReturnCode, StageReport
-from ..options import RETRY_SCHEDULE, EndgameOptions, SolveOptions, TrackerOptions
+from ...options import RETRY_SCHEDULE, EndgameOptions, SolveOptions, TrackerOptions
 from .linalg import batch_condition, batch_solve
 from .start_systems import LinearProductStart, make_start_system
 from .tracker import track

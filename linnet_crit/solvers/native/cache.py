@@ -51,7 +51,7 @@ from ...architecture import Architecture
 from ...data import Instance
 from ...numeric import Parameters
 from ...results import StageReport
-from ..options import SolveOptions
+from ...options import SolveOptions
 from .dedup import SAME_POINT, is_torus, match_rows, unique_rows
 from .homotopies import fixed
 from .monodromy import GenericSolutions, relative_rank_gap

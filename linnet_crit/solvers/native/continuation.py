@@ -31,7 +31,7 @@ from ...errors import PositiveDimensionalError
 from ...numeric import Parameters, gradient_and_jacobian
 from ...numeric.local_dimension import instance_system, local_dimension
 from ...results import PathResult, ReturnCode, StageReport
-from ..options import RETRY_SCHEDULE, CauchyEndgameOptions, SolveOptions
+from ...options import RETRY_SCHEDULE, CauchyEndgameOptions, SolveOptions
 from .dedup import SAME_POINT, cluster_rows
 from .endgame import cauchy_endgame, segment
 from .homotopies import ParameterHomotopy, fixed

@@ -22,7 +22,7 @@ import numpy as np
 
 from ...numeric import Parameters, gradient_and_jacobian, jacobian_and_parameter_derivative, parameter_derivative
 from ...results import ReturnCode
-from ..options import CauchyEndgameOptions, TrackerOptions
+from ...options import CauchyEndgameOptions, TrackerOptions
 from .homotopies import ParameterHomotopy
 from .tracker import track
 

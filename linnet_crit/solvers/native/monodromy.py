@@ -17,7 +17,7 @@ from ...architecture import Architecture
 from ...data import Instance
 from ...numeric import Parameters, gradient, gradient_and_jacobian
 from ...results import StageReport
-from ..options import MonodromyOptions, TrackerOptions
+from ...options import MonodromyOptions, TrackerOptions
 from .dedup import SAME_POINT, is_torus, match_rows, unique_rows
 from .homotopies import ParameterHomotopy, fixed
 from .symmetry import canonicalize, orbit_size

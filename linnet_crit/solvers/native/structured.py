@@ -23,7 +23,7 @@ from ...architecture import Architecture
 from ...data import Instance
 from ...numeric import Parameters
 from ...results import PathResult, ReturnCode, StageReport
-from ..options import RETRY_SCHEDULE, SolveOptions
+from ...options import RETRY_SCHEDULE, SolveOptions
 from .cache import cache_file, load_generic, store_generic
 from .dedup import SAME_POINT, is_torus, match_rows, unique_rows
 from .homotopies import ParameterHomotopy, fixed

@@ -21,7 +21,7 @@ from typing import Protocol
 import numpy as np
 
 from ...results import ReturnCode
-from ..options import TrackerOptions
+from ...options import TrackerOptions
 from .linalg import batch_solve
 
 __all__ = ["Homotopy", "TrackResult", "track", "newton"]

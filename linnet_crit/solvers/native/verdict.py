@@ -27,7 +27,7 @@ from ...genericity import symmetry_evidence
 from ...numeric import Parameters, gradient_and_jacobian
 from ...numeric.local_dimension import instance_system, local_dimension
 from ...results import PathResult
-from ..options import SolveOptions
+from ...options import SolveOptions
 from .dedup import SAME_POINT, _distance as pairwise_distance, unique_rows
 from .linalg import batch_condition
 from .monodromy import GenericSolutions
@@ -52,7 +52,7 @@ class Finalized:
     ``multiplicities`` adds up the paths of merged end points (``None`` when the route did not
     give any); ``warnings`` name points that did not refine (dropped) and collisions (merged).
     A point is singular when ``scaled_conditions`` exceeds ``singular_condition``
-    (:attr:`SolveOptions.singular_condition <linnet_crit.solvers.options.SolveOptions.singular_condition>`
+    (:attr:`SolveOptions.singular_condition <linnet_crit.options.SolveOptions.singular_condition>`
     for equilibrated conditions; the continuation route gives its end points' unscaled conditions
     with ``SolveOptions.endpoint_singular_condition``) — unless a route knows it better and gives
     ``singular_points`` (the continuation route with no lost path: multiplicity ≥ 2).

@@ -23,7 +23,7 @@ from linnet_crit.solvers.native.blackbox import (
     _Paths,
     solve_blackbox,
 )
-from linnet_crit.solvers.options import EndgameOptions
+from linnet_crit.options import EndgameOptions
 from linnet_crit.solvers.native.start_systems import (
     make_start_system,
     multihomogeneous_bezout,

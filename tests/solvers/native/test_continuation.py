@@ -19,7 +19,7 @@ from linnet_crit.solvers.native.monodromy import random_complex_instance
 from linnet_crit.solvers.native.structured import solve_generic, solve_structured
 from linnet_crit.solvers.native.symmetry import expand_orbits
 from linnet_crit.solvers.native.tracker import track
-from linnet_crit.solvers.options import CauchyEndgameOptions, SolveOptions
+from linnet_crit.options import CauchyEndgameOptions, SolveOptions
 from linnet_crit.verify.exact import exact_count, singular_executable
 
 ONE = Architecture((1, 1, 1))

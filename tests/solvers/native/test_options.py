@@ -8,7 +8,7 @@ from linnet_crit import solve
 from linnet_crit.data import random_instance
 from linnet_crit.solvers.native import blackbox as blackbox_module
 from linnet_crit.solvers.native import continuation as continuation_module
-from linnet_crit.solvers.options import CauchyEndgameOptions, EndgameOptions, SolveOptions
+from linnet_crit.options import CauchyEndgameOptions, EndgameOptions, SolveOptions
 
 
 def test_solve_hands_the_endgame_options_to_the_blackbox_route(monkeypatch):

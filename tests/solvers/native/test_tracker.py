@@ -6,7 +6,7 @@ import numpy as np
 
 from linnet_crit.results import ReturnCode
 from linnet_crit.solvers.native.tracker import newton, track
-from linnet_crit.solvers.options import TrackerOptions
+from linnet_crit.options import TrackerOptions
 
 
 class RootsOfUnity:

@@ -1,17 +1,21 @@
 """Solver options, one frozen dataclass per stage (tracker, monodromy, endgames, whole solve).
 
 Every route takes its settings from one :class:`SolveOptions`; no stage has private tunables.
+A :class:`~linnet_crit.results.SolveResult` carries the ``SolveOptions`` that produced it, so this
+module sits below ``results`` and is also the one home of the default real and zero tolerances.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 
-from ..results import DEFAULT_ZERO_TOL
-
 __all__ = [
+    "DEFAULT_REAL_TOL",
+    "DEFAULT_ZERO_TOL",
     "CauchyEndgameOptions",
     "EndgameOptions",
     "MonodromyOptions",
@@ -19,6 +23,13 @@ __all__ = [
     "SolveOptions",
     "TrackerOptions",
 ]
+
+#: A point is real when max |Im x| ≤ DEFAULT_REAL_TOL · max(1, ‖x‖∞) (after Newton refinement).
+DEFAULT_REAL_TOL = 1e-6
+#: A weight is zero when |w| ≤ DEFAULT_ZERO_TOL · max(1, ‖x‖∞) (after Newton refinement). Small:
+#: at real data, weights of 1e-5 next to weights of 5e3 occur in true torus points, while the
+#: zeros of dead neurons are exact (native engine) or at round-off level (other backends).
+DEFAULT_ZERO_TOL = 1e-12
 
 
 @dataclass(frozen=True)
@@ -172,7 +183,7 @@ class SolveOptions:
     #: Relative threshold under which a weight counts as zero.
     zero_tolerance: float = DEFAULT_ZERO_TOL
     #: Relative threshold under which an imaginary part counts as zero.
-    real_tolerance: float = 1e-6
+    real_tolerance: float = DEFAULT_REAL_TOL
     #: Residual ‖F‖∞ / (1 + ‖x‖∞) a refined point must reach to be counted.
     residual_tolerance: float = 1e-8
     #: A counted point is singular when the condition number of its *equilibrated* Jacobian (rows,
@@ -196,3 +207,60 @@ class SolveOptions:
 
     def with_tracker(self, tracker: TrackerOptions) -> SolveOptions:
         return replace(self, tracker=tracker)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field by name, the stages as nested dicts of plain numbers (inverse: :meth:`from_dict`).
+
+        Examples
+        --------
+        >>> d = SolveOptions(full_orbits=True).to_dict()
+        >>> d["full_orbits"], d["tracker"]["max_steps"]
+        (True, 20000)
+        >>> SolveOptions.from_dict(d) == SolveOptions(full_orbits=True)
+        True
+        """
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> SolveOptions:
+        """The options written by :meth:`to_dict`.
+
+        Raises
+        ------
+        ValueError
+            If a field is missing or unknown, or a value has the wrong type; the message names it.
+        """
+        return _from_dict(cls, values, "SolveOptions")
+
+
+def _from_dict(cls: type, values: Any, where: str) -> Any:
+    """Build the dataclass ``cls`` from ``values``, checking every field's name and type."""
+    if not isinstance(values, dict):
+        raise ValueError(f"{where} must be a dict of its fields, got {type(values).__name__}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(values) - set(fields))
+    missing = sorted(set(fields) - set(values))
+    if unknown or missing:
+        raise ValueError(f"{where}: unknown fields {unknown}, missing fields {missing}; "
+                         f"expected exactly {sorted(fields)}")
+    kwargs: dict[str, Any] = {}
+    for name, value in values.items():
+        default = getattr(cls(), name)
+        if dataclasses.is_dataclass(default):
+            kwargs[name] = _from_dict(type(default), value, f"{where}.{name}")
+        else:
+            kwargs[name] = _checked(value, type(default), f"{where}.{name}")
+    return cls(**kwargs)
+
+
+def _checked(value: Any, kind: type, where: str) -> Any:
+    """``value`` as ``kind`` (bool, int or float), refusing anything that would change its meaning."""
+    if kind is bool:
+        ok = isinstance(value, bool)
+    elif kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:  # float fields accept JSON integers such as 20000.0 written as 20000
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if not ok:
+        raise ValueError(f"{where} must be of type {kind.__name__}, got {value!r}")
+    return kind(value)
