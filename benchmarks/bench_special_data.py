@@ -15,7 +15,7 @@ import importlib.util
 import time
 from pathlib import Path
 
-from linnet_crit import solve
+from linnet_crit import SolveOptions, solve
 from linnet_crit.errors import LinnetCritError
 from linnet_crit.verify.exact import exact_count
 
@@ -29,15 +29,16 @@ def load_cases():
     return module.CASES, module._instance
 
 
-def run(inst, method: str, seed: int) -> tuple[str, str, float]:
-    """(found, complete, seconds); a raised error is reported by its class name."""
+def run(inst, method: str, seed: int) -> tuple[str, str, str, float]:
+    """(found, route, complete, seconds) of a cold solve (the disk cache off, so every method pays
+    for its own monodromy); a raised error is reported by its class name."""
     start = time.perf_counter()
     try:
-        result = solve(inst, method=method, seed=seed, progress=False)
-        found, complete = str(len(result.solutions)), "yes" if result.complete else "NO"
+        result = solve(inst, method=method, seed=seed, progress=False, options=SolveOptions(cache=False))
+        found, route, complete = str(len(result.solutions)), result.route, "yes" if result.complete else "NO"
     except LinnetCritError as exc:
-        found, complete = type(exc).__name__, "-"
-    return found, complete, time.perf_counter() - start
+        found, route, complete = type(exc).__name__, "-", "-"
+    return found, route, complete, time.perf_counter() - start
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -48,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     cases, instance = load_cases()
     head = f"{'case':26} {'widths':9} {'m':>1} {'exact':>6} {'seed':>4}"
     for method in args.methods:
-        head += f" | {method[:12]:>12} {'complete':>8} {'s':>6}"
+        head += f" | {method[:12]:>12} {'route':>12} {'complete':>8} {'s':>6}"
     print(head)
     print("-" * len(head))
     for name, widths, m, data_seed, change in cases:
@@ -58,8 +59,8 @@ def main(argv: list[str] | None = None) -> None:
         for seed in args.seeds:
             line = f"{name:26} {','.join(map(str, widths)):9} {m:>1} {exact:>6} {seed:>4}"
             for method in args.methods:
-                found, complete, seconds = run(inst, method, seed)
-                line += f" | {found:>12} {complete:>8} {seconds:6.1f}"
+                found, route, complete, seconds = run(inst, method, seed)
+                line += f" | {found:>12} {route:>12} {complete:>8} {seconds:6.1f}"
             print(line, flush=True)
 
 
