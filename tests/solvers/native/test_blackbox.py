@@ -16,13 +16,13 @@ from linnet_crit.errors import BudgetExceededError, SolverError
 from linnet_crit.numeric.evaluate import Parameters, gradient
 from linnet_crit.results import ReturnCode
 from linnet_crit.solvers.native.blackbox import (
-    ProjectiveHomotopy,
     _infinity_trend,
     _mark_duplicates,
     _needs_retry,
     _Paths,
     solve_blackbox,
 )
+from linnet_crit.solvers.native.projective import ProjectiveHomotopy
 from linnet_crit.solvers.options import EndgameOptions
 from linnet_crit.solvers.native.start_systems import (
     make_start_system,
