@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("_version",),
     ("errors",),
     ("architecture",),
+    ("points", "sign_flips"),  # point identity and the sign-flip group: numpy and architecture only
     ("data",),
     ("genericity",),
     ("system", "numeric"),

@@ -14,8 +14,9 @@ import numpy as np
 
 from ..architecture import Architecture
 from ..errors import DataError
+from ..points import SAME_POINT, match_rows
 from ..results import DEFAULT_ZERO_TOL
-from ..solvers import SAME_POINT, flip_vectors, match_rows
+from ..sign_flips import flip_vectors
 from ..zeros import point_vector, zero_pattern
 
 if TYPE_CHECKING:  # scipy.spatial is imported where the tree is built: it costs start-up time
@@ -49,7 +50,7 @@ def sign_orbit(point: np.ndarray, arch: Architecture, rtol: float = DEFAULT_ZERO
     """
     x = point_vector(point, arch)
     pattern = zero_pattern(x, arch, rtol)
-    # the generators are the engine's (solvers.native.symmetry); only the alive neurons' ones are composed
+    # the generators are the engine's (linnet_crit.sign_flips); only the alive neurons' ones are composed
     # here, since the dead ones fix the point and would only multiply the images
     generators = flip_vectors(arch)
     first = np.cumsum((0, *arch.hidden[:-1]))
@@ -128,7 +129,7 @@ def _matches(tree: cKDTree, points: np.ndarray, images: np.ndarray, tol: float) 
     """Distinct points matching the images, and the images left unmatched.
 
     Whether an image and a point are the same point is decided by
-    :func:`~linnet_crit.solvers.native.dedup.match_rows`; the tree only narrows the candidates.
+    :func:`~linnet_crit.points.match_rows`; the tree only narrows the candidates.
     Its radius bounds every coordinate gap that test accepts: |a − b| ≤ tol·(|a| + |b| + floor)
     with |b| ≤ |a| + |a − b| gives |a − b| ≤ 3·tol·(1 + ‖a‖∞) for tol ≤ 1/3, and the real and
     imaginary gaps are at most the complex one.
@@ -164,7 +165,7 @@ def orbit_completeness(
     arch : Architecture
     tol : float
         An image matches a point when they are the same point under
-        :func:`~linnet_crit.solvers.native.dedup.match_rows` (every coordinate agrees to ``tol``,
+        :func:`~linnet_crit.points.match_rows` (every coordinate agrees to ``tol``,
         relative to its own size); at most 1/3.
     rtol : float
         Zero tolerance deciding the alive neurons (see :func:`zero_pattern`).

@@ -21,7 +21,7 @@ from ..classify.real import critical_point_table
 from ..data import Instance
 from ..errors import DataError
 from ..numeric.evaluate import Parameters, gradient, gradient_and_jacobian
-from ..solvers import SAME_POINT
+from ..points import SAME_POINT
 
 __all__ = ["NewtonSearch", "newton_search", "data_scale", "compare_point_sets", "unique_points"]
 
@@ -44,7 +44,7 @@ def data_scale(instance: Instance) -> float:
 
 
 # Point identity here is a whole-vector test, not the per-coordinate one of
-# linnet_crit.solvers.native.dedup (the package's home of "same point"), on purpose: Newton stops
+# linnet_crit.points (the package's home of "same point"), on purpose: Newton stops
 # when ‖∇L‖∞ ≤ tolerance·(1 + ‖x‖∞) and does not refine further, so every coordinate of a converged
 # point is known only to about tolerance·‖x‖∞ absolutely. A coordinate that is zero at the critical
 # point comes out as noise of 1e-16 … 1e-9 (measured: 102 "distinct" origins from 200 starts of
@@ -58,7 +58,7 @@ def unique_points(points: np.ndarray, rtol: float = SAME_POINT) -> tuple[np.ndar
     """Distinct rows (``max|a − b| ≤ rtol·max(1, ‖a‖∞)`` is one point) and how often each occurred.
 
     For Newton's unrefined points (see the comment above); refined points are compared with
-    :func:`~linnet_crit.solvers.native.dedup.match_rows`.
+    :func:`~linnet_crit.points.match_rows`.
 
     Examples
     --------

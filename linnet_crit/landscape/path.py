@@ -35,9 +35,10 @@ from ..classify.real import critical_point_table
 from ..data import Instance
 from ..errors import DataError, SolverError
 from ..numeric.evaluate import Parameters, gradient, gradient_and_jacobian
-from ..results import SolveResult
-from ..solvers import SAME_POINT, match_rows, prepare, solve_many, track_parameter_homotopy, unique_rows
 from ..options import SolveOptions
+from ..points import SAME_POINT, match_rows, unique_rows
+from ..results import SolveResult
+from ..solvers import prepare, solve_many, track_parameter_homotopy
 
 __all__ = ["PathPoint", "PathEvent", "PathStep", "RegularizationPath", "regularization_path", "scaled", "engine_solver"]
 
@@ -281,7 +282,7 @@ def regularization_path(
         this, or a Hessian eigenvalue the classifier calls zero (the points approach the
         positive-dimensional unregularized critical set).
     same_point : float
-        Tolerance of :func:`~linnet_crit.solvers.native.dedup.match_rows` (per coordinate, relative)
+        Tolerance of :func:`~linnet_crit.points.match_rows` (per coordinate, relative)
         under which two points are one (merges, matching with the engine).
     seed : int
         Seeds the engine's generic solutions (recorded).

@@ -7,9 +7,8 @@ The cached-engine API is for callers that solve many instances of one shape (stu
 landscape tools): :func:`prepare` runs the data-independent monodromy stage once,
 :func:`solve_many` carries it to each instance, and :func:`track_parameter_homotopy` follows given
 points from one instance's data to another's. Nothing outside this package imports
-``solvers.native``: the point identity (``SAME_POINT``, :func:`match_rows`, :func:`unique_rows`)
-and the sign-flip generators (:func:`flip_vectors`) the engine uses are re-exported here for the
-classifier and the landscape tools (``tests/test_layers.py`` checks it).
+``solvers.native`` (``tests/test_layers.py`` checks it); the point identity and the sign-flip group
+the engine uses live below it, in :mod:`linnet_crit.points` and :mod:`linnet_crit.sign_flips`.
 """
 
 from __future__ import annotations
@@ -24,8 +23,6 @@ from ..data import Instance, check_instance, check_seed
 from ..errors import BackendUnavailableError, SolverError
 from ..results import SolveResult
 from .base import METHODS, Backend
-from .native.dedup import SAME_POINT, match_rows, unique_rows
-from .native.symmetry import flip_vectors
 from .native.tracker import TrackResult  # what track_parameter_homotopy returns: public, and cheap to import
 from ..options import CauchyEndgameOptions, EndgameOptions, MonodromyOptions, SolveOptions, TrackerOptions
 
@@ -39,20 +36,16 @@ __all__ = [
     "EndgameOptions",
     "GenericSolutionSet",
     "MonodromyOptions",
-    "SAME_POINT",
     "SolveOptions",
     "TrackResult",
     "TrackerOptions",
     "available_backends",
-    "flip_vectors",
     "generic_paths",
     "get_backend",
-    "match_rows",
     "prepare",
     "solve",
     "solve_many",
     "track_parameter_homotopy",
-    "unique_rows",
 ]
 
 #: The data-independent stage of a structure-aware solve: per alive-size tuple, the torus

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 
 from linnet_crit import published_rows, random_instance, solve
-from linnet_crit.solvers.native.dedup import match_rows
+from linnet_crit.points import match_rows
 
 #: Largest rows first (the suite's collection hook also puts this module first), so that the
 #: minutes-long 1,2,2,1 solves start at once instead of leaving a worker idle at the end.

@@ -34,7 +34,8 @@ from linnet_crit.errors import BackendUnavailableError, PositiveDimensionalError
 from linnet_crit.options import SolveOptions
 from linnet_crit.numeric.evaluate import Parameters, gradient
 from linnet_crit.results import ReturnCode
-from linnet_crit.solvers import SAME_POINT, hc
+from linnet_crit.points import SAME_POINT
+from linnet_crit.solvers import hc
 from linnet_crit.solvers.base import Backend
 from linnet_crit.solvers.exchange import ExchangeSystem, encode
 from linnet_crit.solvers.hc import backend as hc_backend_module

@@ -11,11 +11,11 @@ import numpy as np
 from ...architecture import Architecture
 from ...data import Instance
 from ...errors import SolverError
+from ...points import unique_rows
 from ...results import SolveResult
+from ...sign_flips import expand_orbits, flip_vectors
 from ..base import METHODS
-from ..native.dedup import unique_rows
 from ..native.monodromy import random_complex_instance, start_pair
-from ..native.symmetry import expand_orbits, flip_vectors
 from ..native.verdict import refuse_symmetric_data
 from ...options import SolveOptions
 from . import julia

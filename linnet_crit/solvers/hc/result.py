@@ -12,8 +12,8 @@ import numpy as np
 from ...data import Instance
 from ...errors import SolverError
 from ...numeric.evaluate import Parameters, gradient, gradient_and_jacobian
+from ...points import SAME_POINT, match_rows, unique_rows
 from ...results import PathResult, ReturnCode, SolveResult, StageReport
-from ..native.dedup import SAME_POINT, match_rows, unique_rows
 from ...options import SolveOptions
 from .path_table import Stage
 

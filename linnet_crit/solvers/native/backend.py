@@ -21,13 +21,13 @@ from ..._version import __version__
 from ...data import Instance
 from ...errors import SolverError
 from ...genericity import genericity_reasons
+from ...points import SAME_POINT, match_rows
 from ...results import PathResult, SolveResult, StageReport
 from ..base import METHODS
 from ...options import SolveOptions
 from .blackbox import solve_blackbox
 from .cache import cache_notes
 from .continuation import solve_continuation
-from .dedup import SAME_POINT, match_rows
 from .monodromy import GenericSolutions
 from .structured import NO_STRAY_ZEROS, StructuredRun, solve_generic, solve_structured_many
 from .verdict import (

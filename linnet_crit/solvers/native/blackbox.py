@@ -2,10 +2,10 @@
 
 For small systems (N ≤ ~8) this finds every isolated critical point without using the structure
 of the gradient system (alive sets, sign flips, linearity in Λ), so it confirms the structure-aware
-method. The homotopy ``H(y, t) = (1 − t)·γ·G(y) + t·F(y)`` joins a linear-product start system G
-(:mod:`.start_systems`) to the homogenized gradient system F in ``y = (x0, x)`` on a random affine
-patch ``a · y = 1``, so the paths that go to infinity (almost all of them) stay bounded and end
-with x0 → 0.
+method. Paths follow the homotopy of :mod:`.projective` from a linear-product start system
+(:mod:`.start_systems`) to the homogenized gradient system; the paths that go to infinity (almost
+all of them) stay bounded there and end with x0 → 0. This module is the endgame that tells the
+finite end points from those at infinity, and the solve around it (retries, collection).
 
 Endgame: paths are tracked to ``t = 1 − δ_0`` and then through the geometric samples
 ``1 − t = δ_0 θ^k``. At each sample a path is
@@ -34,14 +34,15 @@ import numpy as np
 from tqdm import tqdm
 
 from ...data import Instance
-from ...numeric.evaluate import Parameters, gradient, gradient_and_jacobian, parameter_derivative
+from ...numeric.evaluate import Parameters, gradient_and_jacobian
 from ...results import PathResult, ReturnCode, StageReport
 from ...options import RETRY_SCHEDULE, EndgameOptions, SolveOptions, TrackerOptions
 from .linalg import batch_condition, batch_solve
+from .projective import ProjectiveHomotopy, ProjectiveSegment, dehomogenize
 from .start_systems import LinearProductStart, make_start_system
 from .tracker import track
 
-__all__ = ["BlackboxRun", "ProjectiveHomotopy", "solve_blackbox"]
+__all__ = ["BlackboxRun", "solve_blackbox"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,96 +88,6 @@ class BlackboxRun:
         return self.singular_points[heads], sizes
 
 
-# --- the homotopy ------------------------------------------------------------------------------
-@dataclass(frozen=True, eq=False)
-class ProjectiveHomotopy:
-    """``[(1 − t)·γ·G(y) + t·F(y); a·y − 1]`` in homogeneous coordinates ``y = (x0, x)``.
-
-    F is homogenized by scaling the data: the gradient has homogeneous parts of degrees 2H+1
-    (the Σxx term), H (the Σyx term) and 1 (the Λ term), so ``x0^{2H+1} F(x / x0)`` is F at x with
-    Y scaled by x0^{H+1} and Λ by x0^{2H} — no division by x0, which vanishes at infinity.
-    """
-
-    instance: Instance
-    start: LinearProductStart
-    gamma: complex
-    patch: np.ndarray
-
-    def _scaled(self, x0: np.ndarray, power_y: int, power_l: int, factor_y: float = 1.0, factor_l: float = 1.0) -> Parameters:
-        inst = self.instance
-        return Parameters(
-            inst.X[None].astype(complex),
-            factor_y * inst.Y[None] * x0[:, None, None] ** power_y,
-            tuple(factor_l * lam[None] * x0[:, None, None] ** power_l for lam in inst.lambdas),
-        )
-
-    def target(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Homogenized F ``(P, N)`` and its Jacobian in y ``(P, N, N + 1)``."""
-        arch = self.instance.architecture
-        depth = arch.depth
-        x0, x = y[:, 0], y[:, 1:]
-        params = self._scaled(x0, depth + 1, 2 * depth)
-        F, Jx = gradient_and_jacobian(arch, x, params)
-        tangent = self._scaled(x0, depth, 2 * depth - 1, depth + 1.0, 2.0 * depth)
-        tangent = replace(tangent, X=np.zeros_like(tangent.X))
-        J = np.empty((len(y), arch.n_unknowns, arch.n_unknowns + 1), dtype=complex)
-        J[:, :, 0] = parameter_derivative(arch, x, params, tangent)
-        J[:, :, 1:] = Jx
-        return F, J
-
-    def target_value(self, y: np.ndarray) -> np.ndarray:
-        depth = self.instance.architecture.depth
-        return gradient(self.instance.architecture, y[:, 1:], self._scaled(y[:, 0], depth + 1, 2 * depth))
-
-    def evaluate_all(self, y: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """H, H_y and H_t from one evaluation of F and G (the tracker's predictor needs all three)."""
-        F, JF = self.target(y)
-        G, JG = self.start.evaluate(y)
-        s, u = (1.0 - t)[:, None] * self.gamma, t[:, None]
-        n = F.shape[1]
-        H = np.empty((len(y), n + 1), dtype=complex)
-        H[:, :n] = s * G + u * F
-        H[:, n] = np.einsum("pn,n->p", y, self.patch) - 1.0  # not y @ patch: see LinearProductStart._forms
-        Hy = np.empty((len(y), n + 1, n + 1), dtype=complex)
-        np.multiply(JF, u[..., None], out=Hy[:, :n])
-        Hy[:, :n] += np.multiply(JG, s[..., None], out=JG)
-        Hy[:, n] = self.patch
-        Ht = np.zeros(y.shape, dtype=complex)
-        Ht[:, :n] = F - self.gamma * G
-        return H, Hy, Ht
-
-    def evaluate(self, y: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        H, Hy, _ = self.evaluate_all(y, t)
-        return H, Hy
-
-    def derivative_t(self, y: np.ndarray, t: np.ndarray) -> np.ndarray:
-        Ht = np.zeros(y.shape, dtype=complex)
-        Ht[:, :-1] = self.target_value(y) - self.gamma * self.start.value(y)
-        return Ht
-
-
-@dataclass(frozen=True, eq=False)
-class _Segment:
-    """The homotopy restricted to t ∈ [t0, t1], reparametrized by s ∈ [0, 1] for :func:`track`."""
-
-    homotopy: ProjectiveHomotopy
-    t0: float
-    t1: float
-
-    def _t(self, s: np.ndarray) -> np.ndarray:
-        return self.t0 + s * (self.t1 - self.t0)
-
-    def evaluate(self, y: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return self.homotopy.evaluate(y, self._t(s))
-
-    def derivative_t(self, y: np.ndarray, s: np.ndarray) -> np.ndarray:
-        return (self.t1 - self.t0) * self.homotopy.derivative_t(y, self._t(s))
-
-    def evaluate_all(self, y: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        H, Hy, Ht = self.homotopy.evaluate_all(y, self._t(s))
-        return H, Hy, (self.t1 - self.t0) * Ht
-
-
 # --- finite endpoints ----------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class _Refined:
@@ -209,11 +120,6 @@ def _refine(instance: Instance, x: np.ndarray, opts: EndgameOptions) -> _Refined
     condition = np.full(len(x), np.inf)
     condition[finite] = batch_condition(J[finite])
     return _Refined(x, converged, residual, condition)
-
-
-def _dehomogenize(y: np.ndarray) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        return y[:, 1:] / y[:, :1]
 
 
 # --- one pass over a batch of paths -------------------------------------------------------------
@@ -279,7 +185,7 @@ def _run(
     opts, singular = options.endgame, options.endpoint_singular_condition
     paths = _Paths.new(starts)
     gaps = opts.gaps()
-    first = track(_Segment(hom, 0.0, 1.0 - gaps[0]), starts, tracker)
+    first = track(ProjectiveSegment(hom, 0.0, 1.0 - gaps[0]), starts, tracker)
     paths.y, paths.steps = first.x, first.steps.copy()
     paths.t[:] = (1.0 - gaps[0]) * first.t
     lost = ~first.success
@@ -293,7 +199,7 @@ def _run(
     for k, gap in enumerate(gaps):
         if k:
             idx = np.flatnonzero(paths.active)
-            result = track(_Segment(hom, 1.0 - gaps[k - 1], 1.0 - gap), paths.y[idx], segment_options)
+            result = track(ProjectiveSegment(hom, 1.0 - gaps[k - 1], 1.0 - gap), paths.y[idx], segment_options)
             paths.y[idx], paths.steps[idx] = result.x, paths.steps[idx] + result.steps
             paths.t[idx] = 1.0 - gaps[k - 1] + result.t * (gaps[k - 1] - gap)
             _close_failed(hom, paths, idx[~result.success], result.codes[~result.success], opts, singular, tick)
@@ -322,7 +228,7 @@ def _sample(
     ratio[idx] = _ratio(paths.y[idx])
     paths.ratios.append(ratio)
     here = np.full(paths.point.shape, np.nan, dtype=complex)
-    here[idx] = _dehomogenize(paths.y[idx])
+    here[idx] = dehomogenize(paths.y[idx])
     refined = _refine(hom.instance, here[idx], opts)
     now = _distance(here[idx], refined.x)
     before = _distance(previous[idx], refined.x)
@@ -356,7 +262,7 @@ def _close_failed(hom, paths: _Paths, idx: np.ndarray, codes, opts: EndgameOptio
     trend = _infinity_trend([r[idx] for r in paths.ratios], opts)
     paths.code[idx[trend]] = ReturnCode.AT_INFINITY
     rest = idx[~trend]
-    refined = _refine(hom.instance, _dehomogenize(paths.y[rest]), opts)
+    refined = _refine(hom.instance, dehomogenize(paths.y[rest]), opts)
     landed = refined.converged & (refined.condition > singular)
     _store(paths, rest[landed], refined, landed, singular)
     failed = rest[~landed]
@@ -406,7 +312,7 @@ def _mark_duplicates(paths: _Paths, tol: float) -> None:
 def _path_results(paths: _Paths, starts: np.ndarray, where: np.ndarray) -> tuple[PathResult, ...]:
     return tuple(
         PathResult(
-            solution=paths.point[p] if np.all(np.isfinite(paths.point[p])) else _dehomogenize(paths.y[p : p + 1])[0],
+            solution=paths.point[p] if np.all(np.isfinite(paths.point[p])) else dehomogenize(paths.y[p : p + 1])[0],
             return_code=paths.code[p],
             residual=float(paths.residual[p]),
             condition=float(paths.condition[p]),

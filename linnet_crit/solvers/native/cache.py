@@ -50,12 +50,12 @@ from ..._version import __version__
 from ...architecture import Architecture
 from ...data import Instance
 from ...numeric import Parameters
+from ...points import SAME_POINT, is_torus, match_rows, unique_rows
 from ...results import StageReport
 from ...options import SolveOptions
-from .dedup import SAME_POINT, is_torus, match_rows, unique_rows
+from ...sign_flips import canonicalize
 from .homotopies import fixed
 from .monodromy import GenericSolutions, relative_rank_gap
-from .symmetry import canonicalize
 from .tracker import newton
 
 __all__ = ["CACHE_ENV", "FORMAT_VERSION", "CacheWarning", "cache_directory", "cache_file", "cache_notes",

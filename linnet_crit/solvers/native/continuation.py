@@ -30,9 +30,9 @@ from ...data import Instance
 from ...errors import PositiveDimensionalError
 from ...numeric import Parameters, gradient_and_jacobian
 from ...numeric.local_dimension import instance_system, local_dimension
+from ...points import SAME_POINT, cluster_rows
 from ...results import PathResult, ReturnCode, StageReport
 from ...options import RETRY_SCHEDULE, CauchyEndgameOptions, SolveOptions
-from .dedup import SAME_POINT, cluster_rows
 from .endgame import cauchy_endgame, segment
 from .homotopies import ParameterHomotopy, fixed
 from .linalg import batch_condition
@@ -75,7 +75,7 @@ def _canonical(arch: Architecture, x: np.ndarray) -> np.ndarray:
     """The orbit member in which, for every neuron, the largest entry of its row of W_i (of its
     column of W_{i+1} if the row is zero) has positive real part.
 
-    :func:`.symmetry.canonicalize` looks at the fixed entry W_i[k, 0], which is 0 whenever neuron 0
+    :func:`linnet_crit.sign_flips.canonicalize` looks at the fixed entry W_i[k, 0], which is 0 whenever neuron 0
     of the layer below is dead, so it leaves orbits of points with dead neurons split. Sizes are
     flip-invariant, so the pivot is the same entry for every orbit member; layers go in order
     because the pivot also changes sign with the neuron of the layer below, fixed first.
@@ -251,7 +251,7 @@ def _refinish_jumped(hom: ParameterHomotopy, x: np.ndarray, r0: float, end: np.n
 
 def _singular_floor(accuracy: np.ndarray) -> np.ndarray:
     """Per-point floor of the clustering: end points known to relative accuracy a are compared
-    absolutely below 100·a / SAME_POINT of their size (never below dedup's default)."""
+    absolutely below 100·a / SAME_POINT of their size (never below the default of :mod:`linnet_crit.points`)."""
     return np.clip(100 * np.nan_to_num(accuracy, nan=1.0, posinf=1.0) / SAME_POINT, 1e-10, 1.0)
 
 

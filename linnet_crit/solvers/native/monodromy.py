@@ -16,11 +16,11 @@ import numpy as np
 from ...architecture import Architecture
 from ...data import Instance
 from ...numeric import Parameters, gradient, gradient_and_jacobian
+from ...points import SAME_POINT, is_torus, match_rows, unique_rows
 from ...results import StageReport
 from ...options import MonodromyOptions, TrackerOptions
-from .dedup import SAME_POINT, is_torus, match_rows, unique_rows
+from ...sign_flips import canonicalize, orbit_size
 from .homotopies import ParameterHomotopy, fixed
-from .symmetry import canonicalize, orbit_size
 from .tracker import newton, track
 
 __all__ = ["SUSPICIOUS_GAP", "GenericSolutions", "generic_solutions", "random_complex_instance", "relative_rank_gap",

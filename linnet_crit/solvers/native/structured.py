@@ -22,13 +22,13 @@ from tqdm import tqdm
 from ...architecture import Architecture
 from ...data import Instance
 from ...numeric import Parameters
+from ...points import SAME_POINT, is_torus, match_rows, unique_rows
 from ...results import PathResult, ReturnCode, StageReport
 from ...options import RETRY_SCHEDULE, SolveOptions
+from ...sign_flips import canonicalize, expand_orbits
 from .cache import cache_file, load_generic, store_generic
-from .dedup import SAME_POINT, is_torus, match_rows, unique_rows
 from .homotopies import ParameterHomotopy, fixed
 from .monodromy import GenericSolutions, generic_solutions, random_complex_instance
-from .symmetry import canonicalize, expand_orbits
 from .tracker import newton, track
 
 __all__ = ["LEFT_TORUS", "NO_STRAY_ZEROS", "StructuredRun", "solve_generic", "solve_structured", "solve_structured_many"]

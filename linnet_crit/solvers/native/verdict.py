@@ -26,9 +26,9 @@ from ...errors import PositiveDimensionalError
 from ...genericity import symmetry_evidence
 from ...numeric import Parameters, gradient_and_jacobian
 from ...numeric.local_dimension import instance_system, local_dimension
+from ...points import SAME_POINT, pairwise_distance, unique_rows
 from ...results import PathResult
 from ...options import SolveOptions
-from .dedup import SAME_POINT, _distance as pairwise_distance, unique_rows
 from .linalg import batch_condition
 from .monodromy import GenericSolutions
 from .structured import refine

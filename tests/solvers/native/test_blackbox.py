@@ -16,7 +16,6 @@ from linnet_crit.errors import BudgetExceededError, SolverError
 from linnet_crit.numeric.evaluate import Parameters, gradient
 from linnet_crit.results import ReturnCode
 from linnet_crit.solvers.native.blackbox import (
-    ProjectiveHomotopy,
     _infinity_trend,
     _mark_duplicates,
     _needs_retry,
@@ -24,6 +23,7 @@ from linnet_crit.solvers.native.blackbox import (
     solve_blackbox,
 )
 from linnet_crit.options import EndgameOptions
+from linnet_crit.solvers.native.projective import ProjectiveHomotopy
 from linnet_crit.solvers.native.start_systems import (
     make_start_system,
     multihomogeneous_bezout,

@@ -12,12 +12,12 @@ from linnet_crit.data import Instance, random_instance
 from linnet_crit.numeric.local_dimension import instance_system, local_dimension
 from linnet_crit.results import ReturnCode
 from linnet_crit.solvers.native.continuation import _canonical, solve_continuation
-from linnet_crit.solvers.native.dedup import cluster_rows, match_rows, unique_rows
+from linnet_crit.points import cluster_rows, match_rows, unique_rows
 from linnet_crit.solvers.native.endgame import cauchy_endgame, segment
 from linnet_crit.solvers.native.homotopies import ParameterHomotopy
 from linnet_crit.solvers.native.monodromy import random_complex_instance
 from linnet_crit.solvers.native.structured import solve_generic, solve_structured
-from linnet_crit.solvers.native.symmetry import expand_orbits
+from linnet_crit.sign_flips import expand_orbits
 from linnet_crit.solvers.native.tracker import track
 from linnet_crit.options import CauchyEndgameOptions, SolveOptions
 from linnet_crit.verify.exact import exact_count, singular_executable

@@ -8,7 +8,7 @@ import pytest
 from linnet_crit import Architecture
 from linnet_crit.numeric import Parameters, gradient
 from linnet_crit.solvers.native.monodromy import generic_solutions, random_complex_instance, start_pair
-from linnet_crit.solvers.native.symmetry import canonicalize, expand_orbits, orbit_size
+from linnet_crit.sign_flips import canonicalize, expand_orbits, orbit_size
 
 
 def test_start_pair_is_a_critical_point():

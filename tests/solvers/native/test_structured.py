@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from linnet_crit import Architecture, Instance, PositiveDimensionalError, random_instance, solve
-from linnet_crit.solvers.native.dedup import is_torus, match_rows, unique_rows
-from linnet_crit.solvers.native.symmetry import expand_orbits
+from linnet_crit.points import is_torus, match_rows, unique_rows
+from linnet_crit.sign_flips import expand_orbits
 
 
 def test_badly_scaled_points_keep_their_small_coordinates():

@@ -1,4 +1,4 @@
-"""When two end points are the same point, and when an end point has left the torus.
+"""Point identity: when two points are the same point, and when a point has left the torus.
 
 Critical points of linear networks are often badly scaled (the near-symmetry W_i → cW_i,
 W_{i+1} → W_{i+1}/c is broken only by Λ): entries of 1e-5 next to entries of 5e3 occur at real
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...architecture import Architecture
+from .architecture import Architecture
 
-__all__ = ["SAME_POINT", "DEAD_NEURON", "cluster_rows", "is_torus", "match_rows", "unique_rows"]
+__all__ = ["SAME_POINT", "DEAD_NEURON", "cluster_rows", "is_torus", "match_rows", "pairwise_distance", "unique_rows"]
 
 #: Two points are the same when every coordinate agrees to this relative accuracy.
 SAME_POINT = 1e-6
@@ -22,8 +22,12 @@ DEAD_NEURON = 1e-10
 _FLOOR = 1e-10
 
 
-def _distance(a: np.ndarray, b: np.ndarray, floor: float = _FLOOR) -> np.ndarray:
-    """max_i |a_i − b_i| / (|a_i| + |b_i| + floor·scale) for every pair of rows."""
+def pairwise_distance(a: np.ndarray, b: np.ndarray, floor: float = _FLOOR) -> np.ndarray:
+    """max_i |a_i − b_i| / (|a_i| + |b_i| + floor·scale) for every pair of rows of ``a`` and ``b``.
+
+    The per-coordinate relative distance behind :data:`SAME_POINT`; ``scale`` is 1 plus the larger
+    point's largest entry, so coordinates far below the point's size are compared absolutely.
+    """
     scale = 1.0 + np.maximum(np.abs(a).max(axis=1)[:, None], np.abs(b).max(axis=1)[None, :])
     gap = np.abs(a[:, None, :] - b[None, :, :])
     size = np.abs(a)[:, None, :] + np.abs(b)[None, :, :] + floor * scale[:, :, None]
@@ -37,7 +41,7 @@ def match_rows(a: np.ndarray, b: np.ndarray, tol: float = SAME_POINT) -> np.ndar
         return found
     rows = max(1, 2**20 // max(1, len(b) * a.shape[1]))
     for start in range(0, len(a), rows):
-        found[start : start + rows] = (_distance(a[start : start + rows], b) <= tol).any(axis=1)
+        found[start : start + rows] = (pairwise_distance(a[start : start + rows], b) <= tol).any(axis=1)
     return found
 
 
@@ -47,7 +51,7 @@ def unique_rows(x: np.ndarray, tol: float = SAME_POINT) -> tuple[np.ndarray, np.
     rows = max(1, 2**20 // max(1, len(x) * max(1, x.shape[1] if x.ndim == 2 else 1)))
     for start in range(0, len(x), rows):
         block = x[start : start + rows]
-        d = _distance(block, x[: start + len(block)])
+        d = pairwise_distance(block, x[: start + len(block)])
         for r in range(len(block)):
             i = start + r
             duplicate[i] = bool((d[r, :i] <= tol).any())
@@ -88,7 +92,7 @@ def cluster_rows(
             while j < n and projection[order[j]] - projection[i] <= max(reach[i], reach[order[j]]):
                 other = order[j]
                 pair_floor = max(floors[i], floors[other])
-                if _distance(x[i : i + 1], x[other : other + 1], pair_floor)[0, 0] <= tol:
+                if pairwise_distance(x[i : i + 1], x[other : other + 1], pair_floor)[0, 0] <= tol:
                     parent[root(other)] = root(i)
                 j += 1
     roots = np.array([root(i) for i in range(n)], dtype=int)

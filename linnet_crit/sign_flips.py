@@ -11,7 +11,7 @@ import itertools
 
 import numpy as np
 
-from ...architecture import Architecture
+from .architecture import Architecture
 
 __all__ = ["canonicalize", "expand_orbits", "flip_vectors", "orbit_size"]
 
@@ -22,6 +22,7 @@ def flip_vectors(arch: Architecture) -> list[np.ndarray]:
 
 
 def orbit_size(arch: Architecture) -> int:
+    """2^(Σ d_i): the size of the orbit of a point with no zero coordinate (the group acts freely there)."""
     return 2 ** sum(arch.hidden)
 
 
