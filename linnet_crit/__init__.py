@@ -5,7 +5,7 @@ from ._version import __version__
 import importlib
 from typing import Any
 
-from .architecture import Architecture, parse_widths
+from .architecture import Architecture, as_architecture, parse_widths
 from .data import Instance, load_instance, random_instance
 from .errors import (
     ArchitectureError,
@@ -125,6 +125,7 @@ __all__ = [
     "__version__",
     "all_bounds",
     "append_record",
+    "as_architecture",
     "available_backends",
     "bezout",
     "bh_torus",

@@ -16,7 +16,7 @@ import numpy as np
 
 from .errors import ArchitectureError
 
-__all__ = ["Architecture", "parse_widths"]
+__all__ = ["Architecture", "as_architecture", "parse_widths"]
 
 
 def parse_widths(text: str | Sequence[int]) -> tuple[int, ...]:
@@ -217,3 +217,16 @@ class Architecture:
         signs[self.offsets[layer - 1] : self.offsets[layer]] = in_block.ravel()
         signs[self.offsets[layer] : self.offsets[layer + 1]] = out_block.ravel()
         return signs
+
+
+def as_architecture(arch: Architecture | Sequence[int] | str) -> Architecture:
+    """The :class:`Architecture` a caller means: one as given, a widths sequence, or a ``"1,2,2"`` string.
+
+    The one coercion every public function that takes widths applies first.
+
+    Examples
+    --------
+    >>> as_architecture("2,2,2") == as_architecture((2, 2, 2)) == as_architecture(Architecture((2, 2, 2)))
+    True
+    """
+    return arch if isinstance(arch, Architecture) else Architecture.parse(arch)

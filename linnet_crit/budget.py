@@ -49,7 +49,7 @@ from dataclasses import dataclass, replace
 from math import comb, log10, prod
 from typing import Any
 
-from .architecture import Architecture
+from .architecture import Architecture, as_architecture
 from .bounds import bezout, bh_torus, multihomogeneous_bezout
 from .errors import BudgetExceededError, DataError
 from .options import SolveOptions
@@ -101,10 +101,6 @@ def bytes_per_path(n_unknowns: int) -> int:
     return 16 * (12 * n_unknowns**2 + 32 * n_unknowns)
 
 
-def _as_arch(arch: Architecture | Sequence[int] | str) -> Architecture:
-    return arch if isinstance(arch, Architecture) else Architecture.parse(arch)
-
-
 def orbit_bound(sub: Architecture | Sequence[int] | str, samples: int = 1) -> int:
     """Upper bound on the sign-flip orbits of torus solutions of ``sub`` (proved bounds only).
 
@@ -114,7 +110,7 @@ def orbit_bound(sub: Architecture | Sequence[int] | str, samples: int = 1) -> in
     (16, 4, 28265)
     """
 
-    sub = _as_arch(sub)
+    sub = as_architecture(sub)
     torus = multihomogeneous_bezout(sub) if sub.n_unknowns <= EXACT_ORBIT_LIMIT else bezout(sub)
     if sub.depth == 1 and samples == 1:
         torus = min(torus, bh_torus(sub, 1))
@@ -222,7 +218,7 @@ def estimate_study(
     >>> estimate_study("1,1000000000,1").paths_text()
     'more than 10^30 paths'
     """
-    arch = _as_arch(architecture)
+    arch = as_architecture(architecture)
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
         raise DataError(f"draws = {draws!r}: give a whole number ≥ 0")
     options = options or SolveOptions()
@@ -285,7 +281,7 @@ def estimate_blackbox(architecture: Architecture | Sequence[int] | str, *, sampl
     5
     """
 
-    arch = _as_arch(architecture)
+    arch = as_architecture(architecture)
     kind = "blackbox start system"
     if arch.n_unknowns * log10(arch.degree) > CAP_LOG10:
         return replace(_capped(arch, samples, 1, SolveOptions()), generic_paths=0, kind=kind)
@@ -368,7 +364,7 @@ def system_seconds(architecture: Architecture | Sequence[int] | str, samples: in
     >>> system_seconds("8,8,8") < 1 < system_seconds("16,16,16")
     True
     """
-    arch = _as_arch(architecture)
+    arch = as_architecture(architecture)
     return 3e-7 * float(arch.n_unknowns) ** 3 * max(1.0, samples / max(arch.dx, 1))
 
 
@@ -383,7 +379,7 @@ def exact_count_seconds(architecture: Architecture | Sequence[int] | str, sample
     >>> exact_count_seconds("2,2,2") < 60 < exact_count_seconds("4,4,4")
     True
     """
-    arch = _as_arch(architecture)
+    arch = as_architecture(architecture)
     return system_seconds(arch, samples) + 0.05 * 2.0 ** min(arch.n_unknowns - 8, 1000)
 
 
@@ -404,7 +400,7 @@ def bound_costs(architecture: Architecture | Sequence[int] | str, samples: int =
     >>> bound_costs("1,1000000000,1")["bezout"]
     inf
     """
-    arch = _as_arch(architecture)
+    arch = as_architecture(architecture)
     n = arch.n_unknowns
     digits = n * log10(arch.degree)
     mixed = system_seconds(arch, samples) + 0.2 * 10.0 ** min((n - 10) / 2.5, 300)

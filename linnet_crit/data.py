@@ -18,7 +18,7 @@ from typing import Literal
 
 import numpy as np
 
-from .architecture import Architecture
+from .architecture import Architecture, as_architecture
 from .errors import DataError
 
 __all__ = [
@@ -118,7 +118,7 @@ class Instance:
     def __post_init__(self) -> None:
         arch = self.architecture
         if not isinstance(arch, Architecture):
-            object.__setattr__(self, "architecture", arch := Architecture(arch))
+            object.__setattr__(self, "architecture", arch := as_architecture(arch))
         X = np.asarray(self.X)
         if X.ndim == 1:
             X = X.reshape(arch.dx, -1)
@@ -222,7 +222,7 @@ def random_instance(
     >>> inst.X.shape, inst.lambdas[0].shape, inst.seed
     ((2, 1), (2, 2), 7)
     """
-    arch = architecture if isinstance(architecture, Architecture) else Architecture.parse(architecture)
+    arch = as_architecture(architecture)
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
         raise DataError(f"samples = {samples!r}: the number of data points must be an integer ≥ 1")
     seed = check_seed(seed)

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from .architecture import Architecture
+from .architecture import Architecture, as_architecture
 from .budget import DEFAULT_MAX_MEMORY, DEFAULT_MAX_PATHS, check_budget, chunk_for_memory, estimate_study
 from .classify.real import DEFAULT_LOSS_RTOL, critical_point_table
 from .data import check_seed, random_instance
@@ -360,7 +360,7 @@ def study(
     >>> res.thesis_columns()["N_C"], len(res.draws)
     (5, 3)
     """
-    arch = architecture if isinstance(architecture, Architecture) else Architecture.parse(architecture)
+    arch = as_architecture(architecture)
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
         raise DataError(f"draws = {draws!r}: give a whole number ≥ 1")
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:

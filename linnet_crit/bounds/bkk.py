@@ -21,7 +21,8 @@ from pathlib import Path
 
 from ..architecture import Architecture
 from ..errors import SolverError, ToolUnavailableError
-from .classical import as_architecture, check_samples
+from ..architecture import as_architecture
+from .classical import check_samples
 
 __all__ = ["bkk_torus", "bkk_affine", "mixed_volume", "generic_supports", "gfan_executable"]
 

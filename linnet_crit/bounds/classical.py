@@ -6,15 +6,10 @@ from collections.abc import Sequence
 from math import comb, factorial
 from numbers import Integral
 
-from ..architecture import Architecture
+from ..architecture import Architecture, as_architecture
 from ..errors import BoundNotApplicableError, DataError
 
-__all__ = ["bezout", "multihomogeneous_bezout", "bh_total", "bh_torus", "as_architecture"]
-
-
-def as_architecture(arch: Architecture | Sequence[int] | str) -> Architecture:
-    """Accept an Architecture, a widths sequence or a ``"1,2,2"`` string."""
-    return arch if isinstance(arch, Architecture) else Architecture.parse(arch)
+__all__ = ["bezout", "multihomogeneous_bezout", "bh_total", "bh_torus"]
 
 
 def check_samples(samples: object) -> int:

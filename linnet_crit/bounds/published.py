@@ -14,7 +14,8 @@ from functools import lru_cache
 from importlib.resources import files
 
 from ..architecture import Architecture
-from .classical import as_architecture, check_samples
+from ..architecture import as_architecture
+from .classical import check_samples
 
 __all__ = ["published_row", "published_rows", "TABLES"]
 

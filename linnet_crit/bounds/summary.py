@@ -6,7 +6,8 @@ from collections.abc import Callable, Sequence
 
 from ..architecture import Architecture
 from ..errors import BoundNotApplicableError
-from .classical import as_architecture, bezout, bh_torus, bh_total, check_samples, multihomogeneous_bezout
+from ..architecture import as_architecture
+from .classical import bezout, bh_torus, bh_total, check_samples, multihomogeneous_bezout
 from .bkk import bkk_affine, bkk_torus
 
 __all__ = ["all_bounds", "BOUND_DESCRIPTIONS"]

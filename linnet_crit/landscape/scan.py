@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..architecture import Architecture
+from ..architecture import Architecture, as_architecture
 from ..errors import ArchitectureError, DataError
 from ..classify.real import DEFAULT_LOSS_RTOL
 from .stats import RealStatistics, landscape_study
@@ -245,7 +245,7 @@ def depth_scan(
     """
     if not widths:
         raise DataError("depth_scan needs at least one architecture, e.g. [chain(h) for h in range(1, 7)]")
-    archs = [w if isinstance(w, Architecture) else Architecture.parse(w) for w in widths]
+    archs = [as_architecture(w) for w in widths]
     depths = [a.depth for a in archs]
     if len(set(depths)) != len(depths):
         raise DataError(f"architectures {[str(a) for a in archs]} repeat a depth; give one architecture per depth")

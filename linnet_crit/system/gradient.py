@@ -17,7 +17,7 @@ import sympy as sp
 from sympy.polys.domains import QQ, QQ_I
 from sympy.polys.rings import PolyElement, ring
 
-from ..architecture import Architecture
+from ..architecture import Architecture, as_architecture
 from ..data import Instance
 from ..errors import DataError
 from .exact import exact_matrices
@@ -291,7 +291,7 @@ def gradient_system(
             instance = None
     else:
         instance = None
-        arch = arch_or_instance if isinstance(arch_or_instance, Architecture) else Architecture.parse(arch_or_instance)
+        arch = as_architecture(arch_or_instance)
         m = 1 if samples is None else _check_samples(samples)
     names = arch.variable_names()
     n = arch.n_unknowns

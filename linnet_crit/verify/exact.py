@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from ..architecture import Architecture
+from ..architecture import Architecture, as_architecture
 from ..data import REGULARIZATIONS, Instance
 from ..errors import BudgetExceededError, DataError, SolverError, ToolUnavailableError
 
@@ -398,7 +398,7 @@ def _system_data(instance_or_arch, samples, regularization, prime: int, rng: np.
     if isinstance(instance_or_arch, Instance):
         inst = instance_or_arch
         return inst.architecture, "instance", inst.samples, inst.regularization, _instance_data(inst, prime)
-    arch = instance_or_arch if isinstance(instance_or_arch, Architecture) else Architecture.parse(instance_or_arch)
+    arch = as_architecture(instance_or_arch)
     if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
         raise DataError(f"samples = {samples!r}: the number of data points must be an integer ≥ 1")
     if regularization not in REGULARIZATIONS:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from ..architecture import Architecture
+from ..architecture import Architecture, as_architecture
 from ..data import random_instance
 from ..solvers import solve
 from ..study import draw_seeds
@@ -109,7 +109,7 @@ def count_stability(
     (5, True)
     """
     start = time.perf_counter()
-    arch = arch if isinstance(arch, Architecture) else Architecture.parse(arch)
+    arch = as_architecture(arch)
     draws = []
     for seed in seeds:
         for draw, dseed in enumerate(draw_seeds(seed, draws_per_seed)):

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ...architecture import Architecture
+from ...architecture import Architecture, as_architecture
 from ...data import Instance
 from ...errors import SolverError
 from ...points import unique_rows
@@ -276,7 +276,7 @@ class HomotopyContinuationBackend:
         support), with ``only_torus=True`` the mixed volume bounding (C*)ⁿ, or the Bézout number
         for ``start_system="total_degree"``. The parameters are fixed at random complex values
         (:func:`generic_parameters`, drawn with ``seed``) before HC.jl reads the system."""
-        arch = architecture if isinstance(architecture, Architecture) else Architecture.parse(architecture)
+        arch = as_architecture(architecture)
         if start_system not in START_SYSTEMS.values() or (only_torus and start_system != "polyhedral"):
             raise SolverError(
                 f"start_system={start_system!r}, only_torus={only_torus}: give 'polyhedral' (only_torus "
