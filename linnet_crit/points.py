@@ -34,14 +34,19 @@ def pairwise_distance(a: np.ndarray, b: np.ndarray, floor: float = _FLOOR) -> np
     return (gap / size).max(axis=2, initial=0.0)
 
 
-def match_rows(a: np.ndarray, b: np.ndarray, tol: float = SAME_POINT) -> np.ndarray:
-    """For each row of ``a``, whether it is the same point as some row of ``b``."""
+def match_rows(a: np.ndarray, b: np.ndarray, tol: float = SAME_POINT, floor: float = _FLOOR) -> np.ndarray:
+    """For each row of ``a``, whether it is the same point as some row of ``b``.
+
+    ``floor`` (see :func:`pairwise_distance`): 1 compares every coordinate within ``tol`` of the
+    point's size, for points whose near-zero coordinates are known only that well (unrefined
+    Newton points, blackbox end points); the default compares each on its own scale.
+    """
     found = np.zeros(len(a), dtype=bool)
     if len(a) == 0 or len(b) == 0:
         return found
     rows = max(1, 2**20 // max(1, len(b) * a.shape[1]))
     for start in range(0, len(a), rows):
-        found[start : start + rows] = (pairwise_distance(a[start : start + rows], b) <= tol).any(axis=1)
+        found[start : start + rows] = (pairwise_distance(a[start : start + rows], b, floor) <= tol).any(axis=1)
     return found
 
 

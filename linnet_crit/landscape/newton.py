@@ -21,7 +21,7 @@ from ..classify.real import critical_point_table
 from ..data import Instance
 from ..errors import DataError
 from ..numeric.evaluate import Parameters, gradient, gradient_and_jacobian
-from ..points import SAME_POINT
+from ..points import SAME_POINT, cluster_rows, match_rows
 
 __all__ = ["NewtonSearch", "newton_search", "data_scale", "compare_point_sets", "unique_points"]
 
@@ -43,19 +43,17 @@ def data_scale(instance: Instance) -> float:
     return float((syx / sxx) ** (1.0 / instance.architecture.n_layers))
 
 
-# Point identity here is a whole-vector test, not the per-coordinate one of
-# linnet_crit.points (the package's home of "same point"), on purpose: Newton stops
-# when ‖∇L‖∞ ≤ tolerance·(1 + ‖x‖∞) and does not refine further, so every coordinate of a converged
+# Point identity here is linnet_crit.points' test with floor 1 (every coordinate within rtol of the
+# point's size), not the per-coordinate default, on purpose: Newton stops when
+# ‖∇L‖∞ ≤ tolerance·(1 + ‖x‖∞) and does not refine further, so every coordinate of a converged
 # point is known only to about tolerance·‖x‖∞ absolutely. A coordinate that is zero at the critical
 # point comes out as noise of 1e-16 … 1e-9 (measured: 102 "distinct" origins from 200 starts of
-# widths 1,1,1 under the per-coordinate test), which only a whole-vector scale can call equal.
-def _close(a: np.ndarray, b: np.ndarray, rtol: float) -> np.ndarray:
-    """For each row of ``b``: max|a − b| ≤ rtol·max(1, ‖a‖∞)."""
-    return np.abs(b - a).max(axis=1, initial=0.0) <= rtol * max(1.0, float(np.abs(a).max(initial=0.0)))
+# widths 1,1,1 under the per-coordinate test).
+WHOLE_POINT = 1.0
 
 
 def unique_points(points: np.ndarray, rtol: float = SAME_POINT) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows (``max|a − b| ≤ rtol·max(1, ‖a‖∞)`` is one point) and how often each occurred.
+    """Distinct rows (every coordinate within ``rtol`` of the point's size is one point) and how often each occurred.
 
     For Newton's unrefined points (see the comment above); refined points are compared with
     :func:`~linnet_crit.points.match_rows`.
@@ -67,18 +65,11 @@ def unique_points(points: np.ndarray, rtol: float = SAME_POINT) -> tuple[np.ndar
     ([[1.0, 2.0], [0.0, 0.0]], [2, 1])
     """
     points = np.atleast_2d(points)
-    reps: list[np.ndarray] = []
-    hits: list[int] = []
-    for p in points:
-        if reps:
-            d = np.abs(np.asarray(reps) - p).max(axis=1)
-            j = int(np.argmin(d))
-            if _close(p, np.asarray(reps)[j : j + 1], rtol)[0]:
-                hits[j] += 1
-                continue
-        reps.append(p)
-        hits.append(1)
-    return (np.asarray(reps) if reps else np.zeros((0, points.shape[1]))), np.asarray(hits, dtype=int)
+    if len(points) == 0:
+        return np.zeros((0, points.shape[1])), np.zeros(0, dtype=int)
+    labels = cluster_rows(points, rtol, floor=WHOLE_POINT)
+    _, first, hits = np.unique(labels, return_index=True, return_counts=True)
+    return points[first], hits
 
 
 def compare_point_sets(a: np.ndarray, b: np.ndarray, rtol: float = SAME_POINT) -> tuple[np.ndarray, np.ndarray]:
@@ -94,11 +85,8 @@ def compare_point_sets(a: np.ndarray, b: np.ndarray, rtol: float = SAME_POINT) -
     [[0], [1]]
     """
     a, b = np.atleast_2d(a), np.atleast_2d(b)
-
-    def missing(p: np.ndarray, q: np.ndarray) -> np.ndarray:
-        return np.array([i for i, x in enumerate(p) if not len(q) or not _close(x, q, rtol).any()], dtype=int)
-
-    return missing(a, b), missing(b, a)
+    return (np.flatnonzero(~match_rows(a, b, rtol, floor=WHOLE_POINT)),
+            np.flatnonzero(~match_rows(b, a, rtol, floor=WHOLE_POINT)))
 
 
 @dataclass(frozen=True, eq=False)

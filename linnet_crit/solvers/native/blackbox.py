@@ -37,6 +37,7 @@ from ...data import Instance
 from ...numeric.evaluate import Parameters, gradient_and_jacobian
 from ...results import PathResult, ReturnCode, StageReport
 from ...options import RETRY_SCHEDULE, EndgameOptions, SolveOptions, TrackerOptions
+from ...points import cluster_rows
 from .linalg import batch_condition, batch_solve
 from .projective import ProjectiveHomotopy, ProjectiveSegment, dehomogenize
 from .start_systems import LinearProductStart, make_start_system
@@ -84,7 +85,7 @@ class BlackboxRun:
         """
         tol = EndgameOptions().duplicate_tolerance if tol is None else tol
         labels = _clusters(self.singular_points, tol)
-        heads, sizes = np.unique(labels, return_counts=True)
+        _, heads, sizes = np.unique(labels, return_index=True, return_counts=True)
         return self.singular_points[heads], sizes
 
 
@@ -272,14 +273,11 @@ def _close_failed(hom, paths: _Paths, idx: np.ndarray, codes, opts: EndgameOptio
 
 # --- the whole solve ------------------------------------------------------------------------------
 def _clusters(points: np.ndarray, tol: float) -> np.ndarray:
-    """Label of each point: the index of the first point within ``tol·(1 + ‖p‖∞)`` of it."""
-    labels = np.full(len(points), -1)
-    for i in range(len(points)):
-        if labels[i] < 0:
-            scale = 1.0 + np.abs(points[i]).max(initial=0.0)
-            close = np.abs(points - points[i]).max(axis=1, initial=0.0) <= tol * scale
-            labels[close & (labels < 0)] = i
-    return labels
+    """Cluster label of each end point (0, 1, … in order of first occurrence): the package's one
+    point identity, :func:`linnet_crit.points.cluster_rows`, with every coordinate compared within
+    ``tol`` of the point's size (``floor`` 1) — refined end points of the blackbox know their
+    near-zero coordinates only to the accuracy of the whole point."""
+    return cluster_rows(points, tol, floor=1.0)
 
 
 def _colliding(paths: _Paths, tol: float) -> np.ndarray:
@@ -306,7 +304,10 @@ def _mark_duplicates(paths: _Paths, tol: float) -> None:
     """After the last retry, keep one path per shared endpoint; the others are path jumps (failed)."""
     ok = np.flatnonzero(paths.code == ReturnCode.SUCCESS)
     labels = _clusters(paths.point[ok], tol)
-    paths.code[ok[labels != np.arange(len(ok))]] = ReturnCode.DUPLICATE
+    _, first = np.unique(labels, return_index=True)
+    duplicate = np.ones(len(ok), dtype=bool)
+    duplicate[first] = False
+    paths.code[ok[duplicate]] = ReturnCode.DUPLICATE
 
 
 def _path_results(paths: _Paths, starts: np.ndarray, where: np.ndarray) -> tuple[PathResult, ...]:
