@@ -14,6 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
+from .checks import whole_number
 from .errors import ArchitectureError
 
 __all__ = ["Architecture", "as_architecture", "parse_widths"]
@@ -41,12 +42,9 @@ def parse_widths(text: str | Sequence[int]) -> tuple[int, ...]:
     else:
         widths = []
         for w in text:
-            if isinstance(w, bool) or not isinstance(w, (int, np.integer)):
-                raise ArchitectureError(
-                    f"widths {tuple(text)!r}: {w!r} is not a whole number; "
-                    "give positive integers such as (1, 2, 2)"
-                )
-            widths.append(int(w))
+            # The range (every width ≥ 1) is checked below for both spellings, with the widths named.
+            widths.append(whole_number(w, f"widths {tuple(text)!r}: width", minimum=None, error=ArchitectureError,
+                                       fix="give positive integers such as (1, 2, 2)"))
     if len(widths) < 3:
         raise ArchitectureError(
             f"widths {tuple(widths)!r}: need at least three (input, one hidden layer, output), "

@@ -50,8 +50,9 @@ from math import comb, log10, prod
 from typing import Any
 
 from .architecture import Architecture, as_architecture
+from .checks import whole_number
 from .bounds import bezout, bh_torus, multihomogeneous_bezout
-from .errors import BudgetExceededError, DataError
+from .errors import BudgetExceededError
 from .options import SolveOptions
 
 __all__ = [
@@ -219,8 +220,7 @@ def estimate_study(
     'more than 10^30 paths'
     """
     arch = as_architecture(architecture)
-    if isinstance(draws, bool) or not isinstance(draws, int) or draws < 0:
-        raise DataError(f"draws = {draws!r}: give a whole number ≥ 0")
+    draws = whole_number(draws, "draws", minimum=0)
     options = options or SolveOptions()
     mono = options.monodromy
     log_alive = _log10_alive_sets(arch.hidden)
@@ -307,8 +307,8 @@ def check_budget(estimate: Estimate, *, max_paths: int | None = DEFAULT_MAX_PATH
     >>> check_budget(estimate_solve("1,1,1"), max_paths=146)
     """
     for name, value in (("max_paths", max_paths), ("max_memory", max_memory)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
-            raise DataError(f"{name} = {value!r}: give a whole number ≥ 1, or None for no budget")
+        if value is not None:
+            whole_number(value, name, minimum=1, fix="give a whole number ≥ 1, or None for no budget")
     if max_paths is not None and (estimate.capped or estimate.total_paths > max_paths):
         fix = ("pass --max-paths N with N above the estimate, or --max-paths 0 to run anyway" if flags else
                "pass a larger max_paths, or max_paths=None (CLI --max-paths 0) to run anyway")

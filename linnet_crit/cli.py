@@ -37,6 +37,7 @@ from pathlib import Path
 
 from ._version import __version__
 from .architecture import Architecture
+from .checks import whole_number
 from .budget import (
     DEFAULT_MAX_MEMORY,
     DEFAULT_MAX_PATHS,
@@ -97,12 +98,10 @@ def _whole_number(text: str | None, flag: str, minimum: int) -> int | None:
     if text is None:
         return None
     try:
-        value = int(text)
+        value: object = int(text)
     except ValueError:
-        raise DataError(f"{flag} {text!r} is not a whole number; give an integer ≥ {minimum}") from None
-    if value < minimum:
-        raise DataError(f"{flag} {value} is too small; give an integer ≥ {minimum}")
-    return value
+        value = text  # not a number at all: whole_number refuses it with the flag named
+    return whole_number(value, flag, minimum=minimum)
 
 
 def add_instance_arguments(parser: argparse.ArgumentParser, formats: Sequence[str], data: bool = True) -> None:

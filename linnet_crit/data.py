@@ -19,6 +19,7 @@ from typing import Literal
 import numpy as np
 
 from .architecture import Architecture, as_architecture
+from .checks import whole_number
 from .errors import DataError
 
 __all__ = [
@@ -49,10 +50,8 @@ def check_seed(seed: object, name: str = "seed", allow_none: bool = True) -> int
     """
     if seed is None and allow_none:
         return None
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        hint = " (or None for fresh entropy)" if allow_none else ""
-        raise DataError(f"{name} = {seed!r}: give a whole number ≥ 0{hint}")
-    return int(seed)
+    hint = " (or None for fresh entropy)" if allow_none else ""
+    return whole_number(seed, name, minimum=0, fix=f"give a whole number ≥ 0{hint}")
 
 
 def check_instance(value: object, name: str = "instance") -> Instance:
@@ -223,8 +222,7 @@ def random_instance(
     ((2, 1), (2, 2), 7)
     """
     arch = as_architecture(architecture)
-    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
-        raise DataError(f"samples = {samples!r}: the number of data points must be an integer ≥ 1")
+    samples = whole_number(samples, "samples", minimum=1, fix="the number of data points must be an integer ≥ 1")
     seed = check_seed(seed)
     if regularization not in REGULARIZATIONS:
         raise DataError(f"regularization {regularization!r} is not one of {REGULARIZATIONS}")

@@ -43,6 +43,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol, Self, runtime_checkable
 
+from .checks import whole_number
 from .errors import DataError, SolverError, ToolUnavailableError
 
 __all__ = [
@@ -397,8 +398,8 @@ def make_executor(executor: str | Executor | None = None, *, workers: int | None
         if not isinstance(executor, Executor):
             raise DataError(f"executor = {executor!r}: give 'serial', 'processes', 'dask' or an object with name, workers, run and close")
         return executor
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
-        raise DataError(f"workers = {workers!r}: give a whole number ≥ 1")
+    if workers is not None:
+        workers = whole_number(workers, "workers", minimum=1)
     if executor is None:
         executor = "dask" if scheduler is not None else "serial" if workers == 1 else "processes"
     factory = EXECUTORS.get(executor) or _entry_point(executor)

@@ -24,6 +24,7 @@ import numpy as np
 from tqdm import tqdm
 
 from .architecture import Architecture, as_architecture
+from .checks import whole_number
 from .budget import DEFAULT_MAX_MEMORY, DEFAULT_MAX_PATHS, check_budget, chunk_for_memory, estimate_study
 from .classify.real import DEFAULT_LOSS_RTOL, critical_point_table
 from .data import check_seed, random_instance
@@ -361,13 +362,10 @@ def study(
     (5, 3)
     """
     arch = as_architecture(architecture)
-    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
-        raise DataError(f"draws = {draws!r}: give a whole number ≥ 1")
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
-        raise DataError(f"chunk_size = {chunk_size!r}: give a whole number ≥ 1")
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers < 1):
-        raise DataError(f"workers = {workers!r}: give a whole number ≥ 1")
-    draws = int(draws)
+    draws = whole_number(draws, "draws", minimum=1)
+    chunk_size = whole_number(chunk_size, "chunk_size", minimum=1)
+    if workers is not None:
+        workers = whole_number(workers, "workers", minimum=1)
     seed = check_seed(seed, allow_none=False)
     options = options or SolveOptions()
     progress = sys.stderr.isatty() if progress is None else progress

@@ -28,6 +28,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "linnet_crit"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("_version",),
     ("errors",),
+    ("checks",),  # the one whole-number argument check: errors and numpy only
     ("architecture",),
     ("points", "sign_flips"),  # point identity and the sign-flip group: numpy and architecture only
     ("data",),

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from math import comb, factorial
-from numbers import Integral
 
 from ..architecture import Architecture, as_architecture
-from ..errors import BoundNotApplicableError, DataError
+from ..checks import whole_number
+from ..errors import BoundNotApplicableError
 
 __all__ = ["bezout", "multihomogeneous_bezout", "bh_total", "bh_torus"]
 
 
 def check_samples(samples: object) -> int:
     """Validate the number m of data points."""
-    if isinstance(samples, bool) or not isinstance(samples, Integral) or samples < 1:
-        raise DataError(f"samples = {samples!r}: the number of data points must be an integer ≥ 1")
-    return int(samples)
+    return whole_number(samples, "samples", minimum=1, fix="the number of data points must be an integer ≥ 1")
 
 
 def bezout(arch: Architecture | Sequence[int] | str) -> int:

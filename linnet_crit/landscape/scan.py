@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..architecture import Architecture, as_architecture
+from ..checks import whole_number
 from ..errors import ArchitectureError, DataError
 from ..classify.real import DEFAULT_LOSS_RTOL
 from .stats import RealStatistics, landscape_study
@@ -34,8 +35,8 @@ def chain(depth: int, width: int = 1, dx: int | None = None, dy: int | None = No
     >>> chain(2, width=2)
     (2, 2, 2, 2)
     """
-    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
-        raise ArchitectureError(f"depth = {depth!r}: give a whole number of hidden layers ≥ 1")
+    depth = whole_number(depth, "depth", minimum=1, error=ArchitectureError,
+                         fix="give a whole number of hidden layers ≥ 1")
     dx = width if dx is None else dx
     dy = width if dy is None else dy
     return Architecture((dx, *([width] * depth), dy)).widths

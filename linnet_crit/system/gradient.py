@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-import numpy as np
 import sympy as sp
 from sympy.polys.domains import QQ, QQ_I
 from sympy.polys.rings import PolyElement, ring
 
 from ..architecture import Architecture, as_architecture
+from ..checks import whole_number
 from ..data import Instance
 from ..errors import DataError
 from .exact import exact_matrices
@@ -241,9 +241,7 @@ def _equations(arch: Architecture, weights, X, Y, lambdas, zero) -> list:
 
 
 def _check_samples(samples: object) -> int:
-    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
-        raise DataError(f"samples = {samples!r}: the number of data points must be an integer ≥ 1")
-    return int(samples)
+    return whole_number(samples, "samples", minimum=1, fix="the number of data points must be an integer ≥ 1")
 
 
 def gradient_system(

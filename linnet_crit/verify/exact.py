@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from ..architecture import Architecture, as_architecture
+from ..checks import is_whole, whole_number
 from ..data import REGULARIZATIONS, Instance
 from ..errors import BudgetExceededError, DataError, SolverError, ToolUnavailableError
 
@@ -399,8 +400,7 @@ def _system_data(instance_or_arch, samples, regularization, prime: int, rng: np.
         inst = instance_or_arch
         return inst.architecture, "instance", inst.samples, inst.regularization, _instance_data(inst, prime)
     arch = as_architecture(instance_or_arch)
-    if isinstance(samples, bool) or not isinstance(samples, (int, np.integer)) or samples < 1:
-        raise DataError(f"samples = {samples!r}: the number of data points must be an integer ≥ 1")
+    samples = whole_number(samples, "samples", minimum=1, fix="the number of data points must be an integer ≥ 1")
     if regularization not in REGULARIZATIONS:
         raise DataError(f"regularization {regularization!r} is not one of {REGULARIZATIONS}")
     return arch, "random", int(samples), regularization, _random_data(arch, int(samples), regularization, prime, rng)
@@ -444,6 +444,6 @@ def _check_orbit_multiple(arch: Architecture, n_torus_distinct: int | None) -> N
 
 
 def _is_odd_prime(p: object) -> bool:
-    if isinstance(p, bool) or not isinstance(p, (int, np.integer)) or p < 3 or p % 2 == 0:
+    if not is_whole(p) or p < 3 or p % 2 == 0:
         return False
     return all(p % k for k in range(3, int(p**0.5) + 1, 2))

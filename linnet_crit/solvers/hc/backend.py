@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ...architecture import Architecture, as_architecture
+from ...checks import whole_number
 from ...data import Instance
 from ...errors import SolverError
 from ...points import unique_rows
@@ -35,9 +36,8 @@ _STALL = "heuristic_stop"
 def _check_seed(seed: int | None) -> int:
     if seed is None:
         return secrets.randbelow(2**32)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
-        raise SolverError(f"seed {seed!r} is not an integer in [0, 2**32), the seeds HomotopyContinuation.jl takes; give one")
-    return int(seed)
+    return whole_number(seed, "seed", minimum=0, maximum=2**32 - 1, error=SolverError,
+                        fix="give a whole number in [0, 2**32), the seeds HomotopyContinuation.jl takes")
 
 
 def generic_start_pair(instance: Instance, rng: np.random.Generator) -> tuple[np.ndarray, Instance]:
