@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..classify.real import critical_point_table
+from ..checks import whole_number
 from ..data import Instance
 from ..errors import DataError
 from ..numeric.evaluate import Parameters, gradient, gradient_and_jacobian
@@ -191,8 +192,7 @@ def newton_search(
     """
     if not instance.is_real:
         raise DataError("newton_search needs real data X, Y, Λ; complex instances have no real landscape")
-    if isinstance(starts, bool) or not isinstance(starts, (int, np.integer)) or starts < 1:
-        raise DataError(f"starts = {starts!r}: give a whole number ≥ 1")
+    starts = whole_number(starts, "starts", minimum=1)
     arch = instance.architecture
     params = Parameters.of(instance)
     rng = np.random.default_rng(seed)
