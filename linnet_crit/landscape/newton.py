@@ -22,7 +22,7 @@ from ..checks import whole_number
 from ..data import Instance
 from ..errors import DataError
 from ..numeric.evaluate import Parameters, gradient, gradient_and_jacobian
-from ..points import SAME_POINT, cluster_rows, match_rows
+from ..points import SAME_POINT, match_rows, pairwise_distance
 
 __all__ = ["NewtonSearch", "newton_search", "data_scale", "compare_point_sets", "unique_points"]
 
@@ -66,11 +66,19 @@ def unique_points(points: np.ndarray, rtol: float = SAME_POINT) -> tuple[np.ndar
     ([[1.0, 2.0], [0.0, 0.0]], [2, 1])
     """
     points = np.atleast_2d(points)
-    if len(points) == 0:
-        return np.zeros((0, points.shape[1])), np.zeros(0, dtype=int)
-    labels = cluster_rows(points, rtol, floor=WHOLE_POINT)
-    _, first, hits = np.unique(labels, return_index=True, return_counts=True)
-    return points[first], hits
+    # one pass against the representatives found so far: Newton's points repeat a few critical
+    # points hundreds of times, which would crowd cluster_rows' sorted window
+    reps: list[np.ndarray] = []
+    hits: list[int] = []
+    for p in points:
+        if reps:
+            same = np.flatnonzero(pairwise_distance(p[None], np.asarray(reps), WHOLE_POINT)[0] <= rtol)
+            if len(same):
+                hits[int(same[0])] += 1
+                continue
+        reps.append(p)
+        hits.append(1)
+    return (np.asarray(reps) if reps else np.zeros((0, points.shape[1]))), np.asarray(hits, dtype=int)
 
 
 def compare_point_sets(a: np.ndarray, b: np.ndarray, rtol: float = SAME_POINT) -> tuple[np.ndarray, np.ndarray]:
