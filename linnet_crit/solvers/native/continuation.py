@@ -39,7 +39,7 @@ from .linalg import batch_condition
 from .monodromy import GenericSolutions, random_complex_instance
 from .structured import solve_generic, solve_structured_many
 from .tracker import newton, track
-from .verdict import _conditions
+from .verdict import jacobian_conditions
 
 __all__ = ["ContinuationRun", "solve_continuation"]
 
@@ -353,7 +353,7 @@ def solve_continuation(
     residuals, conditions, distinct = _polish(instance, distinct, multiplicities)
     # every path accounted for: no failure, none at infinity, a complete generic set
     accounted = not warnings and n_at_infinity == 0
-    more, notes = _consistency(conditions, multiplicities, accounted, _conditions(instance, distinct)[1],
+    more, notes = _consistency(conditions, multiplicities, accounted, jacobian_conditions(instance, distinct)[1],
                                options.endpoint_singular_condition)
     warnings += more
     _refuse_positive_dimensional(instance, distinct, conditions, options.endpoint_singular_condition, rng)

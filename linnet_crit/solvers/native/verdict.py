@@ -37,6 +37,7 @@ __all__ = [
     "Finalized",
     "failure_warnings",
     "finalize",
+    "jacobian_conditions",
     "monodromy_warnings",
     "refuse_symmetric_data",
     "singular_endpoints_are_isolated",
@@ -116,7 +117,7 @@ def finalize(
         if multiplicities is not None:
             multiplicities = _merge_multiplicities(points, keep, duplicate, multiplicities)
         points, residuals = points[keep], residuals[keep]
-    conditions, scaled = _conditions(instance, points)
+    conditions, scaled = jacobian_conditions(instance, points)
     return Finalized(points, residuals, conditions, scaled, multiplicities, options.singular_condition, tuple(warnings))
 
 
@@ -129,7 +130,7 @@ def _merge_multiplicities(points: np.ndarray, keep: np.ndarray, duplicate: np.nd
     return np.bincount(labels, weights=multiplicities, minlength=len(keep)).astype(int)
 
 
-def _conditions(instance: Instance, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def jacobian_conditions(instance: Instance, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Condition numbers of the Jacobian, as it is and equilibrated.
 
     Whether a point is singular must not depend on the units of the weights: critical points are
