@@ -63,7 +63,11 @@ class PathResult:
 
 @dataclass(frozen=True)
 class StageReport:
-    """What one stage of a solve did (e.g. one monodromy run, one parameter homotopy)."""
+    """What one stage of a solve did (e.g. one monodromy run, one parameter homotopy).
+
+    ``steps`` is the number of predictor–corrector steps over all of the stage's paths (rejected
+    steps included), 0 where a backend does not report it.
+    """
 
     name: str
     paths: int
@@ -72,6 +76,12 @@ class StageReport:
     retried: int = 0
     seconds: float = 0.0
     info: dict[str, Any] = field(default_factory=dict)
+    steps: int = 0
+
+    @property
+    def steps_per_path(self) -> float:
+        """Mean predictor–corrector steps per path (NaN for a stage without paths)."""
+        return self.steps / self.paths if self.paths else float("nan")
 
 
 @dataclass(frozen=True, eq=False)

@@ -138,6 +138,7 @@ def _encode_stage(stage: StageReport) -> dict[str, Any]:
         "failed": int(stage.failed),
         "at_infinity": int(stage.at_infinity),
         "retried": int(stage.retried),
+        "steps": int(stage.steps),
         "seconds": encode_float(stage.seconds),
         "info": encode_value(stage.info),
     }
@@ -286,6 +287,8 @@ def _decode_stage(value: dict[str, Any]) -> StageReport:
         failed=_int(value["failed"]),
         at_infinity=_int(value["at_infinity"]),
         retried=_int(value["retried"]),
+        # files written before steps were recorded have none
+        steps=_int(value.get("steps", 0)),
         seconds=decode_float(value["seconds"]),
         info=decode_value(value["info"]),
     )

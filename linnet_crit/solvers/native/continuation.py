@@ -300,7 +300,7 @@ def solve_continuation(
     p0 = random_complex_instance(arch, instance.samples, rng)
     base = solve_structured_many([p0], generic, options)[0]
     stages.append(StageReport("generic solutions at p0 (all alive sets)", base.n_paths, failed=len(base.failed),
-                              seconds=time.perf_counter() - t0))
+                              seconds=time.perf_counter() - t0, steps=sum(s.steps for s in base.stages)))
     if base.failed:
         warnings.append(f"{len(base.failed)} paths to the generic base p0 failed: the start set is incomplete")
     start = _representatives(arch, base.points)

@@ -98,11 +98,11 @@ def _track_with_retries(
 ):
     """Track; retry failed paths and paths that collided with another with stricter settings.
 
-    ``good(x, codes)`` says which end points are to be kept. Returns the end points, their codes
-    and how often each path was tracked.
+    ``good(x, codes)`` says which end points are to be kept. Returns the end points, their codes,
+    how often each path was tracked and the predictor–corrector steps of each path (all tries).
     """
     res = track(hom_for(np.arange(len(start))), start, options.tracker)
-    x, codes = res.x.copy(), res.codes.copy()
+    x, codes, steps = res.x.copy(), res.codes.copy(), res.steps.astype(int)
     tracked = np.ones(len(start), dtype=int)
     for tracker in RETRY_SCHEDULE:
         bad = np.flatnonzero(~good(x, codes))
@@ -111,7 +111,8 @@ def _track_with_retries(
         tracked[bad] += 1
         again = track(hom_for(bad), start[bad], tracker)
         x[bad], codes[bad] = again.x, again.codes
-    return x, codes, tracked
+        steps[bad] += again.steps
+    return x, codes, tracked, steps
 
 
 def _good(arch: Architecture, x: np.ndarray, codes: np.ndarray, key: np.ndarray) -> np.ndarray:
@@ -137,6 +138,7 @@ class _Batch:
     codes: np.ndarray
     good: np.ndarray
     paths_of_target: np.ndarray
+    steps_of_target: np.ndarray
 
 
 def _carry(arch: Architecture, instances: list[Instance], generic: GenericSolutions, sizes, options: SolveOptions) -> _Batch:
@@ -160,17 +162,18 @@ def _carry(arch: Architecture, instances: list[Instance], generic: GenericSoluti
     def good(x: np.ndarray, codes: np.ndarray) -> np.ndarray:
         return _good(sub, x, codes, key(x))
 
-    x, codes, tracked = _track_with_retries(hom_for, start, good, options)
-    x, codes = _detours(sub, base, target_params, target_of_path, start, x, codes, tracked, good, options)
+    x, codes, tracked, steps = _track_with_retries(hom_for, start, good, options)
+    x, codes = _detours(sub, base, target_params, target_of_path, start, x, codes, tracked, steps, good, options)
     paths_of_target = np.bincount(target_of_path, weights=tracked, minlength=len(targets)).astype(int)
-    return _Batch(targets, target_of_path, start, x, codes, good(x, codes), paths_of_target)
+    steps_of_target = np.bincount(target_of_path, weights=steps, minlength=len(targets)).astype(int)
+    return _Batch(targets, target_of_path, start, x, codes, good(x, codes), paths_of_target, steps_of_target)
 
 
 #: Detours tried for a target whose straight-line paths still fail after the retries.
 DETOURS = 3
 
 
-def _detours(sub, base, target_params, target_of_path, start, x, codes, tracked, good, options):
+def _detours(sub, base, target_params, target_of_path, start, x, codes, tracked, steps, good, options):
     """Re-route every path of a target that kept failing through a random complex midpoint.
 
     A straight segment from the generic base to real data can pass close to the discriminant,
@@ -193,6 +196,8 @@ def _detours(sub, base, target_params, target_of_path, start, x, codes, tracked,
                                       target_params.select(target_of_path[paths[arrived]])), leg.x[arrived],
                     options.tracker)
         tracked[paths] += 1
+        steps[paths] += leg.steps
+        steps[paths[arrived]] += end.steps
         x_try, codes_try = x.copy(), codes.copy()
         codes_try[paths] = ReturnCode.FAILED
         x_try[paths[arrived]], codes_try[paths[arrived]] = end.x, end.codes
@@ -249,10 +254,11 @@ def solve_structured_many(
         for k in range(len(instances)):
             mine = np.array([tk == k for tk, _ in batch.targets])
             paths = int(batch.paths_of_target[mine].sum())
+            steps = int(batch.steps_of_target[mine].sum())
             n_paths[k] += paths
             lost = int(sum(batch.targets[batch.target_of_path[p]][0] == k for p in np.flatnonzero(~batch.good)))
             stages[k].append(StageReport(f"parameter homotopy, alive sizes {sizes}", paths, failed=lost,
-                                         seconds=seconds, info={"alive_sets": int(mine.sum())}))
+                                         seconds=seconds, info={"alive_sets": int(mine.sum())}, steps=steps))
     return [
         StructuredRun(np.concatenate(points[k]), int(n_paths[k]), tuple(stages[k]), tuple(failed[k]))
         for k in range(len(instances))

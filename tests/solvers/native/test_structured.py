@@ -66,10 +66,10 @@ def test_targets_whose_paths_keep_failing_are_rerouted_through_a_midpoint(monkey
     straight = structured._track_with_retries
 
     def failing(hom_for, start, good, options):
-        x, codes, tracked = straight(hom_for, start, good, options)
+        x, codes, tracked, steps = straight(hom_for, start, good, options)
         codes = codes.copy()
         codes[: len(codes) // 3] = ReturnCode.STEP_SIZE_TOO_SMALL
-        return x, codes, tracked
+        return x, codes, tracked, steps
 
     monkeypatch.setattr(structured, "_track_with_retries", failing)
     rerouted = solve(inst, seed=3)
