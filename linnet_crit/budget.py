@@ -8,10 +8,10 @@ run, so the estimate *before* a run is an honest upper bound built from proved b
   Bézout number (any H, m), and for H = 1, m = 1 also the Bharadwaj–Hoşten bound ``(4p)^d``;
 * parameter-homotopy paths of one draw: ``Σ_s (alive sets of sizes s) · R_s`` (times the orbit
   size with ``full_orbits``), first passes only — retries of failed paths come on top;
-* monodromy paths of size tuple ``s``: every round tracks ``parallel_loops`` triangles (3 segments)
-  from every known orbit; a round either finds a new orbit (at most ``R_s − 1`` times) or adds to
-  the stall, so there are at most ``R_s · ⌈stall_loops / parallel_loops⌉`` rounds and at most
-  ``max_loops`` loops: ``3 · R_s · min(max_loops, parallel_loops · R_s · ⌈stall/parallel⌉)``;
+* monodromy paths of size tuple ``s``: each loop (a petal of two edges) pairs every orbit once
+  along each edge, so with k orbits found and ``L = max(stall_loops, ⌈min_loop_paths / 2k⌉)``
+  loops (at most ``max_loops``) it tracks ``2·k·L ≤ 2·R_s·min(max_loops, stall_loops) + min_loop_paths``
+  paths, first passes only;
 * memory: a batch of P simultaneously tracked paths in n unknowns holds about
   ``16 · (12 n² + 32 n)`` bytes per path (Jacobians of the Runge–Kutta stages, the corrector and
   their solves; tracemalloc peaks of 3.6–6.0 kB per path for n = 8 and 4.9–13.9 kB for n = 10,
@@ -53,7 +53,7 @@ from .architecture import Architecture, as_architecture
 from .checks import whole_number
 from .bounds import bezout, bh_torus, multihomogeneous_bezout
 from .errors import BudgetExceededError
-from .options import SolveOptions
+from .options import MonodromyOptions, SolveOptions
 
 __all__ = [
     "DEFAULT_MAX_PATHS",
@@ -235,9 +235,8 @@ def estimate_study(
 
         r = -(-bezout(arch) // 2 ** min(arch.hidden))
         per_draw = prod(2**d - 1 for d in arch.hidden) * r
-        loops = min(mono.max_loops, mono.parallel_loops * r * -(-mono.stall_loops // mono.parallel_loops))
-        return Estimate(arch.widths, samples, draws, n_shapes * 3 * r * loops, per_draw,
-                        min(mono.parallel_loops, mono.max_loops) * r, False, bytes_per_path(arch.n_unknowns),
+        return Estimate(arch.widths, samples, draws, n_shapes * _monodromy_paths(r, mono), per_draw,
+                        _monodromy_paths(r, mono), False, bytes_per_path(arch.n_unknowns),
                         data_bytes=_data_bytes(arch, samples))
     per_draw = generic_paths = generic_batch = 0
     for sizes in arch.alive_shapes():
@@ -251,12 +250,16 @@ def estimate_study(
             return _capped(arch, samples, draws, options)
         r = orbit_bound(sub, samples)
         per_draw += alive_sets * r * flips
-        rounds = r * -(-mono.stall_loops // mono.parallel_loops)
-        loops = min(mono.max_loops, mono.parallel_loops * rounds)
-        generic_paths += 3 * r * loops
-        generic_batch = max(generic_batch, min(mono.parallel_loops, mono.max_loops) * r)
+        generic_paths += _monodromy_paths(r, mono)
+        generic_batch = max(generic_batch, _monodromy_paths(r, mono))
     return Estimate(arch.widths, samples, draws, generic_paths, per_draw, generic_batch, generic is not None,
                     bytes_per_path(arch.n_unknowns), data_bytes=_data_bytes(arch, samples))
+
+
+def _monodromy_paths(orbits: int, mono: MonodromyOptions) -> int:
+    """Paths of one monodromy run with at most ``orbits`` orbits, retries aside: each loop costs 2 paths
+    per orbit, and there are ``max(stall_loops, ⌈min_loop_paths / 2k⌉)`` loops for k orbits found."""
+    return 2 * orbits * min(mono.max_loops, mono.stall_loops) + mono.min_loop_paths
 
 
 def estimate_solve(

@@ -68,14 +68,19 @@ RETRY_SCHEDULE: tuple[TrackerOptions, ...] = (
 
 @dataclass(frozen=True)
 class MonodromyOptions:
-    """When monodromy stops: after ``stall_loops`` consecutive loops, each tracking every orbit
-    known when it started, found no new sign-flip orbit (never at a known or formula count), or
-    after ``max_loops``."""
+    """When monodromy stops: when the sign-flip orbits found are closed under at least
+    ``stall_loops`` loops — every orbit tracked around each of them came back to a known orbit —
+    and under so many that at least ``min_loop_paths`` paths went around them; or after
+    ``max_loops`` loops. Never at a known or formula count.
+
+    ``min_loop_paths`` matters when there are few orbits: loops are then cheap, and a single loop
+    often permutes nothing (widths 1,1,1: a loop swaps the two orbits with probability ≈ 0.45,
+    measured), so ten loops would leave a ~0.3 % chance of a missing orbit.
+    """
 
     stall_loops: int = 10
     max_loops: int = 500
-    #: Loops tracked together in one batch (they share the tracker's per-step overhead).
-    parallel_loops: int = 12
+    min_loop_paths: int = 200
     rank_tolerance: float = 1e-10
 
 

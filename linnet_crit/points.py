@@ -12,7 +12,8 @@ import numpy as np
 
 from .architecture import Architecture
 
-__all__ = ["SAME_POINT", "DEAD_NEURON", "cluster_rows", "is_torus", "match_rows", "pairwise_distance", "unique_rows"]
+__all__ = ["SAME_POINT", "DEAD_NEURON", "cluster_rows", "is_torus", "match_index", "match_rows", "pairwise_distance",
+           "unique_rows"]
 
 #: Two points are the same when every coordinate agrees to this relative accuracy.
 SAME_POINT = 1e-6
@@ -41,13 +42,20 @@ def match_rows(a: np.ndarray, b: np.ndarray, tol: float = SAME_POINT, floor: flo
     point's size, for points whose near-zero coordinates are known only that well (unrefined
     Newton points, blackbox end points); the default compares each on its own scale.
     """
-    found = np.zeros(len(a), dtype=bool)
+    return match_index(a, b, tol, floor) >= 0
+
+
+def match_index(a: np.ndarray, b: np.ndarray, tol: float = SAME_POINT, floor: float = _FLOOR) -> np.ndarray:
+    """For each row of ``a``, the index of the nearest row of ``b`` that is the same point, or −1."""
+    index = np.full(len(a), -1, dtype=np.intp)
     if len(a) == 0 or len(b) == 0:
-        return found
+        return index
     rows = max(1, 2**20 // max(1, len(b) * a.shape[1]))
     for start in range(0, len(a), rows):
-        found[start : start + rows] = (pairwise_distance(a[start : start + rows], b, floor) <= tol).any(axis=1)
-    return found
+        d = pairwise_distance(a[start : start + rows], b, floor)
+        nearest = d.argmin(axis=1)
+        index[start : start + rows] = np.where(d[np.arange(len(d)), nearest] <= tol, nearest, -1)
+    return index
 
 
 def unique_rows(x: np.ndarray, tol: float = SAME_POINT) -> tuple[np.ndarray, np.ndarray]:

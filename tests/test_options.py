@@ -17,7 +17,7 @@ from linnet_crit.results import SolveResult
 def test_to_dict_through_json_gives_equal_options():
     options = SolveOptions(
         tracker=TrackerOptions(min_step=0.1 + 0.2, max_steps=7),
-        monodromy=MonodromyOptions(parallel_loops=3, rank_tolerance=float("inf")),
+        monodromy=MonodromyOptions(min_loop_paths=30, rank_tolerance=float("inf")),
         endgame=EndgameOptions(ratio=1 / 7),
         real_tolerance=5e-324,
         cache=False,

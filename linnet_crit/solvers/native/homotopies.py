@@ -12,7 +12,7 @@ from ...architecture import Architecture
 from ...data import Instance
 from ...numeric import Parameters, gradient_and_jacobian, jacobian_and_parameter_derivative, parameter_derivative
 
-__all__ = ["ParameterHomotopy", "fixed"]
+__all__ = ["ParameterArc", "ParameterHomotopy", "fixed"]
 
 
 class ParameterHomotopy:
@@ -39,6 +39,45 @@ class ParameterHomotopy:
         """H, H_x and H_t from one set of layer products."""
         params, tangent = Parameters.line(self.start, self.target, t)
         return jacobian_and_parameter_derivative(self.arch, x, params, tangent)
+
+
+class ParameterArc:
+    """F(x; p0 + s(τ)·(p1 − p0)) on the arc s(τ) = τρ / (1 − τ + τρ) of the complex line through p0, p1.
+
+    This is the γ-trick's path: for a system affine in the moving parameters it is the homotopy
+    (1 − τ)·F(x; p0) + τρ·F(x; p1), divided by 1 − τ + τρ. ρ = 1 is the straight segment; the
+    arcs are the arcs of the circles through s = 0 and s = 1, and arg ρ says on which side of the
+    arc each branch point of the line lies — two arcs with the same ends make a loop around the
+    branch points between them, near or far. Each path has its own ρ and direction: ``reverse``
+    paths run from p1 (t = 0) to p0 (t = 1), i.e. τ = 1 − t. Used by monodromy (:mod:`.monodromy`).
+    """
+
+    def __init__(self, arch: Architecture, p0: Parameters, p1: Parameters, rho: np.ndarray, reverse: np.ndarray) -> None:
+        self.arch, self.p0, self.p1 = arch, p0, p1
+        self.rho = np.asarray(rho, dtype=complex)
+        self.reverse = np.asarray(reverse, dtype=bool)
+
+    def select(self, index: np.ndarray) -> ParameterArc:
+        return ParameterArc(self.arch, self.p0.select(index), self.p1.select(index), self.rho[index],
+                            self.reverse[index])
+
+    def _at(self, t: np.ndarray) -> tuple[Parameters, Parameters]:
+        tau = np.where(self.reverse, 1.0 - np.asarray(t, dtype=float), t)
+        denominator = 1.0 - tau + tau * self.rho
+        s = (tau * self.rho / denominator)[:, None, None]
+        ds = (np.where(self.reverse, -1.0, 1.0) * self.rho / denominator**2)[:, None, None]
+        steps = [b - a for a, b in zip(self.p0.arrays(), self.p1.arrays())]
+        return (Parameters.from_arrays([a + s * d for a, d in zip(self.p0.arrays(), steps)]),
+                Parameters.from_arrays([ds * d for d in steps]))
+
+    def evaluate(self, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return gradient_and_jacobian(self.arch, x, self._at(t)[0])
+
+    def derivative_t(self, x: np.ndarray, t: np.ndarray) -> np.ndarray:
+        return parameter_derivative(self.arch, x, *self._at(t))
+
+    def evaluate_all(self, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return jacobian_and_parameter_derivative(self.arch, x, *self._at(t))
 
 
 def fixed(arch: Architecture, params: Parameters | Instance) -> ParameterHomotopy:

@@ -1,9 +1,10 @@
 """Monodromy: the torus solutions of a (sub-)network at generic complex parameters.
 
 The system is linear in Λ, so for any W₀ with no zero entry and any X, Y the Λ that makes W₀
-critical is read off entrywise: a free start pair. Loops in parameter space (base → p₁ → p₂ →
-base) permute the solutions; new sign-flip orbits are collected until ``stall_loops`` consecutive
-loops bring none. The stopping rule never looks at a known or formula count.
+critical is read off entrywise: a free start pair. Loops in parameter space permute the solutions;
+they are the loops of a graph of arcs between the base and one more parameter point, every sign-flip
+orbit tracked once along every arc, until the orbits found are closed under ``stall_loops`` loops
+(:class:`_LoopGraph`). The stopping rule never looks at a known or formula count.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import numpy as np
 from ...architecture import Architecture
 from ...data import Instance
 from ...numeric import Parameters, gradient, gradient_and_jacobian
-from ...points import SAME_POINT, is_torus, match_rows, unique_rows
+from ...points import SAME_POINT, is_torus, match_index, unique_rows
 from ...results import StageReport
-from ...options import MonodromyOptions, TrackerOptions
+from ...options import RETRY_SCHEDULE, MonodromyOptions, TrackerOptions
 from ...sign_flips import canonicalize, orbit_size
-from .homotopies import ParameterHomotopy, fixed
+from .homotopies import ParameterArc, fixed
 from .tracker import newton, track
 
 __all__ = ["SUSPICIOUS_GAP", "GenericSolutions", "generic_solutions", "random_complex_instance", "relative_rank_gap",
@@ -71,7 +72,7 @@ class GenericSolutions:
         if str(info.get("stop", "")).startswith("reached max_loops"):
             found.append(
                 f"monodromy {self.architecture} stopped at max_loops = {info['loops']} with {info['orbits']} orbits "
-                f"before {info['stall_goal']} consecutive complete loops brought nothing new: orbits may be missing"
+                f"closed under {info['closed_loops']} loops, not the {info['stall_goal']} required: orbits may be missing"
             )
         return tuple(found)
 
@@ -113,43 +114,168 @@ def relative_rank_gap(arch: Architecture, base: Instance, w0: np.ndarray) -> flo
 
 
 def _loop_corner(base: Instance, rng: np.random.Generator) -> np.ndarray:
-    """A random Λ for a loop's corner, on a random scale around the base's.
+    """A random Λ for the second node of the loop graph, on a random scale around the base's.
 
-    Branch points lie at many scales; triangles of one fixed size can miss those far out and
+    Branch points lie at many scales; loops of one fixed size can miss those far out and
     leave orbits unfound (seen on widths 1,1,1,1).
     """
     size = np.sqrt(np.mean(np.abs(base.parameter_vector()[-base.architecture.n_unknowns :]) ** 2))
     return size * 10 ** rng.uniform(-0.5, 1.0) * _complex_normal(rng, base.architecture.n_unknowns)
 
 
-def _round(arch, base, known, rng, n_loops: int, tracker: TrackerOptions):
-    """Track every known representative around ``n_loops`` random triangles at once.
+def _arc_bend(rng: np.random.Generator) -> complex:
+    """ρ of a petal's arc (:class:`.homotopies.ParameterArc`): arg ρ uniform, 0.03π away from ±π
+    (where the arc runs through s = ∞), |ρ| from 0.1 to 10 (only the speed along the arc)."""
+    return complex(10 ** rng.uniform(-1.0, 1.0) * np.exp(0.9j * np.pi * rng.choice((-1.0, 1.0))))
 
-    Returns, per loop, the refined arrivals back at ``base`` and whether all of them arrived, and the
-    numbers of paths and failures.
+
+class _LoopGraph:
+    """Graph-based monodromy (Duff, Hill, Jensen, Lee, Leykin & Sommars, IMA J. Numer. Anal. 2019).
+
+    A flower: the base p0 and petal nodes p_k (only Λ moves, to a random point on a random scale),
+    each petal joined to p0 by two edges — the straight segment and an arc of the γ-trick
+    (:class:`.homotopies.ParameterArc`) — so each petal is one loop, in its own complex line.
+    Every edge is a bijection between orbits at its ends; each orbit is tracked once along each
+    edge (one path gives the pairing both ways) and every orbit an edge brings that is not yet known
+    joins its node. When every known orbit is paired along every edge, the orbits at p0 are closed
+    under the petals' loops.
+
+    Why petals and not many arcs between two nodes: the loops of one line enclose angular sectors
+    of its branch points, so they are correlated — on widths 1,2,2 the orbit permutations of one
+    line formed a Klein four-group reached through one or two branch points, and 11 arcs on one
+    line missed orbits in 5 of 30 runs. Loops on independent lines behave like the independent
+    random loops of the former stall rule, at 2 paths per orbit per loop instead of 3 per orbit
+    per loop for every orbit in every round.
     """
-    # Loops move Λ only: the torus incidence variety {(W, Λ(W))} is a copy of the torus, hence
-    # irreducible, so Λ-loops act transitively; fixed data avoid the data's own degenerations
-    # (e.g. Σxx isotropic along a complex segment), on which paths crawl.
-    corners = [
-        Parameters.stack([_with_lambdas(base, _loop_corner(base, rng)) for _ in range(n_loops)]) for _ in range(2)
-    ]
-    loop_of_path = np.repeat(np.arange(n_loops), len(known))
-    p1, p2 = (c.select(loop_of_path) for c in corners)
-    base_params = Parameters.of(base)
-    x, alive = np.tile(known, (n_loops, 1)), np.arange(len(loop_of_path))
-    paths = failed = 0
-    for a, b in ((base_params, p1), (p1, p2), (p2, base_params)):
-        res = track(ParameterHomotopy(arch, a.select(alive), b.select(alive)), x, tracker)
-        paths += len(res)
-        failed += int((~res.success).sum())
-        x, alive = res.x[res.success], alive[res.success]
-    x, _, residual = newton(fixed(arch, base), x, np.ones(len(x)), 2)
-    good = (residual <= 1e-8 * (1 + np.abs(x).max(axis=1))) & is_torus(arch, x)
-    arrivals = [x[good & (loop_of_path[alive] == r)] for r in range(n_loops)]
-    # a loop is complete when every known orbit came back as a refined torus point
-    complete = np.array([len(a) == len(known) for a in arrivals], dtype=bool)
-    return arrivals, complete, paths, failed
+
+    def __init__(self, arch: Architecture, base: Instance, rng: np.random.Generator):
+        self.arch, self.rng = arch, rng
+        self.nodes: list[Instance] = [base]
+        self.params: list[Parameters] = [Parameters.of(base)]
+        self.known: list[np.ndarray] = [np.zeros((0, arch.n_unknowns), complex)]
+        #: per edge: its petal node, its ρ, and the pairing of orbits at p0 → orbits at the petal
+        #: (``forward``) and back (``backward``), −1 where not yet known
+        self.edge_node: list[int] = []
+        self.edge_bend: list[complex] = []
+        self.forward: list[np.ndarray] = []
+        self.backward: list[np.ndarray] = []
+        #: paths tracked, paths still failing after the retry schedule, predictor–corrector steps
+        self.paths = self.failed = self.steps = 0
+        self.dropped_petals = 0
+
+    @property
+    def n_loops(self) -> int:
+        return len(self.edge_node) // 2
+
+    def add_petal(self) -> None:
+        node = _with_lambdas(self.nodes[0], _loop_corner(self.nodes[0], self.rng))
+        self.nodes.append(node)
+        self.params.append(Parameters.of(node))
+        self.known.append(np.zeros((0, self.arch.n_unknowns), complex))
+        for bend in (1 + 0j, _arc_bend(self.rng)):
+            self.edge_node.append(len(self.nodes) - 1)
+            self.edge_bend.append(bend)
+            self.forward.append(np.full(len(self.known[0]), -1, dtype=np.intp))
+            self.backward.append(np.zeros(0, dtype=np.intp))
+
+    def drop_petal_of(self, edge: int) -> None:
+        """Forget the petal of an edge whose paths keep failing: closure is claimed only over
+        petals whose both edges are fully paired."""
+        first = edge - edge % 2
+        for lst in (self.edge_node, self.edge_bend, self.forward, self.backward):
+            del lst[first : first + 2]
+        self.dropped_petals += 1
+
+    def add_orbits(self, node: int, orbits: np.ndarray) -> np.ndarray:
+        """Append new orbit representatives at ``node``; return their indices."""
+        first = len(self.known[node])
+        self.known[node] = np.concatenate([self.known[node], orbits])
+        unknown = np.full(len(orbits), -1, dtype=np.intp)
+        for e, petal in enumerate(self.edge_node):
+            if node == 0:
+                self.forward[e] = np.concatenate([self.forward[e], unknown])
+            elif petal == node:
+                self.backward[e] = np.concatenate([self.backward[e], unknown])
+        return np.arange(first, first + len(orbits))
+
+    def pending(self, outward: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(edge, orbit) of every known orbit not yet paired along an edge, at p0 (``outward``) or at the petals."""
+        edges, orbits = [], []
+        for e, pairs in enumerate(self.forward if outward else self.backward):
+            todo = np.flatnonzero(pairs < 0)
+            edges.append(np.full(len(todo), e, dtype=np.intp)), orbits.append(todo)
+        if not edges:
+            return np.zeros(0, np.intp), np.zeros(0, np.intp)
+        return np.concatenate(edges), np.concatenate(orbits)
+
+    def closed(self) -> bool:
+        return all((pairs >= 0).all() for pairs in (*self.forward, *self.backward))
+
+    def track_from(self, outward: bool, edges: np.ndarray, orbits: np.ndarray, tracker: TrackerOptions) -> np.ndarray:
+        """Track orbits along ``edges`` (from p0 when ``outward``, else from the edges' petals) and pair
+        the arrivals. Returns a mask of the tasks that failed: path failure, no refined torus point,
+        or a pairing that contradicts another (one of two paths jumped)."""
+        n = len(orbits)
+        petal = np.array(self.edge_node, dtype=np.intp)[edges]
+        petals = Parameters.stack([self.nodes[k] for k in range(len(self.nodes))]).select(petal)
+        bends = np.array(self.edge_bend, dtype=complex)[edges]
+        start = (np.stack([self.known[0][i] for i in orbits]) if outward
+                 else np.stack([self.known[k][j] for k, j in zip(petal, orbits)]))
+        res = track(ParameterArc(self.arch, self.params[0], petals, bends, np.full(n, not outward)), start, tracker)
+        self.paths, self.steps = self.paths + n, self.steps + int(res.steps.sum())
+        arrival_params = petals if outward else self.params[0]
+        x, _, residual = newton(fixed(self.arch, arrival_params), res.x, np.ones(n), 2)
+        failed = ~(res.success & (residual <= 1e-8 * (1 + np.abs(x).max(axis=1))) & is_torus(self.arch, x))
+        x = canonicalize(self.arch, x)
+        target = np.full(n, -1, dtype=np.intp)
+        for node in np.unique(petal) if outward else (0,):
+            mine = np.flatnonzero(~failed & ((petal == node) if outward else True))
+            if not len(mine):
+                continue
+            found = match_index(x[mine], self.known[node], SAME_POINT)
+            new = np.flatnonzero(found < 0)
+            if len(new):
+                keep, _ = unique_rows(x[mine[new]], SAME_POINT)
+                added = self.add_orbits(node, x[mine[new]][keep])
+                found[new] = added[match_index(x[mine[new]], self.known[node][added], SAME_POINT)]
+            target[mine] = found
+        task = np.flatnonzero(~failed)
+        # two tasks of one edge reaching the same orbit, or an orbit already paired with another one
+        # along that edge: one of the paths jumped, and neither pairing is kept
+        _, inverse, counts = np.unique(np.stack([edges[task], target[task]]), axis=1, return_inverse=True,
+                                       return_counts=True)
+        clash = counts[inverse.ravel()] > 1
+        # pairings from this side (indexed by the orbit tracked) and from the arrival side
+        here, there = (self.forward, self.backward) if outward else (self.backward, self.forward)
+        for t, clashed in zip(task, clash):
+            e, i, j = edges[t], orbits[t], target[t]
+            partner = there[e][j]
+            if clashed or (partner >= 0 and partner != i):
+                failed[t] = True
+            else:
+                here[e][i], there[e][j] = j, i
+        return failed
+
+    def close(self, tracker: TrackerOptions) -> set[int]:
+        """Track until every known orbit is paired along every edge, retrying failed paths with the
+        retry schedule. Returns the edges whose paths still failed (empty when the graph closed)."""
+        while not self.closed():
+            stuck: set[int] = set()
+            for outward in (True, False):
+                edges, orbits = self.pending(outward)
+                for attempt in (tracker, *RETRY_SCHEDULE):
+                    if not len(edges):
+                        break
+                    failed = self.track_from(outward, edges, orbits, attempt)
+                    edges, orbits = edges[failed], orbits[failed]
+                    pairs = self.forward if outward else self.backward
+                    unpaired = np.array([pairs[e][i] < 0 for e, i in zip(edges, orbits)], dtype=bool)
+                    edges, orbits = edges[unpaired], orbits[unpaired]
+                self.failed += len(edges)
+                stuck.update(int(e) for e in edges)
+            if stuck:
+                return stuck
+        return set()
 
 
 def generic_solutions(
@@ -164,6 +290,13 @@ def generic_solutions(
     X and Y are complex random and stay fixed; the loops move Λ. At real data, Λ-loops were
     seen to permute the orbits too rarely (widths 1,1,1,1: one orbit of four in 5 of 12 runs), so
     the data are made generic too and the solve moves them to the target afterwards.
+
+    The loops are the petals of a :class:`_LoopGraph`: it stops when the orbits found are closed
+    under at least ``options.stall_loops`` loops on independent lines, and enough of them for
+    ``options.min_loop_paths`` paths (see :class:`~linnet_crit.options.MonodromyOptions`). A petal whose
+    paths still fail after the retry schedule is replaced by a new one, at most until
+    ``options.max_loops`` petals were used; the stop reason is recorded in ``report.info["stop"]``.
+    The stopping rule never looks at a known or formula count.
     """
     options, tracker = options or MonodromyOptions(), tracker or TrackerOptions()
     t0 = time.perf_counter()
@@ -174,28 +307,34 @@ def generic_solutions(
         info = {"rank_gap": gap, "stop": "start map rank-deficient: no torus solutions", "stall_goal": options.stall_loops}
         return GenericSolutions(arch, base, np.zeros((0, arch.n_unknowns), complex), True,
                                 StageReport(f"monodromy {arch}", 0, seconds=time.perf_counter() - t0, info=info), w0)
-    known = canonicalize(arch, w0[None])
-    loops = stall = paths = failed = incomplete = 0
-    while stall < options.stall_loops and loops < options.max_loops:
-        n_loops = min(options.parallel_loops, options.max_loops - loops)
-        round_arrivals, complete, n_paths, n_failed = _round(arch, base, known, rng, n_loops, tracker)
-        paths, failed = paths + n_paths, failed + n_failed
-        loops += n_loops
-        incomplete += int((~complete).sum())
-        arrivals = canonicalize(arch, np.concatenate(round_arrivals))
-        keep, _ = unique_rows(arrivals, SAME_POINT)
-        new = arrivals[keep][~match_rows(arrivals[keep], known, SAME_POINT)]
-        # Only loops that tracked every known orbit and brought every one back count towards the
-        # stall: a round started from fewer orbits than it found says nothing about the ones it
-        # found, and a loop that lost a path may have lost the one that led to a new orbit.
-        stall = 0 if len(new) else stall + int(complete.sum())
-        known = np.concatenate([known, new])
+    graph = _LoopGraph(arch, base, rng)
+    graph.add_orbits(0, canonicalize(arch, w0[None]))
+    petals_used = 0
+
+    def required_loops() -> int:
+        # a loop costs 2 paths per orbit at p0
+        return max(options.stall_loops, -(-options.min_loop_paths // (2 * max(len(graph.known[0]), 1))))
+
+    while True:
+        while graph.n_loops < required_loops() and petals_used < options.max_loops:
+            graph.add_petal()
+            petals_used += 1
+        stuck = graph.close(tracker)
+        if not stuck:
+            break
+        for edge in sorted(stuck, reverse=True):
+            if edge < len(graph.edge_node):
+                graph.drop_petal_of(edge)
+    loops = graph.n_loops
     stop = (
-        f"{options.stall_loops} consecutive complete loops found no new orbit"
-        if stall >= options.stall_loops
+        f"the orbits are closed under {loops} loops (each orbit tracked along both edges of {loops} petals"
+        + (f"; {graph.dropped_petals} petals with failing paths replaced" if graph.dropped_petals else "") + ")"
+        if loops >= required_loops()
         else f"reached max_loops = {options.max_loops}"
     )
-    info = {"loops": loops, "orbits": len(known), "rank_gap": gap, "stop": stop, "incomplete_loops": incomplete,
-            "stall_goal": options.stall_loops}
-    report = StageReport(f"monodromy {arch}", paths, failed=failed, seconds=time.perf_counter() - t0, info=info)
+    known = graph.known[0]
+    info = {"loops": petals_used, "closed_loops": loops, "orbits": len(known), "rank_gap": gap, "stop": stop,
+            "dropped_petals": graph.dropped_petals, "stall_goal": required_loops()}
+    report = StageReport(f"monodromy {arch}", graph.paths, failed=graph.failed, seconds=time.perf_counter() - t0,
+                         info=info, steps=graph.steps)
     return GenericSolutions(arch, base, known, False, report, w0)

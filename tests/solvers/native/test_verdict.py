@@ -38,25 +38,35 @@ def test_monodromy_stopped_at_max_loops_is_incomplete():
     assert str(result).startswith("INCOMPLETE: monodromy")
 
 
-def test_loops_that_lost_a_path_do_not_count_towards_the_stall(monkeypatch):
-    """A loop whose paths did not all come back may have lost the way to a new orbit."""
-    real_round = monodromy._round
+def test_loops_whose_paths_keep_failing_do_not_count(monkeypatch):
+    """A petal whose paths did not all come back may have lost the way to a new orbit: it is
+    dropped, and a run that cannot close enough loops says so."""
+    from dataclasses import replace
 
-    def lossy(*args, **kwargs):
-        arrivals, complete, paths, failed = real_round(*args, **kwargs)
-        return arrivals, np.zeros_like(complete), paths, failed + len(complete)
+    from linnet_crit import ReturnCode
 
-    monkeypatch.setattr(monodromy, "_round", lossy)
-    options = MonodromyOptions(stall_loops=3, max_loops=6, parallel_loops=3)
+    real = monodromy.track
+
+    def lossy(hom, start, tracker):
+        res = real(hom, start, tracker)
+        codes = res.codes.copy()
+        codes[hom.rho != 1] = ReturnCode.STEP_SIZE_TOO_SMALL  # every path along an arc is lost
+        return replace(res, codes=codes)
+
+    monkeypatch.setattr(monodromy, "track", lossy)
+    options = MonodromyOptions(stall_loops=3, max_loops=6)
     gen = monodromy.generic_solutions(Architecture((1, 1, 1)), 1, np.random.default_rng(0), options)
-    assert gen.report.info["loops"] == 6 and gen.report.info["incomplete_loops"] == 6
+    assert gen.report.info["loops"] == 6 and gen.report.info["closed_loops"] == 0
+    assert gen.report.info["dropped_petals"] == 6
     assert gen.report.info["stop"] == "reached max_loops = 6"
     assert any("stopped at max_loops = 6" in w for w in gen.warnings)
 
 
 def test_a_clean_monodromy_run_has_no_warning():
     gen = monodromy.generic_solutions(Architecture((1, 1, 1)), 1, np.random.default_rng(0))
-    assert gen.warnings == () and gen.report.info["stop"].startswith("10 consecutive complete loops")
+    assert gen.warnings == () and gen.report.info["stop"].startswith("the orbits are closed under")
+    # few orbits: more loops than stall_loops, so that min_loop_paths paths went around them
+    assert gen.report.info["closed_loops"] >= MonodromyOptions().min_loop_paths // (2 * gen.n_orbits)
 
 
 def test_zero_law_violations_flag_stray_zeros_and_half_dead_neurons():
