@@ -178,10 +178,10 @@ class _LoopGraph:
             self.forward.append(np.full(len(self.known[0]), -1, dtype=np.intp))
             self.backward.append(np.zeros(0, dtype=np.intp))
 
-    def drop_petal_of(self, edge: int) -> None:
-        """Forget the petal of an edge whose paths keep failing: closure is claimed only over
+    def drop_petal(self, petal: int) -> None:
+        """Forget a petal (its two edges) whose paths keep failing: closure is claimed only over
         petals whose both edges are fully paired."""
-        first = edge - edge % 2
+        first = 2 * petal
         for lst in (self.edge_node, self.edge_bend, self.forward, self.backward):
             del lst[first : first + 2]
         self.dropped_petals += 1
@@ -316,15 +316,17 @@ def generic_solutions(
         return max(options.stall_loops, -(-options.min_loop_paths // (2 * max(len(graph.known[0]), 1))))
 
     while True:
-        while graph.n_loops < required_loops() and petals_used < options.max_loops:
+        # at most stall_loops new petals at a time: the loops required depend on the orbits found
+        for _ in range(min(required_loops() - graph.n_loops, options.stall_loops)):
+            if petals_used == options.max_loops:
+                break
             graph.add_petal()
             petals_used += 1
         stuck = graph.close(tracker)
-        if not stuck:
+        for first_edge in sorted({edge - edge % 2 for edge in stuck}, reverse=True):
+            graph.drop_petal(first_edge // 2)
+        if not stuck and (graph.n_loops >= required_loops() or petals_used == options.max_loops):
             break
-        for edge in sorted(stuck, reverse=True):
-            if edge < len(graph.edge_node):
-                graph.drop_petal_of(edge)
     loops = graph.n_loops
     stop = (
         f"the orbits are closed under {loops} loops (each orbit tracked along both edges of {loops} petals"
