@@ -1,7 +1,7 @@
 """Cold solves of growing architectures, one subprocess each: count, paths, steps, time, memory.
 
 Default rows: a width ladder ``1,4,4 → 1,5,5 → 1,6,6`` (``--big`` adds ``1,7,7``) and a depth
-ladder with H ≥ 2 (``1,2,2,2``, ``2,2,2,2``, ``1,3,3,1 → 1,3,3,2 → 1,3,3,3``); ``--rows`` picks
+ladder with H ≥ 2 (``1,2,2,2``, ``2,2,2,2``, ``1,2,2,2,1``, ``1,3,3,1 → 1,3,3,2 → 1,3,3,3``); ``--rows`` picks
 others. Every row is ``solve(random_instance(widths, samples=1, seed=--seed), seed=--seed)`` with
 the disk cache off (``LINNET_CRIT_CACHE=off``: a cold solve, monodromy included), run in a fresh
 Python process with ``PYTHONPATH`` at the engine's tree, in its own session, killed with everything
@@ -63,7 +63,7 @@ from bench_tracker import unpack
 ROOT = Path(__file__).resolve().parent.parent
 WIDTH_LADDER = ("1,4,4", "1,5,5", "1,6,6")
 BIG_ROWS = ("1,7,7",)
-DEPTH_LADDER = ("1,2,2,2", "2,2,2,2", "1,3,3,1", "1,3,3,2", "1,3,3,3")
+DEPTH_LADDER = ("1,2,2,2", "2,2,2,2", "1,2,2,2,1", "1,3,3,1", "1,3,3,2", "1,3,3,3")
 BASE_ROWS = ("1,4,4", "1,5,5")
 CLI_ROWS = ("1,1,1", "2,2,2")
 WARM_GOAL = 0.2  # seconds, issue 16's acceptance for a warm solve of a thesis row inside Python
