@@ -227,6 +227,7 @@ def verdict(widths: str, this: dict, base: dict | None) -> tuple[str, bool]:
 
 
 def _engine_cells(f: dict) -> str:
+    """The base engine's wall and CPU seconds, or how its run ended."""
     if f["status"] != "ok":
         return f"{f['status'][:24]:>24}"
     return f"{f['wall']:>8.2f} {f['cpu']:>8.2f}"
@@ -237,6 +238,7 @@ HEADER = (f"{'widths':>9} {'m':>2} {'N_C':>8} {'ok':>10} {'paths':>8} {'p/sol':>
 
 
 def format_row(widths: str, this: dict, base: dict | None, check: str) -> str:
+    """One printed row: this engine's figures (or how its run ended), the base's, the check."""
     if this["status"] != "ok":
         line = f"{widths:>9} {1:>2} {'—':>8} {this['status']}, process ended after {this['process_wall']:.1f} s"
         if this["status"].startswith("crash"):
@@ -257,6 +259,7 @@ def format_row(widths: str, this: dict, base: dict | None, check: str) -> str:
 
 
 def scale(args: argparse.Namespace) -> int:
+    """The cold ladder: one row per architecture; returns the exit status."""
     rows = [r.strip() for r in args.rows.split(";") if r.strip()] if args.rows else (
         list(WIDTH_LADDER) + (list(BIG_ROWS) if args.big else []) + list(DEPTH_LADDER))
     base_rows = {r.strip() for r in args.base_rows.split(";") if r.strip()}
@@ -323,6 +326,7 @@ def phc_time(widths: str, seed: int, limit: float, folder: Path) -> str:
 
 
 def warm(args: argparse.Namespace) -> int:
+    """Warm solves of every thesis row, then warm CLI calls (and phc); returns the exit status."""
     failed = False
     print(f"# bench_scale --warm: seed {args.seed}, best of {args.repeat}, {os.cpu_count()} cores, "
           f"load {os.getloadavg()}, {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}; this = {ROOT}", flush=True)
@@ -380,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", help="';'-separated widths (default: the width and depth ladders)")
     parser.add_argument("--big", action="store_true", help=f"add {', '.join(BIG_ROWS)} to the default rows")
     parser.add_argument("--seed", type=int, default=0, help="data and solver seed")
-    parser.add_argument("--time-limit", type=float, default=600.0, help="seconds per solve (per process) before it is killed")
+    parser.add_argument("--time-limit", type=float, default=600.0, help="seconds per solve process before it is killed")
     parser.add_argument("--base", help="git revision whose engine also solves the --base-rows, in the same run")
     parser.add_argument("--base-rows", default=";".join(BASE_ROWS), help="';'-separated widths the base solves too")
     parser.add_argument("--executor", help="passed to solve(executor=) by an engine that accepts it")
