@@ -1,9 +1,10 @@
-"""Smoke runs of the competitor and study benchmarks on the smallest architecture (seconds each)."""
+"""Smoke runs of the competitor, study and scale benchmarks on the smallest architectures (seconds each)."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -92,3 +93,50 @@ def test_study_bench_row_matches_the_thesis():
     figures = bench.measure_row(row, draws=4, seed=0, workers=1)
     assert figures.counts_match and figures.cold_solutions == 5
     assert figures.draw_paths_per_solution <= 1.0
+
+
+def run_scale(*args: str) -> subprocess.CompletedProcess:
+    """bench_scale.py as a user runs it (a script beside bench_tracker.py, which it imports)."""
+    return subprocess.run([sys.executable, str(BENCHMARKS / "bench_scale.py"), *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+def row_lines(stdout: str, widths: str) -> list[str]:
+    return [line for line in stdout.splitlines() if line.split()[:1] == [widths]]
+
+
+def test_scale_bench_solves_a_tiny_ladder_and_checks_the_closed_form():
+    done = run_scale("--rows", "1,1,1;1,2,2", "--time-limit", "60")
+    assert done.returncode == 0, done.stdout + done.stderr
+    for widths in ("1,1,1", "1,2,2"):
+        (line,) = row_lines(done.stdout, widths)
+        assert line.split()[3] == "COMPLETE" and line.endswith("= closed form"), line
+
+
+def test_scale_bench_reports_a_row_over_its_time_limit_and_fails():
+    done = run_scale("--rows", "1,3,3", "--time-limit", "0.3")
+    assert done.returncode == 1
+    (line,) = row_lines(done.stdout, "1,3,3")
+    assert line.split()[2:5] == ["—", "timeout", "(0.3"], line
+
+
+def test_scale_bench_closed_form_is_the_thesis_count_of_every_one_hidden_layer_row(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))  # bench_scale imports bench_tracker as a sibling
+    bench = load("bench_scale")
+    from linnet_crit import published_rows
+
+    rows = [r for r in published_rows() if len(r["widths"]) == 3 and r["samples"] == 1]
+    assert rows
+    assert [bench.closed_form(r["widths"]) for r in rows] == [r["N_C"] for r in rows]
+    assert bench.closed_form((1, 2, 2, 1)) is None
+
+
+def test_scale_bench_flags_a_count_off_the_closed_form_and_an_incomplete_result(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    bench = load("bench_scale")
+    short = {"status": "ok", "complete": True, "warnings": [], "n_solutions": 32}
+    check, bad = bench.verdict("1,2,2", short, None)
+    assert bad and check == "MISMATCH: closed form 33"
+    incomplete = {"status": "ok", "complete": False, "warnings": ["2 paths failed"], "n_solutions": 129}
+    check, bad = bench.verdict("1,2,2,1", incomplete, None)
+    assert bad and check == "INCOMPLETE: 2 paths failed"
