@@ -90,6 +90,14 @@ def test_supports_with_fewer_samples_than_inputs_are_the_generic_ones(widths):
     assert all(max(sum(m) for m in s) == 2 * Architecture(widths).depth + 1 for s in full)
 
 
+@pytest.mark.parametrize("widths", [(1, 1, 1), (1, 2, 2), (2, 2, 2), (3, 2, 1, 2), (1, 2, 2, 1), (2, 1, 2, 1, 2), (1, 3, 3)])
+@pytest.mark.parametrize("samples", [1, 2])
+def test_supports_read_off_the_structure_equal_sympys_expansion(widths, samples):
+    from linnet_crit.system import gradient_system
+
+    assert generic_supports(widths, samples) == gradient_system(widths, samples=samples).supports()
+
+
 def test_bkk_with_samples(gfan):
     # m ≥ dx adds nothing to the supports, so the mixed volume cannot change
     assert bkk_affine((2, 2, 2), samples=3) == bkk_affine((2, 2, 2)) == 1089
