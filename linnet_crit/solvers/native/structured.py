@@ -28,6 +28,7 @@ from ...options import RETRY_SCHEDULE, SolveOptions
 from ...sign_flips import canonicalize, expand_orbits
 from .cache import cache_file, load_generic, store_generic
 from .homotopies import ParameterHomotopy, fixed
+from .linalg import POINTS_PER_BLOCK
 from .monodromy import GenericSolutions, generic_solutions, random_complex_instance
 from .tracker import newton, track
 
@@ -286,8 +287,10 @@ def solve_structured(
 
 def refine(instance: Instance, points: np.ndarray, steps: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """Newton-refine on the full system; return points and relative residuals ‖F‖∞/(1+‖x‖∞)."""
-    if len(points) == 0:
-        return points, np.zeros(0)
-    x, _, residual = newton(fixed(instance.architecture, instance), points, np.ones(len(points)), steps)
-    return x, residual / (1.0 + np.abs(x).max(axis=1))
+    x, residual = np.array(points, dtype=complex), np.zeros(len(points))
+    for start in range(0, len(points), POINTS_PER_BLOCK):  # in blocks: memory stays flat
+        block = slice(start, start + POINTS_PER_BLOCK)
+        x[block], _, residual[block] = newton(fixed(instance.architecture, instance), x[block],
+                                              np.ones(len(x[block])), steps)
+    return x, residual / (1.0 + np.abs(x).max(axis=1, initial=0.0))
 
