@@ -385,6 +385,14 @@ def _solve_options(args: argparse.Namespace) -> SolveOptions | None:
     return SolveOptions(monodromy=replace(MonodromyOptions(), max_loops=loops))
 
 
+def _executor_args(args: argparse.Namespace) -> dict:
+    """``executor``, ``workers`` and ``scheduler`` of ``solve`` from the flags (none given: this process)."""
+    workers = _whole_number(args.workers, "--workers", 1)
+    if args.executor is None and workers is None and args.scheduler is None:
+        return {}
+    return {"executor": args.executor, "workers": workers, "scheduler": args.scheduler}
+
+
 def run_solve(args: argparse.Namespace) -> int:
     """``linnet-crit solve``: every complex critical point, classified, against the bounds."""
     _check_output_file(args, tuple(FORMATS))
@@ -396,7 +404,7 @@ def run_solve(args: argparse.Namespace) -> int:
     seed = _whole_number(args.seed, "--seed", 0) or 0
     with status(f"solve of widths {arch} ({estimate.paths_text()} estimated)", args):
         result = solve(instance, method=args.method, backend=args.backend, seed=seed, options=_solve_options(args),
-                       progress=args.progress)
+                       progress=args.progress, **_executor_args(args))
     if args.output is not None:
         write_result(result, args.output)
     bounds, note = _bounds_or_reason(arch, instance.samples, _max_seconds(args))
@@ -567,6 +575,11 @@ def build_parser() -> argparse.ArgumentParser:
     solver.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bars (default: on when stderr is a terminal)")
     solver.add_argument("--strict", action="store_true", help=strict)
+    solver.add_argument("--executor", choices=("serial", "processes", "dask"),
+                        help="where the units of the solve run (monodromy per alive-size shape, homotopies per chunk of "
+                             "alive sets); default this process, or processes when --workers > 1")
+    solver.add_argument("--workers", help="worker processes (processes) or local Dask workers (dask without --scheduler)")
+    solver.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://host:8786 (implies dask)")
     add_budget_arguments(solver)
     solver.set_defaults(run=run_solve)
 

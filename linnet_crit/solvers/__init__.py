@@ -14,13 +14,14 @@ the engine uses live below it, in :mod:`linnet_crit.points` and :mod:`linnet_cri
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..architecture import Architecture
 from ..data import Instance, check_instance, check_seed
 from ..errors import BackendUnavailableError, SolverError
+from ..executors import Executor, open_executor
 from ..results import SolveResult
 from .base import METHODS, Backend
 from .native.tracker import TrackResult  # what track_parameter_homotopy returns: public, and cheap to import
@@ -93,6 +94,9 @@ def solve(
     seed: int | None = 0,
     options: SolveOptions | None = None,
     progress: bool | None = None,
+    executor: str | Executor | None = None,
+    workers: int | None = None,
+    scheduler: Any = None,
 ) -> SolveResult:
     """Every complex critical point of the regularized loss of ``instance``.
 
@@ -133,6 +137,19 @@ def solve(
         thresholds (``singular_condition``, ``endpoint_singular_condition``).
     progress : bool
         Progress bar; by default on when stderr is a terminal.
+    executor : {"serial", "processes", "dask"}, Executor or None
+        Where the independent units of the structure-aware route run (:mod:`linnet_crit.executors`):
+        the monodromy of each alive-size tuple, and the parameter homotopies of chunks of alive
+        sets. ``None`` with neither ``workers`` nor ``scheduler``: this process, as one unit per
+        alive-size tuple. Every unit's random choices derive from ``seed`` and outcomes are
+        merged by unit index, so the result does not depend on the executor or its workers.
+        The continuation and blackbox routes (and ``method="auto"`` when it switches to the
+        continuation route) run in this process. Native backend only.
+    workers : int
+        Worker processes (``processes``) or local Dask workers (``dask`` without a scheduler);
+        without ``executor``: 1 runs in this process, more in local processes.
+    scheduler : str or distributed.Client
+        A Dask scheduler address (``"tcp://host:8786"``) or client: the units run on that cluster.
 
     Examples
     --------
@@ -144,7 +161,16 @@ def solve(
     instance, seed = check_instance(instance), check_seed(seed)
     if method not in METHODS:
         raise SolverError(f"method {method!r} is not one of {METHODS}")
-    return get_backend(backend).solve(instance, method=method, seed=seed, options=options, progress=progress)
+    if executor is None and workers is None and scheduler is None:
+        return get_backend(backend).solve(instance, method=method, seed=seed, options=options, progress=progress)
+    if backend != "native":
+        raise SolverError(
+            f"backend {backend!r} runs its own threads: executor, workers and scheduler are for the native backend; "
+            "drop them or pass backend='native'"
+        )
+    engine = get_backend(backend)
+    with open_executor(executor, workers=workers, scheduler=scheduler) as runner:
+        return engine.solve(instance, method=method, seed=seed, options=options, progress=progress, executor=runner)
 
 
 def prepare(
@@ -183,7 +209,7 @@ def prepare(
     """
     from .native.structured import solve_generic  # lazy: start-up
 
-    return solve_generic(architecture, samples, np.random.default_rng(seed), options or SolveOptions(), progress)
+    return solve_generic(architecture, samples, seed, options or SolveOptions(), progress)
 
 
 def generic_paths(generic: GenericSolutionSet) -> int:
