@@ -43,7 +43,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("classify",),
     ("readwrite",),
     ("budget",),
-    ("study",),
+    ("study", "streamed"),
     ("verify",),
     ("landscape",),
     ("plots",),

@@ -29,6 +29,7 @@ from ..options import CauchyEndgameOptions, EndgameOptions, MonodromyOptions, So
 
 if TYPE_CHECKING:
     from .native.monodromy import GenericSolutions
+    from .native.streamed import UnitPlan
 
 __all__ = [
     "METHODS",
@@ -43,6 +44,7 @@ __all__ = [
     "available_backends",
     "generic_paths",
     "get_backend",
+    "plan_units",
     "prepare",
     "solve",
     "solve_many",
@@ -171,6 +173,38 @@ def solve(
     engine = get_backend(backend)
     with open_executor(executor, workers=workers, scheduler=scheduler) as runner:
         return engine.solve(instance, method=method, seed=seed, options=options, progress=progress, executor=runner)
+
+
+def plan_units(
+    instance: Instance,
+    *,
+    seed: int | None = 0,
+    options: SolveOptions | None = None,
+    executor: Executor | None = None,
+    max_unit_paths: int | None = None,
+    max_unit_points: int | None = None,
+    progress: bool = False,
+) -> UnitPlan:
+    """A structure-aware solve as independent units that are finalized where they run.
+
+    Runs the monodromy stage (through ``executor``) and splits the parameter homotopies into
+    units of consecutive alive sets of at most ``max_unit_paths`` first-pass paths and
+    ``max_unit_points`` points; ``plan.run(executor)`` then yields each unit refined and checked
+    (:class:`~linnet_crit.solvers.native.streamed.FinalizedUnit`), in completion order. This is
+    what :func:`linnet_crit.solve_to_file` streams to disk. Data that are not generic are refused
+    (SolverError): units cannot switch to the continuation route.
+
+    Examples
+    --------
+    >>> from linnet_crit.data import random_instance
+    >>> plan = plan_units(random_instance((1, 2, 2), seed=0), options=SolveOptions(cache=False))
+    >>> sum(len(unit.points) for unit in plan.run()), len(plan.units)
+    (33, 3)
+    """
+    from .native.streamed import plan_units as plan  # lazy: start-up
+
+    return plan(check_instance(instance), seed=check_seed(seed), options=options or SolveOptions(), executor=executor,
+                max_unit_paths=max_unit_paths, max_unit_points=max_unit_points, progress=progress)
 
 
 def prepare(
