@@ -163,3 +163,14 @@ def test_cli_stream_refuses_output_and_other_routes(capsys, tmp_path):
     argv = ["solve", "--widths", "1,1,1", "--stream", str(tmp_path / "a.jsonl"), "--method", "continuation"]
     assert main(argv) == 2
     assert "--stream" in capsys.readouterr().err
+
+
+def test_a_dask_local_cluster_streams_the_serial_points(tmp_path):
+    distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed (extra 'dask')")
+    inst = random_instance("1,2,2", seed=0)
+    solve_to_file(inst, tmp_path / "serial.jsonl", options=OPTIONS)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            distributed.Client(cluster) as client:
+        res = solve_to_file(inst, tmp_path / "dask.jsonl", options=OPTIONS, scheduler=client)
+    assert res.complete and res.n_solutions == 33
+    assert np.array_equal(read_result(tmp_path / "dask.jsonl").solutions, read_result(tmp_path / "serial.jsonl").solutions)
