@@ -34,9 +34,11 @@ from .homotopies import ParameterHomotopy, fixed
 from .monodromy import GenericSolutions, generic_solutions, random_complex_instance
 from .tracker import newton, track
 
-__all__ = ["LEFT_TORUS", "NO_STRAY_ZEROS", "CarriedUnit", "CarryContext", "CarryUnit", "StructuredRun", "carry_unit", "carry_units",
-           "balanced_unit_paths", "n_alive_sets", "paths_per_alive_set", "root_seed", "run_carry_units", "shape_rng", "solve_generic",
-           "solve_structured", "solve_structured_many"]
+__all__ = [
+    "LEFT_TORUS", "NO_STRAY_ZEROS", "CarriedUnit", "CarryContext", "CarryUnit", "StructuredRun", "balanced_unit_paths",
+    "carry_unit", "carry_units", "n_alive_sets", "paths_per_alive_set", "root_seed", "run_carry_units", "shape_rng",
+    "solve_generic", "solve_structured", "solve_structured_many",
+]
 
 NO_STRAY_ZEROS = (
     "zeros only from dead neurons (no stray zeros): proved for H = 1, m = 1; elsewhere checked by "
