@@ -385,8 +385,41 @@ def _solve_options(args: argparse.Namespace) -> SolveOptions | None:
     return SolveOptions(monodromy=replace(MonodromyOptions(), max_loops=loops))
 
 
+def _executor_args(args: argparse.Namespace) -> dict:
+    """``executor``, ``workers`` and ``scheduler`` of ``solve`` from the flags (none given: this process)."""
+    workers = _whole_number(args.workers, "--workers", 1)
+    if args.executor is None and workers is None and args.scheduler is None:
+        return {}
+    return {"executor": args.executor, "workers": workers, "scheduler": args.scheduler}
+
+
+def _run_streamed_solve(args: argparse.Namespace) -> int:
+    """``linnet-crit solve --stream FILE``: points written unit by unit; only the summary is printed."""
+    clashes = [flag for flag, given in (("--output", args.output is not None), ("--method", args.method != "auto"),
+                                        ("--backend", args.backend != "native")) if given]
+    if clashes:
+        raise DataError(f"--stream writes the structure-aware route's points itself and cannot go with "
+                        f"{' and '.join(clashes)}; drop them (read the stream back with linnet-crit show)")
+    from .streamed import check_stream_path, solve_to_file  # lazy: start-up (only streamed solves need it)
+
+    check_stream_path(args.stream)
+    arch, samples = _architecture_from_args(args)
+    max_paths, max_memory = _budgets(args)
+    estimate = estimate_solve(arch, samples=samples)
+    check_budget(estimate, max_paths=max_paths, max_memory=max_memory, flags=True)
+    instance = instance_from_args(args)
+    seed = _whole_number(args.seed, "--seed", 0) or 0
+    with status(f"streamed solve of widths {arch} ({estimate.paths_text()} estimated)", args):
+        result = solve_to_file(instance, args.stream, seed=seed, options=_solve_options(args), max_paths=None,
+                               max_memory=max_memory, progress=args.progress, **_executor_args(args))
+    print(json.dumps(result.to_dict(), indent=2) if args.format == "json" else str(result))
+    return EXIT_INCOMPLETE if args.strict and not result.complete else 0
+
+
 def run_solve(args: argparse.Namespace) -> int:
     """``linnet-crit solve``: every complex critical point, classified, against the bounds."""
+    if args.stream is not None:
+        return _run_streamed_solve(args)
     _check_output_file(args, tuple(FORMATS))
     arch, samples = _architecture_from_args(args)
     max_paths, max_memory = _budgets(args)
@@ -396,7 +429,7 @@ def run_solve(args: argparse.Namespace) -> int:
     seed = _whole_number(args.seed, "--seed", 0) or 0
     with status(f"solve of widths {arch} ({estimate.paths_text()} estimated)", args):
         result = solve(instance, method=args.method, backend=args.backend, seed=seed, options=_solve_options(args),
-                       progress=args.progress)
+                       progress=args.progress, **_executor_args(args))
     if args.output is not None:
         write_result(result, args.output)
     bounds, note = _bounds_or_reason(arch, instance.samples, _max_seconds(args))
@@ -567,6 +600,16 @@ def build_parser() -> argparse.ArgumentParser:
     solver.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bars (default: on when stderr is a terminal)")
     solver.add_argument("--strict", action="store_true", help=strict)
+    solver.add_argument("--executor", choices=("serial", "processes", "dask"),
+                        help="where the units of the solve run (monodromy per alive-size shape, homotopies per chunk of "
+                             "alive sets); default this process, or processes when --workers > 1")
+    solver.add_argument("--workers", help="worker processes (processes) or local Dask workers (dask without --scheduler)")
+    solver.add_argument("--scheduler", help="address of a Dask scheduler, e.g. tcp://host:8786 (implies dask)")
+    solver.add_argument("--stream", metavar="FILE.jsonl",
+                        help="write the points to this JSON Lines file unit by unit as they are found (memory stays "
+                             "bounded: --max-memory sizes each unit) and print only the summary; read it back with "
+                             "show. The structure-aware route only: a failed certificate makes it INCOMPLETE instead "
+                             "of switching to continuation")
     add_budget_arguments(solver)
     solver.set_defaults(run=run_solve)
 
@@ -610,7 +653,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "(same as LINNET_CRIT_CACHE=off)")
 
     shower = commands.add_parser("show", help="the summary block a solve printed, read back from its result file")
-    shower.add_argument("file", help="a file written by solve --output")
+    shower.add_argument("file", help="a file written by solve --output or solve --stream (read line by line)")
     shower.add_argument("--format", choices=("table", "json"), default="table")
     shower.set_defaults(run=run_show)
     return parser

@@ -18,6 +18,7 @@ import linnet_crit
 PROTOCOL_TYPES = (
     "SolveResult", "StudyResult", "VerificationReport", "CertificationResult", "StabilityReport", "RealStatistics",
     "DepthScan", "GrowthFit", "RegularizationPath", "PatternTable", "RealPointTable", "OrbitReport", "ExactCount",
+    "StreamedSolveResult",
 )
 
 # The aliases that the one result protocol (``to_dict()``, ``str()``) replaced.

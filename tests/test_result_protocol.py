@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,7 +22,8 @@ from linnet_crit.landscape import (
     regularization_path,
 )
 from linnet_crit.landscape.scan import chain
-from linnet_crit.solvers import solve
+from linnet_crit.solvers import SolveOptions, solve
+from linnet_crit.streamed import solve_to_file
 from linnet_crit.study import study
 from linnet_crit.verify import certify, count_stability, singular_executable, verify
 
@@ -46,6 +49,8 @@ def _results() -> dict[str, object]:
         "UnregularizedCheck": check_unregularized(zero_data, locus),
         "StabilityReport": count_stability((1, 1, 1), seeds=(0,)),
         "CertificationResult": certify(inst, result.solutions),
+        "StreamedSolveResult": solve_to_file(inst, Path(tempfile.mkdtemp()) / "points.jsonl", seed=0,
+                                             options=SolveOptions(cache=False)),
     }
     if singular_executable() is not None:
         out["VerificationReport"] = verify(inst)
@@ -59,7 +64,7 @@ def results() -> dict[str, object]:
 
 NAMES = ["SolveResult", "StudyResult", "PatternTable", "RealPointTable", "OrbitReport", "RealStatistics",
          "DepthScan", "GrowthFit", "RegularizationPath", "NewtonSearch", "UnregularizedCheck",
-         "StabilityReport", "CertificationResult", "VerificationReport"]
+         "StabilityReport", "CertificationResult", "VerificationReport", "StreamedSolveResult"]
 
 
 @pytest.mark.parametrize("name", NAMES)

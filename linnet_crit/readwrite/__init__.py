@@ -26,6 +26,7 @@ from .formats import (
     write_solution_file,
 )
 from .record import result_from_dict, result_to_dict
+from .solve_stream import StreamedSolveResult, StreamWriter, read_stream_result, stream_summary
 from .stream import TruncatedRecordWarning, append_record, read_records
 from .summary import show
 
@@ -44,4 +45,8 @@ __all__ = [
     "read_records",
     "TruncatedRecordWarning",
     "show",
+    "StreamWriter",
+    "StreamedSolveResult",
+    "read_stream_result",
+    "stream_summary",
 ]

@@ -40,6 +40,7 @@ import numpy as np
 from ..errors import FileFormatError
 from ..results import SolveResult
 from .encoding import encode_float
+from .solve_stream import is_stream, read_stream_header, read_stream_result
 from .record import (
     check_header,
     decode_floats,
@@ -423,7 +424,11 @@ _READERS: dict[str, Callable[[Path], tuple[dict[str, Any], Callable[[], SolveRes
 
 
 def read_result(path: str | Path) -> SolveResult:
-    """Read a result written by :func:`write_result` in any of its formats (chosen by extension).
+    """Read a result written by :func:`write_result` in any of its formats (chosen by extension),
+    or a streamed result file (``.jsonl``, :mod:`~linnet_crit.readwrite.solve_stream`) with all its points.
+
+    A streamed file cut short (no footer: the solve was killed) reads as an INCOMPLETE result
+    holding the units it has, its warnings saying so.
 
     Raises
     ------
@@ -432,6 +437,8 @@ def read_result(path: str | Path) -> SolveResult:
         a Bertini file) lacks its sidecar; the message names the file and what is wrong.
     """
     path = Path(path)
+    if is_stream(path):
+        return read_stream_result(path)
     _, build = _READERS[_format_of(path)](path)
     return build()
 
@@ -444,5 +451,7 @@ def read_metadata(path: str | Path) -> dict[str, Any]:
     installed at writing time), ``written_by``, ``written_at`` and the two digests.
     """
     path = Path(path)
+    if is_stream(path):
+        return read_stream_header(path)
     record, _ = _READERS[_format_of(path)](path)
     return {key: value for key, value in record.items() if key not in ("solutions", "residuals", "conditions")}

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import FileFormatError
 from ..results import SolveResult
 from .formats import read_result
+from .solve_stream import is_stream, stream_summary
 
 __all__ = ["show"]
 
@@ -16,6 +17,8 @@ def show(path: str | Path, format: str = "table") -> str:
     """Read any result file and return the summary its solve printed.
 
     ``table`` gives ``str(result)``, ``json`` the indented JSON of :meth:`SolveResult.to_dict`.
+    A streamed result file (``.jsonl``) is read line by line, one unit in memory at a time, and
+    gives the summary :func:`linnet_crit.solve_to_file` returned (INCOMPLETE when cut short).
 
     Raises
     ------
@@ -38,7 +41,7 @@ def show(path: str | Path, format: str = "table") -> str:
     """
     if format not in ("table", "json"):
         raise FileFormatError(f"{path}: show format {format!r} is not 'table' or 'json'")
-    result = read_result(path)
+    result = stream_summary(path) if is_stream(path) else read_result(path)
     if format == "table":
         return str(result)
     return json.dumps(result.to_dict(), indent=2, allow_nan=False)

@@ -14,13 +14,14 @@ the engine uses live below it, in :mod:`linnet_crit.points` and :mod:`linnet_cri
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..architecture import Architecture
 from ..data import Instance, check_instance, check_seed
 from ..errors import BackendUnavailableError, SolverError
+from ..executors import Executor, open_executor
 from ..results import SolveResult
 from .base import METHODS, Backend
 from .native.tracker import TrackResult  # what track_parameter_homotopy returns: public, and cheap to import
@@ -28,6 +29,7 @@ from ..options import CauchyEndgameOptions, EndgameOptions, MonodromyOptions, So
 
 if TYPE_CHECKING:
     from .native.monodromy import GenericSolutions
+    from .native.streamed import UnitPlan
 
 __all__ = [
     "METHODS",
@@ -42,6 +44,7 @@ __all__ = [
     "available_backends",
     "generic_paths",
     "get_backend",
+    "plan_units",
     "prepare",
     "solve",
     "solve_many",
@@ -93,6 +96,9 @@ def solve(
     seed: int | None = 0,
     options: SolveOptions | None = None,
     progress: bool | None = None,
+    executor: str | Executor | None = None,
+    workers: int | None = None,
+    scheduler: Any = None,
 ) -> SolveResult:
     """Every complex critical point of the regularized loss of ``instance``.
 
@@ -133,6 +139,19 @@ def solve(
         thresholds (``singular_condition``, ``endpoint_singular_condition``).
     progress : bool
         Progress bar; by default on when stderr is a terminal.
+    executor : {"serial", "processes", "dask"}, Executor or None
+        Where the independent units of the structure-aware route run (:mod:`linnet_crit.executors`):
+        the monodromy of each alive-size tuple, and the parameter homotopies of chunks of alive
+        sets. ``None`` with neither ``workers`` nor ``scheduler``: this process, as one unit per
+        alive-size tuple. Every unit's random choices derive from ``seed`` and outcomes are
+        merged by unit index, so the result does not depend on the executor or its workers.
+        The continuation and blackbox routes (and ``method="auto"`` when it switches to the
+        continuation route) run in this process. Native backend only.
+    workers : int
+        Worker processes (``processes``) or local Dask workers (``dask`` without a scheduler);
+        without ``executor``: 1 runs in this process, more in local processes.
+    scheduler : str or distributed.Client
+        A Dask scheduler address (``"tcp://host:8786"``) or client: the units run on that cluster.
 
     Examples
     --------
@@ -144,7 +163,48 @@ def solve(
     instance, seed = check_instance(instance), check_seed(seed)
     if method not in METHODS:
         raise SolverError(f"method {method!r} is not one of {METHODS}")
-    return get_backend(backend).solve(instance, method=method, seed=seed, options=options, progress=progress)
+    if executor is None and workers is None and scheduler is None:
+        return get_backend(backend).solve(instance, method=method, seed=seed, options=options, progress=progress)
+    if backend != "native":
+        raise SolverError(
+            f"backend {backend!r} runs its own threads: executor, workers and scheduler are for the native backend; "
+            "drop them or pass backend='native'"
+        )
+    engine = get_backend(backend)
+    with open_executor(executor, workers=workers, scheduler=scheduler) as runner:
+        return engine.solve(instance, method=method, seed=seed, options=options, progress=progress, executor=runner)
+
+
+def plan_units(
+    instance: Instance,
+    *,
+    seed: int | None = 0,
+    options: SolveOptions | None = None,
+    executor: Executor | None = None,
+    max_unit_paths: int | None = None,
+    max_unit_points: int | None = None,
+    progress: bool = False,
+) -> UnitPlan:
+    """A structure-aware solve as independent units that are finalized where they run.
+
+    Runs the monodromy stage (through ``executor``) and splits the parameter homotopies into
+    units of consecutive alive sets of at most ``max_unit_paths`` first-pass paths and
+    ``max_unit_points`` points; ``plan.run(executor)`` then yields each unit refined and checked
+    (:class:`~linnet_crit.solvers.native.streamed.FinalizedUnit`), in completion order. This is
+    what :func:`linnet_crit.solve_to_file` streams to disk. Data that are not generic are refused
+    (SolverError): units cannot switch to the continuation route.
+
+    Examples
+    --------
+    >>> from linnet_crit.data import random_instance
+    >>> plan = plan_units(random_instance((1, 2, 2), seed=0), options=SolveOptions(cache=False))
+    >>> sum(len(unit.points) for unit in plan.run()), len(plan.units)
+    (33, 3)
+    """
+    from .native.streamed import plan_units as plan  # lazy: start-up
+
+    return plan(check_instance(instance), seed=check_seed(seed), options=options or SolveOptions(), executor=executor,
+                max_unit_paths=max_unit_paths, max_unit_points=max_unit_points, progress=progress)
 
 
 def prepare(
@@ -183,7 +243,7 @@ def prepare(
     """
     from .native.structured import solve_generic  # lazy: start-up
 
-    return solve_generic(architecture, samples, np.random.default_rng(seed), options or SolveOptions(), progress)
+    return solve_generic(architecture, samples, seed, options or SolveOptions(), progress)
 
 
 def generic_paths(generic: GenericSolutionSet) -> int:

@@ -20,6 +20,7 @@ import numpy as np
 from ..._version import __version__
 from ...data import Instance
 from ...errors import SolverError
+from ...executors import Executor
 from ...genericity import genericity_reasons
 from ...points import SAME_POINT, match_rows
 from ...results import PathResult, SolveResult, StageReport
@@ -29,7 +30,7 @@ from .blackbox import solve_blackbox
 from .cache import cache_notes
 from .continuation import solve_continuation
 from .monodromy import GenericSolutions
-from .structured import NO_STRAY_ZEROS, StructuredRun, solve_generic, solve_structured_many
+from .structured import NO_STRAY_ZEROS, StructuredRun, balanced_unit_paths, solve_generic, solve_structured_many
 from .verdict import (
     Finalized,
     failure_warnings,
@@ -59,7 +60,10 @@ class NativeBackend:
         options: SolveOptions | None = None,
         progress: bool | None = None,
         generic: dict[tuple[int, ...], GenericSolutions] | None = None,
+        executor: Executor | None = None,
     ) -> SolveResult:
+        """One instance; ``executor`` runs the structure-aware route's units (monodromy per
+        alive-size tuple, parameter homotopies per chunk of alive sets), default this process."""
         options = options or SolveOptions()
         progress = sys.stderr.isatty() if progress is None else progress
         t0 = time.perf_counter()
@@ -71,14 +75,15 @@ class NativeBackend:
         rng = np.random.default_rng(seed)
         cold = generic is None
         if cold:
-            generic = solve_generic(instance.architecture, instance.samples, rng, options, progress)
+            generic = solve_generic(instance.architecture, instance.samples, seed, options, progress, executor)
         spent = _Spent.of_generic(generic) if cold else _Spent()
         if method == "continuation":
             return _continuation(instance, rng, generic, spent, (), seed, method, options, progress, t0)
         reasons = genericity_reasons(instance)
         if reasons:
             return _switch(instance, rng, generic, spent, _non_generic_note(reasons), seed, options, progress, t0)
-        run = solve_structured_many([instance], generic, options)[0]
+        unit_paths = balanced_unit_paths(instance.architecture, generic, options, executor)
+        run = solve_structured_many([instance], generic, options, executor, unit_paths, progress)[0]
         return _auto(instance, rng, generic, spent, run, seed, options, progress, t0)
 
     def solve_many(

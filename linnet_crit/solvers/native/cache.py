@@ -25,7 +25,8 @@ Incomplete sets
     gap) is recomputed on every solve, so its warnings always reach the result.
 Seeds
     A hit reuses the stored base point and representatives instead of drawing new ones; the seed
-    of the generator that first computed them is stored and reported. Counts do not depend on the
+    of the solve that first computed them is stored and reported (each shape's generator is
+    :func:`~.structured.shape_rng` of it, so the stored set can be recomputed). Counts do not depend on the
     base point (any generic base point has the same number of orbits); what does change is that
     a warm solve's monodromy stages track 0 paths.
 """

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
+from math import comb, prod
 
 import numpy as np
 from tqdm import tqdm
@@ -25,14 +27,19 @@ from ...numeric import Parameters
 from ...points import SAME_POINT, is_torus, match_rows, unique_rows
 from ...results import PathResult, ReturnCode, StageReport
 from ...options import RETRY_SCHEDULE, SolveOptions
-from ...sign_flips import canonicalize, expand_orbits
+from ...sign_flips import canonicalize, expand_orbits, orbit_size
+from ...executors import Executor, SerialExecutor
 from .cache import cache_file, load_generic, store_generic
 from .homotopies import ParameterHomotopy, fixed
 from .linalg import POINTS_PER_BLOCK
 from .monodromy import GenericSolutions, generic_solutions, random_complex_instance
 from .tracker import newton, track
 
-__all__ = ["LEFT_TORUS", "NO_STRAY_ZEROS", "StructuredRun", "solve_generic", "solve_structured", "solve_structured_many"]
+__all__ = [
+    "LEFT_TORUS", "NO_STRAY_ZEROS", "CarriedUnit", "CarryContext", "CarryUnit", "StructuredRun", "balanced_unit_paths",
+    "carry_unit", "carry_units", "n_alive_sets", "paths_per_alive_set", "root_seed", "run_carry_units", "shape_rng",
+    "solve_generic", "solve_structured", "solve_structured_many",
+]
 
 NO_STRAY_ZEROS = (
     "zeros only from dead neurons (no stray zeros): proved for H = 1, m = 1; elsewhere checked by "
@@ -53,12 +60,56 @@ class StructuredRun:
     failed: tuple[PathResult, ...]
 
 
+#: Spawn-key tag of the monodromy generators ("mono" in ASCII): keeps them apart from any other
+#: stream a caller derives from the same seed.
+MONODROMY_KEY = 0x6D6F6E6F
+
+
+def root_seed(seed: int | None | np.random.SeedSequence | np.random.Generator) -> np.random.SeedSequence:
+    """The seed sequence every random choice of one solve's units derives from.
+
+    An int is the solve's seed; ``None`` draws fresh entropy (recorded: it is the sequence's
+    ``entropy``); a :class:`numpy.random.Generator` contributes one 63-bit draw (so it advances,
+    as when it drew everything itself).
+    """
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if isinstance(seed, np.random.Generator):
+        return np.random.SeedSequence(int(seed.integers(2**63)))
+    return np.random.SeedSequence(seed)
+
+
+def shape_rng(root: np.random.SeedSequence, sizes: tuple[int, ...]) -> np.random.Generator:
+    """The generator of the monodromy of alive sizes ``sizes``: keyed by the sizes, not by the
+    order in which shapes run, so the generic set does not depend on the executor."""
+    key = (*root.spawn_key, MONODROMY_KEY, *map(int, sizes))
+    return np.random.default_rng(np.random.SeedSequence(root.entropy, spawn_key=key))
+
+
+@dataclass(frozen=True, eq=False)
+class _MonodromyContext:
+    """What every worker of the monodromy stage needs once."""
+
+    architecture: Architecture
+    samples: int
+    root: np.random.SeedSequence
+    options: SolveOptions
+
+
+def _monodromy_unit(context: _MonodromyContext, sizes: tuple[int, ...]) -> GenericSolutions:
+    """Monodromy of one alive-size tuple (an executor's unit of work)."""
+    options = context.options
+    return generic_solutions(context.architecture.subnetwork(sizes), context.samples,
+                             shape_rng(context.root, sizes), options.monodromy, options.tracker)
+
+
 def solve_generic(
     arch: Architecture,
     samples: int,
-    rng: np.random.Generator,
+    seed: int | None | np.random.SeedSequence | np.random.Generator,
     options: SolveOptions,
     progress: bool = False,
+    executor: Executor | None = None,
 ) -> dict[tuple[int, ...], GenericSolutions]:
     """Monodromy at generic complex parameters for every alive-size tuple.
 
@@ -66,8 +117,12 @@ def solve_generic(
     of that shape (a study computes it once), and it is kept in the disk cache
     (:mod:`.cache`): a verified cached set is returned without tracking a path, a new
     complete one is stored. Each monodromy stage's ``info["cache"]`` says ``"hit"``, ``"miss"`` or
-    ``"off"``. On a hit ``rng`` is not used: the stored base point replaces a new draw (counts do
-    not depend on it) and ``info["cache_seed"]`` is the seed of the generator that drew it.
+    ``"off"``. On a hit ``seed`` is not used: the stored base point replaces a new draw (counts do
+    not depend on it) and ``info["cache_seed"]`` is the seed that drew it.
+
+    Each alive-size tuple is one unit of work, run by ``executor`` (default: this process) with
+    its own generator :func:`shape_rng` derived from ``seed`` (see :func:`root_seed`), so the set
+    is the same whatever the executor, its worker count or the order in which units finish.
     """
     path = cache_file(arch, samples, options)
     ignored = None
@@ -75,17 +130,24 @@ def solve_generic(
         cached, ignored = load_generic(path, arch, samples, options)
         if cached is not None:
             return cached
-    # the seed of a generator made by default_rng(seed) is its SeedSequence's entropy: recorded in the file
-    seed = getattr(getattr(rng.bit_generator, "seed_seq", None), "entropy", None)
-    shapes = list(arch.alive_shapes())
-    generic = {
-        sizes: generic_solutions(arch.subnetwork(sizes), samples, rng, options.monodromy, options.tracker)
-        for sizes in tqdm(shapes, desc="monodromy per alive sizes", unit="shape", disable=not progress)
-    }
+    root = root_seed(seed)
+    # the largest sub-networks first: they take longest, and start first on a pool
+    shapes = sorted(arch.alive_shapes(), key=lambda s: (-arch.subnetwork(s).n_unknowns, s))
+    context = _MonodromyContext(arch, samples, root, options)
+    found: dict[tuple[int, ...], GenericSolutions] = {}
+    runner = executor or SerialExecutor()
+    with tqdm(total=len(shapes), desc="monodromy per alive sizes", unit="shape", disable=not progress) as bar:
+        for i, generic_set in runner.run(_monodromy_unit, context, shapes):
+            found[shapes[i]] = generic_set
+            bar.update(1)
+    generic = {sizes: found[sizes] for sizes in arch.alive_shapes()}
     if path is None:
         info = {"cache": "off"}
     else:
-        stored = store_generic(path, arch, samples, options, generic, seed if isinstance(seed, int) else None)
+        # the entropy of the root sequence (the solve's seed, or the fresh entropy drawn for None)
+        # re-creates every shape's generator with shape_rng
+        entropy = root.entropy if isinstance(root.entropy, int) and not root.spawn_key else None
+        stored = store_generic(path, arch, samples, options, generic, entropy)
         info = {"cache": "miss", "cache_file": str(path), "cache_stored": stored,
                 **({"cache_ignored": ignored} if ignored else {})}
     return {s: replace(g, report=replace(g.report, info={**g.report.info, **info})) for s, g in generic.items()}
@@ -142,11 +204,17 @@ class _Batch:
     steps_of_target: np.ndarray
 
 
-def _carry(arch: Architecture, instances: list[Instance], generic: GenericSolutions, sizes, options: SolveOptions) -> _Batch:
-    """Carry the generic representatives of one size tuple to every alive set of every instance, in one batch."""
+def _carry(arch: Architecture, instances: Sequence[Instance], generic: GenericSolutions, sizes, options: SolveOptions,
+           alive_range: tuple[int, int] | None = None) -> _Batch:
+    """Carry the generic representatives of one size tuple to the alive sets of every instance, in one batch.
+
+    ``alive_range = (start, stop)`` takes only those alive sets of the sizes (in the order of
+    :meth:`~linnet_crit.architecture.Architecture.alive_sets`); default: all of them.
+    """
     sub = generic.architecture
     reps = expand_orbits(sub, generic.representatives) if options.full_orbits else generic.representatives
-    targets = [(k, alive) for k in range(len(instances)) for alive in arch.alive_sets(sizes)]
+    alive_sets = list(islice(arch.alive_sets(sizes), *(alive_range or (None,))))
+    targets = [(k, alive) for k in range(len(instances)) for alive in alive_sets]
     target_params = Parameters.stack([instances[k].restrict(alive) for k, alive in targets])
     target_of_path = np.repeat(np.arange(len(targets)), len(reps))
     start = np.tile(reps, (len(targets), 1))
@@ -218,48 +286,189 @@ def _detour_rng(target_params: Parameters, target: int, attempt: int) -> np.rand
     return np.random.default_rng([int.from_bytes(digest[:8], "little"), attempt])
 
 
+#: A unit of the parameter-homotopy stage: alive sizes and a range ``[start, stop)`` of their alive sets.
+CarryUnit = tuple[tuple[int, ...], int, int]
+
+
+def n_alive_sets(arch: Architecture, sizes: Sequence[int]) -> int:
+    """How many alive sets have these sizes (Π C(d_i, s_i)), without listing them."""
+    return prod(comb(d, s) for d, s in zip(arch.hidden, sizes))
+
+
+def paths_per_alive_set(generic: GenericSolutions, options: SolveOptions) -> int:
+    """First-pass paths of one alive set of ``generic``'s sizes (one per orbit, or per point with ``full_orbits``)."""
+    return generic.n_orbits * (orbit_size(generic.architecture) if options.full_orbits else 1)
+
+
+def carry_units(
+    arch: Architecture,
+    generic: dict[tuple[int, ...], GenericSolutions],
+    options: SolveOptions,
+    *,
+    n_instances: int = 1,
+    max_paths: int | None = None,
+    max_points: int | None = None,
+) -> list[CarryUnit]:
+    """Split the parameter-homotopy stage into units of at most ``max_paths`` first-pass paths
+    and ``max_points`` points (orbits expanded).
+
+    Every alive-size tuple with orbits gives consecutive ranges of its alive sets (at least one
+    alive set a unit, whatever the limits); no limit: one unit per size tuple. Which points a
+    target gets does not depend on the split: every path is tracked, retried and checked on its own
+    or with the other paths of its own target, which always share a unit.
+    """
+    units: list[CarryUnit] = []
+    for sizes, gen in generic.items():
+        per_set = paths_per_alive_set(gen, options) * n_instances
+        if per_set == 0:
+            continue
+        n_sets = n_alive_sets(arch, sizes)
+        chunk = n_sets
+        if max_paths is not None:
+            chunk = min(chunk, max_paths // per_set)
+        if max_points is not None:
+            chunk = min(chunk, max_points // (per_set * (1 if options.full_orbits else orbit_size(gen.architecture))))
+        chunk = max(1, chunk)
+        units.extend((sizes, start, min(start + chunk, n_sets)) for start in range(0, n_sets, chunk))
+    return units
+
+
+#: Units per worker when a solve's parameter homotopies are spread over several workers (units
+#: differ in cost, so more units than workers balance the load), and the fewest first-pass paths
+#: worth a unit (below that, the batch's vectorization and the shipping cost more than they save).
+UNITS_PER_WORKER, MIN_UNIT_PATHS = 3, 64
+
+
+def balanced_unit_paths(
+    arch: Architecture,
+    generic: dict[tuple[int, ...], GenericSolutions],
+    options: SolveOptions,
+    executor: Executor | None,
+    n_instances: int = 1,
+) -> int | None:
+    """The ``max_paths`` of :func:`carry_units` that gives every worker of ``executor`` several
+    units; ``None`` (one unit per size tuple) for this process or a single worker."""
+    if executor is None or executor.workers <= 1:
+        return None
+    total = sum(n_alive_sets(arch, s) * paths_per_alive_set(g, options) for s, g in generic.items()) * n_instances
+    return max(MIN_UNIT_PATHS, -(-total // (UNITS_PER_WORKER * executor.workers)))
+
+
+@dataclass(frozen=True, eq=False)
+class CarryContext:
+    """What every worker of the parameter-homotopy stage needs once."""
+
+    instances: tuple[Instance, ...]
+    generic: dict[tuple[int, ...], GenericSolutions]
+    options: SolveOptions
+
+
+@dataclass(frozen=True, eq=False)
+class CarriedUnit:
+    """The outcome of one :data:`CarryUnit`, per instance: points (orbits expanded, embedded in the
+    full network, alive sets in order), rejected paths, paths tracked, steps and rejected count."""
+
+    points: tuple[np.ndarray, ...]
+    failed: tuple[tuple[PathResult, ...], ...]
+    paths: tuple[int, ...]
+    steps: tuple[int, ...]
+    alive_sets: int
+    seconds: float
+
+
+def carry_unit(context: CarryContext, unit: CarryUnit) -> CarriedUnit:
+    """Carry one unit's alive sets for every instance of ``context`` (an executor's unit of work)."""
+    t0 = time.perf_counter()
+    sizes, start, stop = unit
+    instances, options = context.instances, context.options
+    arch, gen = instances[0].architecture, context.generic[sizes]
+    batch = _carry(arch, instances, gen, sizes, options, (start, stop))
+    left = ~is_torus(gen.architecture, batch.x)
+    failed: list[list[PathResult]] = [[] for _ in instances]
+    for p in np.flatnonzero(~batch.good):
+        k, alive = batch.targets[batch.target_of_path[p]]
+        # a successful path rejected here left the torus of its alive set (a stray zero or a
+        # jump onto a point with a dead neuron) or collided with another (a jump)
+        code, raw = batch.codes[p], None
+        if code is ReturnCode.SUCCESS:
+            code, raw = (ReturnCode.FAILED, LEFT_TORUS) if left[p] else (ReturnCode.DUPLICATE, None)
+        failed[k].append(PathResult(batch.x[p], code, np.nan, np.nan, np.nan, 0, np.nan, batch.start[p],
+                                    stage=f"alive {alive}", raw_code=raw))
+    points: list[list[np.ndarray]] = [[] for _ in instances]
+    for j, (k, alive) in enumerate(batch.targets):
+        sub_points = batch.x[batch.good & (batch.target_of_path == j)]
+        if not options.full_orbits:
+            sub_points = expand_orbits(gen.architecture, sub_points)
+        full = np.zeros((len(sub_points), arch.n_unknowns), dtype=complex)
+        full[:, arch.embedding_index(alive)] = sub_points
+        points[k].append(full)
+    owner = np.array([k for k, _ in batch.targets], dtype=int)
+    paths = np.bincount(owner, weights=batch.paths_of_target, minlength=len(instances)).astype(int)
+    steps = np.bincount(owner, weights=batch.steps_of_target, minlength=len(instances)).astype(int)
+    empty = np.zeros((0, arch.n_unknowns), dtype=complex)
+    return CarriedUnit(
+        points=tuple(np.concatenate(p) if p else empty for p in points),
+        failed=tuple(tuple(f) for f in failed),
+        paths=tuple(int(n) for n in paths),
+        steps=tuple(int(n) for n in steps),
+        alive_sets=stop - start,
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def run_carry_units(
+    instances: Sequence[Instance],
+    generic: dict[tuple[int, ...], GenericSolutions],
+    options: SolveOptions,
+    units: Sequence[CarryUnit],
+    executor: Executor | None = None,
+    progress: bool = False,
+) -> Iterator[tuple[int, CarriedUnit]]:
+    """``(unit index, outcome)`` of every unit, in completion order, run by ``executor`` (default: this process)."""
+    context = CarryContext(tuple(instances), generic, options)
+    runner = executor or SerialExecutor()
+    with tqdm(total=len(units), desc="parameter homotopies", unit="unit", disable=not progress) as bar:
+        for i, outcome in runner.run(carry_unit, context, list(units)) if units else ():
+            bar.update(1)
+            yield i, outcome
+
+
 def solve_structured_many(
     instances: list[Instance],
     generic: dict[tuple[int, ...], GenericSolutions],
     options: SolveOptions,
+    executor: Executor | None = None,
+    max_unit_paths: int | None = None,
+    progress: bool = False,
 ) -> list[StructuredRun]:
-    """All critical points of several instances of one architecture, their paths tracked together."""
+    """All critical points of several instances of one architecture, their paths tracked together.
+
+    The stage is split by :func:`carry_units` (at most ``max_unit_paths`` first-pass paths a unit;
+    default one unit per alive-size tuple) and run by ``executor`` (default: this process); the
+    outcomes are merged by unit index, so the points, their order and the paths do not depend on
+    the executor, its workers or the split.
+    """
     arch = instances[0].architecture
+    units = carry_units(arch, generic, options, n_instances=len(instances), max_paths=max_unit_paths)
+    outcomes = dict(run_carry_units(instances, generic, options, units, executor, progress))
     points: list[list[np.ndarray]] = [[np.zeros((1, arch.n_unknowns), dtype=complex)] for _ in instances]
     failed: list[list[PathResult]] = [[] for _ in instances]
     stages: list[list[StageReport]] = [[] for _ in instances]
     n_paths = np.zeros(len(instances), dtype=int)
-    for sizes, gen in generic.items():
-        if gen.n_orbits == 0:
+    for sizes in generic:
+        mine = [outcomes[i] for i, unit in enumerate(units) if unit[0] == sizes]
+        if not mine:
             continue
-        t0 = time.perf_counter()
-        batch = _carry(arch, instances, gen, sizes, options)
-        left = ~is_torus(gen.architecture, batch.x)
-        for p in np.flatnonzero(~batch.good):
-            k, alive = batch.targets[batch.target_of_path[p]]
-            # a successful path rejected here left the torus of its alive set (a stray zero or a
-            # jump onto a point with a dead neuron) or collided with another (a jump)
-            code, raw = batch.codes[p], None
-            if code is ReturnCode.SUCCESS:
-                code, raw = (ReturnCode.FAILED, LEFT_TORUS) if left[p] else (ReturnCode.DUPLICATE, None)
-            failed[k].append(PathResult(batch.x[p], code, np.nan, np.nan, np.nan, 0, np.nan, batch.start[p],
-                                        stage=f"alive {alive}", raw_code=raw))
-        for j, (k, alive) in enumerate(batch.targets):
-            sub_points = batch.x[batch.good & (batch.target_of_path == j)]
-            if not options.full_orbits:
-                sub_points = expand_orbits(gen.architecture, sub_points)
-            full = np.zeros((len(sub_points), arch.n_unknowns), dtype=complex)
-            full[:, arch.embedding_index(alive)] = sub_points
-            points[k].append(full)
-        seconds = (time.perf_counter() - t0) / len(instances)
+        seconds = sum(o.seconds for o in mine) / len(instances)
+        alive_sets = sum(o.alive_sets for o in mine)
         for k in range(len(instances)):
-            mine = np.array([tk == k for tk, _ in batch.targets])
-            paths = int(batch.paths_of_target[mine].sum())
-            steps = int(batch.steps_of_target[mine].sum())
+            paths, steps = sum(o.paths[k] for o in mine), sum(o.steps[k] for o in mine)
+            lost = [path for o in mine for path in o.failed[k]]
+            points[k].extend(o.points[k] for o in mine)
+            failed[k].extend(lost)
             n_paths[k] += paths
-            lost = int(sum(batch.targets[batch.target_of_path[p]][0] == k for p in np.flatnonzero(~batch.good)))
-            stages[k].append(StageReport(f"parameter homotopy, alive sizes {sizes}", paths, failed=lost,
-                                         seconds=seconds, info={"alive_sets": int(mine.sum())}, steps=steps))
+            stages[k].append(StageReport(f"parameter homotopy, alive sizes {sizes}", paths, failed=len(lost),
+                                         seconds=seconds, info={"alive_sets": alive_sets}, steps=steps))
     return [
         StructuredRun(np.concatenate(points[k]), int(n_paths[k]), tuple(stages[k]), tuple(failed[k]))
         for k in range(len(instances))
