@@ -337,6 +337,10 @@ def carry_units(
 #: differ in cost, so more units than workers balance the load), and the fewest first-pass paths
 #: worth a unit (below that, the batch's vectorization and the shipping cost more than they save).
 UNITS_PER_WORKER, MIN_UNIT_PATHS = 3, 64
+#: First-pass paths of one unit when no executor asks for smaller ones: the tracker's batch memory
+#: grows with its paths (≈ 0.6 MB a path at 56 unknowns, widths 1,7,7), and batches of this size
+#: already share the per-step overhead.
+DEFAULT_UNIT_PATHS = 2048
 
 
 def balanced_unit_paths(
@@ -351,7 +355,7 @@ def balanced_unit_paths(
     if executor is None or executor.workers <= 1:
         return None
     total = sum(n_alive_sets(arch, s) * paths_per_alive_set(g, options) for s, g in generic.items()) * n_instances
-    return max(MIN_UNIT_PATHS, -(-total // (UNITS_PER_WORKER * executor.workers)))
+    return max(MIN_UNIT_PATHS, min(DEFAULT_UNIT_PATHS, -(-total // (UNITS_PER_WORKER * executor.workers))))
 
 
 @dataclass(frozen=True, eq=False)
@@ -444,12 +448,13 @@ def solve_structured_many(
     """All critical points of several instances of one architecture, their paths tracked together.
 
     The stage is split by :func:`carry_units` (at most ``max_unit_paths`` first-pass paths a unit;
-    default one unit per alive-size tuple) and run by ``executor`` (default: this process); the
+    default :data:`DEFAULT_UNIT_PATHS`) and run by ``executor`` (default: this process); the
     outcomes are merged by unit index, so the points, their order and the paths do not depend on
     the executor, its workers or the split.
     """
     arch = instances[0].architecture
-    units = carry_units(arch, generic, options, n_instances=len(instances), max_paths=max_unit_paths)
+    units = carry_units(arch, generic, options, n_instances=len(instances),
+                        max_paths=DEFAULT_UNIT_PATHS if max_unit_paths is None else max_unit_paths)
     outcomes = dict(run_carry_units(instances, generic, options, units, executor, progress))
     points: list[list[np.ndarray]] = [[np.zeros((1, arch.n_unknowns), dtype=complex)] for _ in instances]
     failed: list[list[PathResult]] = [[] for _ in instances]
