@@ -140,3 +140,14 @@ def test_scale_bench_flags_a_count_off_the_closed_form_and_an_incomplete_result(
     incomplete = {"status": "ok", "complete": False, "warnings": ["2 paths failed"], "n_solutions": 129}
     check, bad = bench.verdict("1,2,2,1", incomplete, None)
     assert bad and check == "INCOMPLETE: 2 paths failed"
+
+
+def test_cluster_bench_streams_a_solve_through_a_local_dask_cluster(tmp_path):
+    pytest.importorskip("distributed", reason="the cluster benchmark needs the dask extra")
+    out = tmp_path / "122.jsonl"
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "bench_cluster.py"), "--widths", "1,2,2", "--workers", "2",
+                           "--worker-memory", "1GB", "--out", str(out)],
+                          capture_output=True, text=True, timeout=300, cwd=BENCHMARKS.parent)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "closed form Σ_r C(d,r)C(p,r)4^r = 33: equal" in done.stdout
+    assert done.stdout.count("peak RSS of worker") == 2 and out.stat().st_size > 0
