@@ -75,7 +75,8 @@ class HomotopyContinuationBackend:
     failed paths are reported, never dropped, and every reason the count may be incomplete is a
     warning of the result (route ``"hc"``). The tracker settings are HC.jl's own; from
     :class:`SolveOptions` the backend takes ``residual_tolerance`` and, for :meth:`monodromy`,
-    ``monodromy.stall_loops`` (as HC.jl's ``max_loops_no_progress``).
+    ``monodromy.stall_loops`` (as HC.jl's ``max_loops_no_progress``: HC.jl's own stall rule, not
+    the native loop graph, so ``min_loop_paths`` does not apply).
     """
 
     name = "hc"
