@@ -19,7 +19,7 @@ from .errors import (
     SolverError,
     ToolUnavailableError,
 )
-from .results import PathResult, ReturnCode, SolveResult, StageReport
+from .results import PathResult, ReturnCode, SolveCounts, SolveResult, StageReport
 
 # ``study`` and ``verify`` are also the names of submodules: importing the submodule binds the
 # package attribute to the module, so these two functions must be bound eagerly to stay functions.
@@ -111,6 +111,7 @@ __all__ = [
     "RealStatistics",
     "RegularizationPath",
     "ReturnCode",
+    "SolveCounts",
     "SolveOptions",
     "SolveResult",
     "SolverError",

@@ -18,7 +18,7 @@ from .architecture import Architecture
 from .data import Instance
 from .options import DEFAULT_REAL_TOL, DEFAULT_ZERO_TOL, SolveOptions
 
-__all__ = ["ReturnCode", "PathResult", "StageReport", "SolveResult", "DEFAULT_REAL_TOL", "DEFAULT_ZERO_TOL"]
+__all__ = ["ReturnCode", "PathResult", "StageReport", "SolveCounts", "SolveResult", "DEFAULT_REAL_TOL", "DEFAULT_ZERO_TOL"]
 
 
 class ReturnCode(enum.Enum):
@@ -82,6 +82,88 @@ class StageReport:
     def steps_per_path(self) -> float:
         """Mean predictor–corrector steps per path (NaN for a stage without paths)."""
         return self.steps / self.paths if self.paths else float("nan")
+
+
+@dataclass(frozen=True)
+class SolveCounts:
+    """The counts and provenance a solve's summary shows: the one format of ``str()`` and
+    ``to_dict()`` for every result of a solve (:class:`SolveResult`, and the streamed result, whose
+    points stay in its file)."""
+
+    title: str
+    architecture: Architecture
+    samples: int
+    seed: int | None
+    method: str
+    route: str
+    backend: str
+    engine_version: str
+    n_paths_tracked: int
+    seconds: float
+    n_solutions: int
+    n_real: int
+    n_torus: int
+    origin_found: bool
+    failures: dict[str, int]
+    n_at_infinity: int
+    n_singular: int
+    warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    assumptions: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return not self.warnings
+
+    @property
+    def n_failed(self) -> int:
+        return sum(self.failures.values())
+
+    def lines(self) -> list[str]:
+        """The summary's lines; the first is COMPLETE, or INCOMPLETE and the reasons."""
+        verdict = "COMPLETE" if self.complete else "INCOMPLETE: " + "; ".join(self.warnings)
+        lines = [
+            verdict,
+            f"{self.title} for widths {self.architecture} (m = {self.samples}), "
+            f"method {self.method}" + (f" (route {self.route})" if self.route else "")
+            + f", backend {self.backend} {self.engine_version}",
+            f"• {self.n_paths_tracked} paths tracked in "
+            + (f"{self.seconds:.2f} s" if math.isfinite(self.seconds) else "an unknown time"),
+            f"• {self.n_solutions} distinct critical points "
+            f"({self.n_real} real, {self.n_torus} with no zero coordinate, origin "
+            f"{'included' if self.origin_found else 'MISSING'})",
+            f"• {self.n_failed} failed paths, {self.n_at_infinity} at infinity, {self.n_singular} singular",
+            f"• seed {self.seed}",
+        ]
+        if self.failures:
+            lines.append("  failures: " + ", ".join(f"{k} × {v}" for k, v in sorted(self.failures.items())))
+        lines += [f"• assumes: {a}" for a in self.assumptions]
+        lines += [f"• note: {n}" for n in self.notes]
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        seconds = float(self.seconds)
+        return {
+            "complete": self.complete,
+            "warnings": list(self.warnings),
+            "route": self.route,
+            "widths": list(self.architecture.widths),
+            "samples": self.samples,
+            "seed": self.seed,
+            "backend": self.backend,
+            "method": self.method,
+            "n_unknowns": self.architecture.n_unknowns,
+            "n_paths_tracked": self.n_paths_tracked,
+            "n_solutions": self.n_solutions,
+            "n_torus": self.n_torus,
+            "n_real": self.n_real,
+            "n_failed": self.n_failed,
+            "n_at_infinity": self.n_at_infinity,
+            "origin_found": self.origin_found,
+            # JSON has no non-finite numbers
+            "seconds": seconds if math.isfinite(seconds) else "NaN" if math.isnan(seconds)
+            else "Infinity" if seconds > 0 else "-Infinity",
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -168,34 +250,24 @@ class SolveResult:
         """Whether W = 0 is among the solutions (every weight below ``options.zero_tolerance``)."""
         return bool(np.any(np.abs(self.solutions).max(axis=1, initial=0.0) <= self.options.zero_tolerance))
 
+    def counts(self) -> SolveCounts:
+        """What the summary shows (real and torus counts with the tolerances of :attr:`options`)."""
+        failures: dict[str, int] = {}
+        for path in self.failed_paths:
+            failures[path.return_code.value] = failures.get(path.return_code.value, 0) + 1
+        return SolveCounts(
+            "SolveResult", self.architecture, self.instance.samples, self.seed, self.method, self.route,
+            self.backend, self.engine_version, self.n_paths_tracked, float(self.seconds), self.n_solutions,
+            self.n_real(), self.n_torus(), self.origin_found, failures, self.n_at_infinity, self.n_singular,
+            self.warnings, self.notes, self.assumptions,
+        )
+
     def __str__(self) -> str:
         """HC.jl-like summary: tracked, found, real, torus, failed, at infinity, singular, seed.
 
         The first line is COMPLETE, or INCOMPLETE and the reasons in :attr:`warnings`.
         """
-        verdict = "COMPLETE" if self.complete else "INCOMPLETE: " + "; ".join(self.warnings)
-        lines = [
-            verdict,
-            f"SolveResult for widths {self.architecture} (m = {self.instance.samples}), "
-            f"method {self.method}" + (f" (route {self.route})" if self.route else "")
-            + f", backend {self.backend} {self.engine_version}",
-            f"• {self.n_paths_tracked} paths tracked in {self.seconds:.2f} s",
-            f"• {self.n_solutions} distinct critical points "
-            f"({self.n_real()} real, {self.n_torus()} with no zero coordinate, origin "
-            f"{'included' if self.origin_found else 'MISSING'})",
-            f"• {self.n_failed} failed paths, {self.n_at_infinity} at infinity, {self.n_singular} singular",
-            f"• seed {self.seed}",
-        ]
-        if self.n_failed:
-            codes: dict[str, int] = {}
-            for path in self.failed_paths:
-                codes[path.return_code.value] = codes.get(path.return_code.value, 0) + 1
-            lines.append("  failures: " + ", ".join(f"{k} × {v}" for k, v in sorted(codes.items())))
-        for assumption in self.assumptions:
-            lines.append(f"• assumes: {assumption}")
-        for note in self.notes:
-            lines.append(f"• note: {note}")
-        return "\n".join(lines)
+        return "\n".join(self.counts().lines())
 
     def to_dict(self) -> dict[str, Any]:
         """The counts and provenance as JSON-ready values (what ``--format json`` prints).
@@ -215,25 +287,4 @@ class SolveResult:
         >>> s["widths"], s["n_solutions"], s["n_real"], s["n_torus"], s["origin_found"]
         ([1, 1, 1], 2, 2, 1, True)
         """
-        seconds = float(self.seconds)
-        return {
-            "complete": self.complete,
-            "warnings": list(self.warnings),
-            "route": self.route,
-            "widths": list(self.architecture.widths),
-            "samples": self.instance.samples,
-            "seed": self.seed,
-            "backend": self.backend,
-            "method": self.method,
-            "n_unknowns": self.architecture.n_unknowns,
-            "n_paths_tracked": self.n_paths_tracked,
-            "n_solutions": self.n_solutions,
-            "n_torus": self.n_torus(),
-            "n_real": self.n_real(),
-            "n_failed": self.n_failed,
-            "n_at_infinity": self.n_at_infinity,
-            "origin_found": self.origin_found,
-            # JSON has no non-finite numbers
-            "seconds": seconds if math.isfinite(seconds) else "NaN" if math.isnan(seconds)
-            else "Infinity" if seconds > 0 else "-Infinity",
-        }
+        return self.counts().to_dict()

@@ -45,7 +45,7 @@ from ..architecture import Architecture
 from ..data import Instance
 from ..errors import FileFormatError
 from ..options import SolveOptions
-from ..results import PathResult, SolveResult, StageReport
+from ..results import PathResult, SolveCounts, SolveResult, StageReport
 from .encoding import decode_float, decode_value, encode_float, encode_value
 from .record import (
     _decode_data,
@@ -134,56 +134,28 @@ class StreamedSolveResult:
     def n_failed(self) -> int:
         return sum(self.failures.values())
 
+    def counts(self) -> SolveCounts:
+        """What the summary shows, in the format of :class:`~linnet_crit.results.SolveResult`."""
+        return SolveCounts(
+            "Streamed result", self.architecture, self.samples, self.seed, self.method, self.route, self.backend,
+            self.engine_version, self.n_paths_tracked, self.seconds, self.n_solutions, self.n_real, self.n_torus,
+            self.origin_found, self.failures, 0, self.n_singular, self.warnings, self.notes, self.assumptions,
+        )
+
     def __str__(self) -> str:
         """The summary of :class:`~linnet_crit.results.SolveResult`, plus where the points are.
 
-        The first line is COMPLETE, or INCOMPLETE and the reasons in :attr:`warnings`.
+        The first line is COMPLETE, or INCOMPLETE and the reasons in :attr:`warnings`; a stream
+        without its footer took an unknown time.
         """
-        verdict = "COMPLETE" if self.complete else "INCOMPLETE: " + "; ".join(self.warnings)
         planned = "?" if self.n_units is None else str(self.n_units)
-        lines = [
-            verdict,
-            f"Streamed result for widths {self.architecture} (m = {self.samples}), method {self.method} "
-            f"(route {self.route}), backend {self.backend} {self.engine_version}",
-            f"• {self.n_paths_tracked} paths tracked in "
-            + (f"{self.seconds:.2f} s" if math.isfinite(self.seconds) else "an unknown time (no footer)"),
-            f"• {self.n_solutions} distinct critical points ({self.n_real} real, {self.n_torus} with no zero "
-            f"coordinate, origin {'included' if self.origin_found else 'MISSING'})",
-            f"• {self.n_failed} failed paths, 0 at infinity, {self.n_singular} singular",
-            f"• seed {self.seed}",
-        ]
-        if self.failures:
-            lines.append("  failures: " + ", ".join(f"{k} × {v}" for k, v in sorted(self.failures.items())))
-        lines += [f"• assumes: {a}" for a in self.assumptions]
-        lines += [f"• note: {n}" for n in self.notes]
-        lines.append(f"• points in {self.path}: {self.units_written} of {planned} units")
-        return "\n".join(lines)
+        return "\n".join([*self.counts().lines(), f"• points in {self.path}: {self.units_written} of {planned} units"])
 
     def to_dict(self) -> dict[str, Any]:
         """The counts and provenance as JSON-ready values (the keys of ``SolveResult.to_dict`` and
         the stream's ``path``, ``units`` and ``units_written``)."""
-        return {
-            "complete": self.complete,
-            "warnings": list(self.warnings),
-            "route": self.route,
-            "widths": list(self.architecture.widths),
-            "samples": self.samples,
-            "seed": self.seed,
-            "backend": self.backend,
-            "method": self.method,
-            "n_unknowns": self.architecture.n_unknowns,
-            "n_paths_tracked": self.n_paths_tracked,
-            "n_solutions": self.n_solutions,
-            "n_torus": self.n_torus,
-            "n_real": self.n_real,
-            "n_failed": self.n_failed,
-            "n_at_infinity": 0,
-            "origin_found": self.origin_found,
-            "seconds": encode_float(self.seconds),
-            "path": str(self.path),
-            "units": self.n_units,
-            "units_written": self.units_written,
-        }
+        return {**self.counts().to_dict(), "path": str(self.path), "units": self.n_units,
+                "units_written": self.units_written}
 
 
 class _Tally:
