@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-memory", default="8GB", help="memory limit of each local worker")
     parser.add_argument("--scheduler", default=None, help="an existing cluster's address instead of a local one")
-    parser.add_argument("--max-memory", type=int, default=2**30, help="bytes a unit may take (--max-memory of solve)")
+    parser.add_argument("--max-memory", type=int, default=2**33, help="bytes a unit may take (--max-memory of solve)")
     parser.add_argument("--out", default=None, help="stream file (default: a temporary .jsonl)")
     args = parser.parse_args(argv)
     os.environ["LINNET_CRIT_CACHE"] = "off"
