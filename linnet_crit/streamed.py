@@ -112,22 +112,27 @@ def solve_to_file(
     check_budget(estimate_solve(arch, samples=instance.samples, options=options), max_paths=max_paths,
                  max_memory=max_memory)
     progress = sys.stderr.isatty() if progress is None else progress
-    # A unit holds its paths' tracker state and then its points with their Jacobians (refinement,
-    # conditions): half of the budget each, both at the full network's size (an upper bound).
-    per_item = bytes_per_path(arch.n_unknowns)
-    cap = None if max_memory is None else max(1, max_memory // (2 * per_item))
+    # A unit holds its paths' tracker state, then its points (a few vectors each) while they are
+    # refined and checked with their Jacobians in blocks; sized at the full network (an upper bound).
+    n = arch.n_unknowns
+    per_path, per_point, per_jacobian = bytes_per_path(n), 64 * n, 64 * n * n
+    cap_paths = None if max_memory is None else max(1, max_memory // (3 * per_path))
+    cap_points = None if max_memory is None else max(1, max_memory // (3 * per_point))
     with open_executor(executor, workers=workers, scheduler=scheduler) as runner, \
             StreamWriter(path, instance, seed, options) as writer:
-        plan = plan_units(instance, seed=seed, options=options, executor=runner, max_unit_paths=cap,
-                          max_unit_points=cap, progress=progress)
+        plan = plan_units(instance, seed=seed, options=options, executor=runner, max_unit_paths=cap_paths,
+                          max_unit_points=cap_points, progress=progress)
         if max_memory is not None:
             for unit in plan.units:
-                need = (plan.unit_paths(unit) + plan.unit_points(unit)) * per_item
+                need = (plan.unit_paths(unit) * per_path + plan.unit_jacobians(unit) * per_jacobian
+                        + plan.unit_points(unit) * per_point)
                 if need > max_memory:
+                    sizes, start, stop = unit
                     raise BudgetExceededError(
-                        f"widths {arch}: one alive set of sizes {unit[0]} needs an estimated {need / 2**30:.3g} GiB "
-                        f"({plan.unit_paths(unit)} paths, {plan.unit_points(unit)} points), over max_memory = "
-                        f"{max_memory / 2**30:.3g} GiB; pass a larger max_memory (CLI --max-memory) or None (0)"
+                        f"widths {arch}: {stop - start} alive set(s) of sizes {sizes}, the smallest unit, need an "
+                        f"estimated {need / 2**30:.3g} GiB ({plan.unit_paths(unit)} paths, {plan.unit_points(unit)} "
+                        f"points), over max_memory = {max_memory / 2**30:.3g} GiB; pass a larger max_memory "
+                        f"(CLI --max-memory) or None (0)"
                     )
         writer.plan(len(plan.units), plan.monodromy, plan.warnings, plan.notes, plan.assumptions)
         for unit in plan.run(runner, progress):

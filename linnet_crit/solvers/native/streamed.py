@@ -30,6 +30,7 @@ from ...options import SolveOptions
 from ...results import PathResult, StageReport
 from ...sign_flips import orbit_size
 from .cache import cache_notes
+from .linalg import POINTS_PER_BLOCK
 from .monodromy import GenericSolutions
 from .structured import (
     NO_STRAY_ZEROS,
@@ -136,6 +137,10 @@ class UnitPlan:
         sizes = unit[0]
         per_path = 1 if self.options.full_orbits else orbit_size(self.generic[sizes].architecture)
         return self.unit_paths(unit) * per_path
+
+    def unit_jacobians(self, unit: CarryUnit) -> int:
+        """Jacobians ``unit`` holds at once while its points are refined and checked (in blocks)."""
+        return min(self.unit_points(unit), POINTS_PER_BLOCK)
 
     def run(self, executor: Executor | None = None, progress: bool = False) -> Iterator[FinalizedUnit]:
         """Every unit finalized, in completion order (each says its index), run by ``executor``."""
