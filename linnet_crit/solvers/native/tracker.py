@@ -6,7 +6,9 @@ a step costs three Jacobians for the predictor. Corrector: Newton with a contrac
 protection against path jumping), each iteration on the paths still converging only, stopped
 once the contraction-based estimate of the remaining error is below ``final_tolerance``. The step
 size aims the first Newton update, which measures the predictor's error, at
-``step_target · first_correction``. Return codes follow :class:`linnet_crit.results.ReturnCode`.
+``step_target · first_correction``, or higher — up to ``benign_step_target · first_correction`` —
+where Newton's contraction ω·‖first update‖ (ω measured by the previous step's corrector) then
+stays below ``contraction_target``. Return codes follow :class:`linnet_crit.results.ReturnCode`.
 
 A cubic Hermite predictor (tangents of the last two points, no extra Jacobian) was measured
 against this one: with the same error target it took about 4× the steps (107 against 27 a path
@@ -26,9 +28,10 @@ on widths 1,3,3) and was slower overall. Also measured and dropped (#16; 256 pat
 - A step's last RK4 stage doubling as the corrector's first update (Newton from x + h·k₃ with
   the stage's Jacobian, saving one Jacobian and solve a step): that start is only O(h²) from
   the path, its updates fail the contraction test, 4.7× the steps.
-- Aiming the first update at a tenth of ``first_correction`` instead of a hundredth: 15 % fewer
-  steps, 8 % less CPU on widths 1,3,3 / 1,4,4 / 1,2,2,2, but the continuation route then lost a
-  path of a nearly special draw (tests/solvers/native/test_continuation.py) — not adopted.
+- Aiming the first update at a tenth of ``first_correction`` everywhere instead of a hundredth:
+  the continuation route then lost a path of a nearly special draw (tests/solvers/native/
+  test_continuation.py); capping the aim at contraction_target/ω alone (so below a hundredth
+  where ω is large) kept it but made that solve 3× slower. Hence the clip between the two aims.
 """
 
 from __future__ import annotations
@@ -128,6 +131,7 @@ def _correct(
     ok = np.ones(n, dtype=bool)
     converged = np.zeros(n, dtype=bool)
     first = np.full(n, np.inf)
+    omega = np.full(n, np.nan)
     previous = np.full(n, np.inf)
     tangent = np.full(x.shape, np.nan, dtype=complex)
     live, sub = np.arange(n), hom
@@ -151,6 +155,8 @@ def _correct(
             good &= size <= opts.contraction * previous[live] + 1e-15
             theta = np.minimum(size / np.maximum(previous[live], 1e-300), 0.5)
             left = np.minimum(size, theta / (1.0 - theta) * size)
+            if k == 1:  # Newton's second update is about ω·‖first‖²
+                omega[live] = size / np.maximum(previous[live], 1e-300) ** 2
         x[live] += np.where(np.isfinite(dx), dx, 0.0)
         previous[live] = size
         ok[live] = good
@@ -164,7 +170,7 @@ def _correct(
     at_once = np.flatnonzero(ok & converged & np.isnan(tangent[:, 0]))  # converged on the first update
     if len(at_once):
         tangent[at_once] = _tangent(hom.select(at_once) if hasattr(hom, "select") else hom, x[at_once], t[at_once])
-    return x, ok & converged, first, tangent
+    return x, ok & converged, first, tangent, omega
 
 
 def newton(hom: Homotopy, x: np.ndarray, t: np.ndarray, steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -190,6 +196,9 @@ def track(hom: Homotopy, start: np.ndarray, opts: TrackerOptions | None = None) 
     steps = np.zeros(n_paths, dtype=int)
     codes = np.full(n_paths, None, dtype=object)
     active = np.ones(n_paths, dtype=bool)
+    # Newton's ω (‖second update‖ ≈ ω·‖first‖², relative sizes) at each path's last step; until
+    # measured, step_target's aim.
+    lipschitz = np.full(n_paths, np.inf)
     with np.errstate(all="ignore"):  # the tangent at each path's current point (RK4's first stage)
         v = _tangent(hom, x, t) if n_paths else np.empty_like(x)
     sub, idx = hom, np.arange(n_paths)
@@ -200,15 +209,22 @@ def track(hom: Homotopy, start: np.ndarray, opts: TrackerOptions | None = None) 
         step = np.minimum(h[idx], 1.0 - t[idx])
         with np.errstate(all="ignore"):
             predicted = _rk4(sub, x[idx], t[idx], step, v[idx])
-            corrected, ok, first, tangent = _correct(sub, predicted, t[idx] + step, opts)
+            corrected, ok, first, tangent, omega = _correct(sub, predicted, t[idx] + step, opts)
         ok &= np.all(np.isfinite(corrected), axis=1) & np.all(np.isfinite(tangent), axis=1)
         steps[idx] += 1
         good, bad = idx[ok], idx[~ok]
         x[good], v[good] = corrected[ok], tangent[ok]
         t[good] = np.where(step[ok] >= 1.0 - t[good], 1.0, t[good] + step[ok])
-        # RK4's local error is O(h⁵): aim the first Newton update at a fixed fraction of its limit.
+        # RK4's local error is O(h⁵): aim the first Newton update at a fraction of its limit —
+        # step_target's, or up to benign_step_target's where Newton's contraction ω·‖first‖ stays
+        # below contraction_target, so the prediction sits deep inside the region where Newton
+        # converges to this path's point (of radius about 1/ω), far from any other path's.
+        measured = np.isfinite(omega[ok])
+        lipschitz[good[measured]] = omega[ok][measured]
+        aim = np.clip(opts.contraction_target / np.maximum(lipschitz[good], 1e-300),
+                      opts.step_target * opts.first_correction, opts.benign_step_target * opts.first_correction)
         with np.errstate(divide="ignore"):
-            factor = 0.9 * (opts.step_target * opts.first_correction / np.maximum(first[ok], 1e-300)) ** 0.2
+            factor = 0.9 * (aim / np.maximum(first[ok], 1e-300)) ** 0.2
         h[good] = np.minimum(step[ok] * np.clip(factor, 0.5, 2.0), opts.max_step)
         h[bad] *= 0.5
         _finish(x, t, h, steps, codes, active, idx, opts)
