@@ -51,6 +51,8 @@ class TrackerOptions:
     #: larger steps where the path is far from singular (see ``tracker.track``).
     benign_step_target: float = 0.1
     contraction_target: float = 0.01
+    #: Steps accepted in a row before a path may aim at ``benign_step_target``.
+    benign_after: int = 2
     min_step: float = 1e-9
     max_steps: int = 20_000
     newton_steps: int = 3

@@ -98,37 +98,6 @@ def test_a_step_costs_at_most_five_evaluations():
     assert tracking / res.steps.sum() <= 5.0, tracking / res.steps.sum()
 
 
-class CountingDerivative(Counting):
-    """Counting that also records the sizes of the H_t evaluations."""
-
-    def __init__(self, degree: int, target: complex) -> None:
-        super().__init__(degree, target)
-        self.derivative_sizes: list[int] = []
-
-    def derivative_t(self, x, t):
-        self.derivative_sizes.append(len(x))
-        return super().derivative_t(x, t)
-
-
-def test_corrector_computes_the_tangent_only_from_its_second_update():
-    """The first update never converges on a real step, so it skips H_t (one of the two right-hand
-    sides of its solve); a path that does converge at once still gets its tangent."""
-    from linnet_crit.solvers.native.tracker import _correct
-
-    hom = CountingDerivative(3, 8.0)
-    near = np.array([[2.0 + 1e-4j], [2.0 + 2e-4j]])  # neither is the root: two updates each
-    _, ok, _, tangent, _ = _correct(hom, near, np.ones(2), TrackerOptions())
-    assert ok.all() and len(hom.sizes) >= 2
-    assert len(hom.derivative_sizes) == len(hom.sizes) - 1  # every evaluation but the first
-    assert np.allclose(tangent[:, 0], 7.0 / 12.0, rtol=1e-6)
-
-    hom = CountingDerivative(3, 8.0)
-    _, ok, _, tangent, _ = _correct(hom, np.array([[2.0 + 0j]]), np.ones(1), TrackerOptions())
-    assert ok[0] and hom.sizes == [1, 1] and hom.derivative_sizes == [1]  # the tangent, computed after
-    assert np.allclose(tangent[:, 0], 7.0 / 12.0, rtol=1e-12)
-
-
-
 def test_benign_stretches_take_larger_steps_to_the_same_ends():
     """With c near −1 the right-hand side 1 − t + t·c passes near 0, where all the roots meet
     (Newton's ω grows): the default aims the predictor's error up to benign_step_target's where
