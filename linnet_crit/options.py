@@ -44,8 +44,15 @@ class TrackerOptions:
 
     initial_step: float = 0.02
     max_step: float = 0.25
-    #: Step control aims the first Newton update at this fraction of ``first_correction``.
+    #: Step control aims the first Newton update at this fraction of ``first_correction`` …
     step_target: float = 0.01
+    #: … or higher, up to this fraction, where Newton's contraction ω·‖first update‖ then stays
+    #: below ``contraction_target`` (ω estimated from the corrector's second update ≈ ω·‖first‖²):
+    #: larger steps where the path is far from singular (see ``tracker.track``).
+    benign_step_target: float = 0.1
+    contraction_target: float = 0.01
+    #: Steps accepted in a row before a path may aim at ``benign_step_target``.
+    benign_after: int = 2
     min_step: float = 1e-9
     max_steps: int = 20_000
     newton_steps: int = 3
@@ -59,10 +66,11 @@ class TrackerOptions:
     endgame_newton_steps: int = 8
 
 
-#: Settings for the retries of failed or colliding paths: smaller steps, stricter corrections.
+#: Settings for the retries of failed or colliding paths: smaller steps, stricter corrections, the
+#: first update aimed at a hundredth of the correction limit everywhere.
 RETRY_SCHEDULE: tuple[TrackerOptions, ...] = (
-    TrackerOptions(initial_step=0.005, max_step=0.02, first_correction=1e-3),
-    TrackerOptions(initial_step=0.001, max_step=0.005, first_correction=1e-4, max_steps=100_000),
+    TrackerOptions(initial_step=0.005, max_step=0.02, first_correction=1e-3, benign_step_target=0.01),
+    TrackerOptions(initial_step=0.001, max_step=0.005, first_correction=1e-4, benign_step_target=0.01, max_steps=100_000),
 )
 
 

@@ -69,7 +69,7 @@ def test_corrector_iterates_only_on_paths_still_converging():
 
     hom = Counting(3, 8.0)
     exact = np.array([[2.0 + 0j], [2.0 + 1e-4j]])  # the first is the root already
-    x, ok, first, tangent = _correct(hom, exact, np.ones(2), TrackerOptions())
+    x, ok, first, tangent, _ = _correct(hom, exact, np.ones(2), TrackerOptions())
     assert ok.all() and np.allclose(x[:, 0], 2.0, atol=1e-12)
     assert hom.sizes[0] == 2 and all(size == 1 for size in hom.sizes[1:]) and len(hom.sizes) >= 2
     # the tangent dx/dt = (c − 1) / (d·x^{d−1}) at the root, which the next RK4 step reuses
@@ -80,7 +80,7 @@ def test_corrector_rejects_a_start_outside_the_contraction_region():
     from linnet_crit.solvers.native.tracker import _correct
 
     # from 0.3 the Newton updates for x³ = 8 grow instead of contracting: a would-be path jump
-    x, ok, first, _ = _correct(RootsOfUnity(3, 8.0), np.array([[0.3 + 0j]]), np.ones(1), TrackerOptions(first_correction=1e3))
+    x, ok, first, _, _ = _correct(RootsOfUnity(3, 8.0), np.array([[0.3 + 0j]]), np.ones(1), TrackerOptions(first_correction=1e3))
     assert not ok[0]
 
 
@@ -96,3 +96,20 @@ def test_a_step_costs_at_most_five_evaluations():
     # leave out the tangent at the start points and the final polish (polish_steps + 1 calls)
     tracking = sum(hom.sizes) - len(start) * (1 + opts.polish_steps + 1)
     assert tracking / res.steps.sum() <= 5.0, tracking / res.steps.sum()
+
+
+def test_benign_stretches_take_larger_steps_to_the_same_ends():
+    """With c near −1 the right-hand side 1 − t + t·c passes near 0, where all the roots meet
+    (Newton's ω grows): the default aims the predictor's error up to benign_step_target's where
+    ω·‖first update‖ stays below contraction_target, and reaches the same roots in fewer steps
+    than step_target's aim everywhere."""
+    d, c = 7, -1.0 + 0.05j
+    start = np.exp(2j * np.pi * np.arange(d) / d)[:, None]
+    adaptive = track(RootsOfUnity(d, c), start)
+    strict = track(RootsOfUnity(d, c), start, TrackerOptions(benign_step_target=0.01))
+    assert adaptive.success.all() and strict.success.all()
+    assert np.allclose(adaptive.x, strict.x, atol=1e-12)
+    assert adaptive.steps.sum() < strict.steps.sum()
+    # a zero contraction target never allows more than step_target's aim: the strict run exactly
+    never = track(RootsOfUnity(d, c), start, TrackerOptions(contraction_target=0.0))
+    assert np.array_equal(never.steps, strict.steps) and np.array_equal(never.x, strict.x)
