@@ -39,8 +39,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scheduler", default=None, help="an existing cluster's address instead of a local one")
     parser.add_argument("--max-memory", type=int, default=2**33, help="bytes a unit may take (--max-memory of solve)")
     parser.add_argument("--out", default=None, help="stream file (default: a temporary .jsonl)")
+    parser.add_argument("--cache", default="off",
+                        help="LINNET_CRIT_CACHE for the run (default off: a cold solve; a folder keeps the "
+                             "generic solution set of a long run that fails later)")
     args = parser.parse_args(argv)
-    os.environ["LINNET_CRIT_CACHE"] = "off"
+    os.environ["LINNET_CRIT_CACHE"] = args.cache
     from distributed import Client, LocalCluster
 
     from linnet_crit import random_instance, solve_to_file

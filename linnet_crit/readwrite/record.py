@@ -62,7 +62,9 @@ __all__ = [
 FORMAT_TAG = "linnet_crit.result"
 #: Bumped whenever a reader of the previous version could misread a new file. Version 3: the
 #: options are the whole typed ``SolveOptions`` and backend extras moved to ``settings``.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
+#: Versions this reader reads: 3 differs only in its options (see :func:`_options_of`).
+READABLE_VERSIONS = (3, 4)
 
 
 def data_sha256(instance: Instance) -> str:
@@ -227,14 +229,42 @@ def reading(source: str, what: str) -> Iterator[None]:
         raise FileFormatError(f"{source}: malformed {what}: {message}") from None
 
 
+def _options_of(record: dict[str, Any]) -> SolveOptions:
+    """The options of a record, those of a version-3 file stated in today's fields.
+
+    Version 3 predates the loop-graph monodromy and the tracker's larger aim on benign stretches:
+    its ``MonodromyOptions.parallel_loops`` (triangle loops per round) has no meaning now and is
+    dropped, and the fields added since get the values that describe how that file was solved —
+    ``min_loop_paths = 0`` (no such minimum) and ``contraction_target = 0`` (the first Newton update
+    aimed at ``step_target`` everywhere, which this value reproduces exactly).
+    """
+    values = decode_value(record["options"])
+    if record.get("version") == 3 and isinstance(values, dict):
+        values = _upgrade_v3(values)
+    return SolveOptions.from_dict(values)
+
+
+def _upgrade_v3(values: Any) -> Any:
+    if not isinstance(values, dict):
+        return values
+    values = {name: _upgrade_v3(value) for name, value in values.items()}
+    if "stall_loops" in values and "min_loop_paths" not in values:
+        values.pop("parallel_loops", None)
+        values["min_loop_paths"] = 0
+    if "step_target" in values and "contraction_target" not in values:
+        values.update(benign_step_target=values["step_target"], contraction_target=0.0, benign_after=2)
+    return values
+
+
 def check_header(record: Any, source: str, layout: str) -> None:
     """Raise FileFormatError unless ``record`` is a linnet_crit header of this version and layout."""
     if not isinstance(record, dict) or record.get("format") != FORMAT_TAG:
         raise FileFormatError(f"{source}: not a linnet_crit result (no format tag {FORMAT_TAG!r})")
     version = record.get("version")
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise FileFormatError(
-            f"{source}: result format version {version!r}, this linnet_crit reads version {FORMAT_VERSION}"
+            f"{source}: result format version {version!r}, this linnet_crit reads versions "
+            f"{', '.join(map(str, READABLE_VERSIONS))}"
         )
     if record.get("layout") != layout:
         raise FileFormatError(
@@ -349,7 +379,7 @@ def result_from_parts(
             n_at_infinity=_int(record["n_at_infinity"]),
             n_singular=_int(record["n_singular"]),
             assumptions=tuple(_str(a) for a in record["assumptions"]),
-            options=SolveOptions.from_dict(decode_value(record["options"])),
+            options=_options_of(record),
             settings=_settings(decode_value(record["settings"])),
             warnings=tuple(_str(w) for w in record["warnings"]),
             notes=tuple(_str(n) for n in record["notes"]),

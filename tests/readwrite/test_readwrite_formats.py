@@ -180,6 +180,24 @@ def test_options_round_trip_to_an_equal_solve_options(suffix, tmp_path, make_res
     assert back.options.tracker.initial_step == 1 / 3 and back.options.zero_tolerance == 2.0**-1074
 
 
+def test_a_version_3_file_reads_with_the_options_that_solved_it(tmp_path, make_result):
+    """Version 3 had triangle-loop monodromy (parallel_loops) and one aim of the first Newton update."""
+    path = write_result(make_result(np.full((1, 6), 2 - 1j)), tmp_path / "r.json")
+
+    def as_version_3(record):
+        record["version"] = 3
+        mono, tracker = record["options"]["monodromy"], record["options"]["tracker"]
+        del mono["min_loop_paths"]
+        mono["parallel_loops"] = 12
+        for name in ("benign_step_target", "contraction_target", "benign_after"):
+            del tracker[name]
+
+    _edit_json(path, as_version_3)
+    back = read_result(path)
+    assert back.options.monodromy.min_loop_paths == 0 and back.options.tracker.contraction_target == 0.0
+    assert back.options.tracker.benign_step_target == back.options.tracker.step_target
+
+
 def _edit_json(path: Path, edit) -> None:
     record = json.loads(path.read_text())
     edit(record)
@@ -190,8 +208,8 @@ def _edit_json(path: Path, edit) -> None:
     ("edit", "message"),
     [
         (lambda r: r.update(format="something.else"), "not a linnet_crit result"),
-        (lambda r: r.update(version=1), "format version 1, this linnet_crit reads version 3"),
-        (lambda r: r.update(version=2), "format version 2, this linnet_crit reads version 3"),
+        (lambda r: r.update(version=1), "format version 1, this linnet_crit reads versions 3, 4"),
+        (lambda r: r.update(version=2), "format version 2, this linnet_crit reads versions 3, 4"),
         (lambda r: r.update(layout="csv"), "header is for the 'csv' layout"),
         (lambda r: r["solutions"][0][2].__setitem__(0, 0.5), "points do not match their SHA-256"),
         (lambda r: r["residuals"].__setitem__(0, 1.0), "points do not match their SHA-256"),
