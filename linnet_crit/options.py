@@ -76,10 +76,9 @@ RETRY_SCHEDULE: tuple[TrackerOptions, ...] = (
 
 @dataclass(frozen=True)
 class MonodromyOptions:
-    """When monodromy stops: when the sign-flip orbits found are closed under at least
-    ``stall_loops`` loops — every orbit tracked around each of them came back to a known orbit —
-    and under so many that at least ``min_loop_paths`` paths went around them; or after
-    ``max_loops`` loops. Never at a known or formula count.
+    """When monodromy stops: when ``stall_loops`` consecutive loops — each closed over every known
+    sign-flip orbit — brought no new orbit, and at least ``min_loop_paths`` paths went around the
+    loops; or after ``max_loops`` loops. Never at a known or formula count.
 
     ``min_loop_paths`` matters when there are few orbits: loops are then cheap, and a single loop
     often permutes nothing (widths 1,1,1: a loop swaps the two orbits with probability ≈ 0.45,

@@ -2,8 +2,8 @@
 
 The system is linear in Λ, so for any W₀ with no zero entry and any X, Y the Λ that makes W₀
 critical is read off entrywise: a free start pair. Loops in parameter space permute the solutions;
-they are the loops of a graph of arcs between the base and one more parameter point, every sign-flip
-orbit tracked once along every arc, until the orbits found are closed under ``stall_loops`` loops
+they are the loops of a graph of arcs between the base and petal points, every sign-flip orbit
+tracked once along every arc, until ``stall_loops`` consecutive loops bring no new orbit
 (:class:`_LoopGraph`). The stopping rule never looks at a known or formula count.
 """
 
@@ -72,7 +72,8 @@ class GenericSolutions:
         if str(info.get("stop", "")).startswith("reached max_loops"):
             found.append(
                 f"monodromy {self.architecture} stopped at max_loops = {info['loops']} with {info['orbits']} orbits "
-                f"closed under {info['closed_loops']} loops, not the {info['stall_goal']} required: orbits may be missing"
+                f"after {info['stall_loops']} consecutive loops without a new orbit, not the {info['stall_goal']} "
+                f"required: orbits may be missing"
             )
         return tuple(found)
 
@@ -127,6 +128,10 @@ def _arc_bend(rng: np.random.Generator) -> complex:
     """ρ of a petal's arc (:class:`.homotopies.ParameterArc`): arg ρ uniform, 0.03π away from ±π
     (where the arc runs through s = ∞), |ρ| from 0.1 to 10 (only the speed along the arc)."""
     return complex(10 ** rng.uniform(-1.0, 1.0) * np.exp(0.9j * np.pi * rng.choice((-1.0, 1.0))))
+
+
+#: Petals added per round while orbits are still being found.
+GROWING_PETALS = 2
 
 
 class _LoopGraph:
@@ -291,9 +296,10 @@ def generic_solutions(
     seen to permute the orbits too rarely (widths 1,1,1,1: one orbit of four in 5 of 12 runs), so
     the data are made generic too and the solve moves them to the target afterwards.
 
-    The loops are the petals of a :class:`_LoopGraph`: it stops when the orbits found are closed
-    under at least ``options.stall_loops`` loops on independent lines, and enough of them for
-    ``options.min_loop_paths`` paths (see :class:`~linnet_crit.options.MonodromyOptions`). A petal whose
+    The loops are the petals of a :class:`_LoopGraph`: it stops when the last
+    ``options.stall_loops`` petals (loops on independent lines, each closed over every known orbit)
+    brought no new orbit, and enough loops went around the orbits for ``options.min_loop_paths``
+    paths (see :class:`~linnet_crit.options.MonodromyOptions`). A petal whose
     paths still fail after the retry schedule is replaced by a new one, at most until
     ``options.max_loops`` petals were used; the stop reason is recorded in ``report.info["stop"]``.
     The stopping rule never looks at a known or formula count.
@@ -315,27 +321,39 @@ def generic_solutions(
         # a loop costs 2 paths per orbit at p0
         return max(options.stall_loops, -(-options.min_loop_paths // (2 * max(len(graph.known[0]), 1))))
 
-    while True:
-        # at most stall_loops new petals at a time: the loops required depend on the orbits found
-        for _ in range(min(required_loops() - graph.n_loops, options.stall_loops)):
-            if petals_used == options.max_loops:
-                break
+    # The stall rule of the loop graph: stop when the last stall_loops petals — fresh random loops,
+    # each closed over every known orbit — brought no new orbit (and min_loop_paths is met). Loops
+    # that found orbits do not count: with widths 1,7,7 the 128 orbits of the full shape form a
+    # group like (Z/2)^7 that loops explore one neuron's flip at a time, and "closed under 10 loops"
+    # counting the loops of the discovery stopped at 64 orbits.
+    stall = 0
+    while petals_used < options.max_loops:
+        before = len(graph.known[0])
+        if stall:  # confirming: every petal still needed at once (a new orbit resets the count anyway)
+            batch = max(options.stall_loops - stall, required_loops() - graph.n_loops, 1)
+        else:  # still finding orbits: a few petals a round, so fewer are spent after the last find
+            batch = GROWING_PETALS
+        added = min(batch, options.max_loops - petals_used)
+        for _ in range(added):
             graph.add_petal()
-            petals_used += 1
+        petals_used += added
         stuck = graph.close(tracker)
         for first_edge in sorted({edge - edge % 2 for edge in stuck}, reverse=True):
             graph.drop_petal(first_edge // 2)
-        if not stuck and (graph.n_loops >= required_loops() or petals_used == options.max_loops):
+        kept = max(added - len({edge // 2 for edge in stuck}), 0)
+        stall = 0 if len(graph.known[0]) > before else stall + kept
+        if stall >= options.stall_loops and graph.n_loops >= required_loops():
             break
     loops = graph.n_loops
     stop = (
-        f"the orbits are closed under {loops} loops (each orbit tracked along both edges of {loops} petals"
+        f"{stall} consecutive loops found no new orbit; the orbits are closed under all {loops} loops "
+        f"(each orbit tracked along both edges of {loops} petals"
         + (f"; {graph.dropped_petals} petals with failing paths replaced" if graph.dropped_petals else "") + ")"
-        if loops >= required_loops()
+        if stall >= options.stall_loops and loops >= required_loops()
         else f"reached max_loops = {options.max_loops}"
     )
     known = graph.known[0]
-    info = {"loops": petals_used, "closed_loops": loops, "orbits": len(known), "rank_gap": gap, "stop": stop,
+    info = {"loops": petals_used, "closed_loops": loops, "stall_loops": stall, "orbits": len(known), "rank_gap": gap, "stop": stop,
             "dropped_petals": graph.dropped_petals, "stall_goal": required_loops()}
     report = StageReport(f"monodromy {arch}", graph.paths, failed=graph.failed, seconds=time.perf_counter() - t0,
                          info=info, steps=graph.steps)
