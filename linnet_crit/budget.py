@@ -39,7 +39,7 @@ Examples
 >>> check_budget(est, max_paths=1000)
 Traceback (most recent call last):
 ...
-linnet_crit.errors.BudgetExceededError: widths 2,2,2, 100 draws: estimated 12192 paths (upper bound) exceed max_paths = 1000; pass a larger max_paths, or max_paths=None (CLI --max-paths 0) to run anyway
+linnet_crit.errors.BudgetExceededError: widths 2,2,2, 100 draws: estimated 8640 paths (upper bound) exceed max_paths = 1000; pass a larger max_paths, or max_paths=None (CLI --max-paths 0) to run anyway
 """
 
 from __future__ import annotations
@@ -215,7 +215,7 @@ def estimate_study(
     Examples
     --------
     >>> estimate_study("1,1,1", draws=10).total_paths
-    164
+    340
     >>> estimate_study("1,1000000000,1").paths_text()
     'more than 10^30 paths'
     """
@@ -275,7 +275,7 @@ def estimate_solve(
     Examples
     --------
     >>> estimate_solve("1,1,1").total_paths
-    146
+    322
     """
     return estimate_study(architecture, draws=1, samples=samples, options=options)
 
@@ -312,7 +312,7 @@ def check_budget(estimate: Estimate, *, max_paths: int | None = DEFAULT_MAX_PATH
 
     Examples
     --------
-    >>> check_budget(estimate_solve("1,1,1"), max_paths=146)
+    >>> check_budget(estimate_solve("1,1,1"), max_paths=322)
     """
     for name, value in (("max_paths", max_paths), ("max_memory", max_memory)):
         if value is not None:
