@@ -38,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker-memory", default="8GB", help="memory limit of each local worker")
     parser.add_argument("--scheduler", default=None, help="an existing cluster's address instead of a local one")
     parser.add_argument("--max-memory", type=int, default=2**33, help="bytes a unit may take (--max-memory of solve)")
+    parser.add_argument("--max-paths", type=int, default=0,
+                        help="solve's max_paths (default 0: none — the proved bound for 1,7,7, ~1e11 paths, "
+                             "is far above the ~1e5 it tracks)")
     parser.add_argument("--out", default=None, help="stream file (default: a temporary .jsonl)")
     parser.add_argument("--cache", default="off",
                         help="LINNET_CRIT_CACHE for the run (default off: a cold solve; a folder keeps the "
@@ -58,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     with Client(args.scheduler or cluster) as client:
         t0 = time.perf_counter()
         result = solve_to_file(random_instance(widths, samples=1, seed=args.seed), out, seed=args.seed,
-                               executor="dask", scheduler=client, max_memory=args.max_memory, progress=False)
+                               executor="dask", scheduler=client, max_memory=args.max_memory,
+                               max_paths=args.max_paths or None, progress=False)
         wall = time.perf_counter() - t0
         workers = client.run(_peak_mb)
     if cluster is not None:
