@@ -128,11 +128,11 @@ class StreamedSolveResult:
     @property
     def complete(self) -> bool:
         """Whether every check passed and every planned unit is in the file (no warning)."""
-        return not self.warnings
+        return self.counts().complete
 
     @property
     def n_failed(self) -> int:
-        return sum(self.failures.values())
+        return self.counts().n_failed
 
     def counts(self) -> SolveCounts:
         """What the summary shows, in the format of :class:`~linnet_crit.results.SolveResult`."""
