@@ -115,7 +115,7 @@ def relative_rank_gap(arch: Architecture, base: Instance, w0: np.ndarray) -> flo
 
 
 def _loop_corner(base: Instance, rng: np.random.Generator) -> np.ndarray:
-    """A random Λ for the second node of the loop graph, on a random scale around the base's.
+    """A random Λ for a petal node of the loop graph, on a random scale around the base's.
 
     Branch points lie at many scales; loops of one fixed size can miss those far out and
     leave orbits unfound (seen on widths 1,1,1,1).
@@ -125,8 +125,10 @@ def _loop_corner(base: Instance, rng: np.random.Generator) -> np.ndarray:
 
 
 def _arc_bend(rng: np.random.Generator) -> complex:
-    """ρ of a petal's arc (:class:`.homotopies.ParameterArc`): arg ρ uniform, 0.03π away from ±π
-    (where the arc runs through s = ∞), |ρ| from 0.1 to 10 (only the speed along the arc)."""
+    """ρ of a petal's arc (:class:`.homotopies.ParameterArc`): arg ρ = ±0.9π, a wide arc on a random
+    side of the segment (0.1π from ±π, where the arc runs through s = ∞, so the lune between it and
+    the segment holds each branch point of the line with probability near ½); |ρ| from 0.1 to 10
+    (only the speed along the arc)."""
     return complex(10 ** rng.uniform(-1.0, 1.0) * np.exp(0.9j * np.pi * rng.choice((-1.0, 1.0))))
 
 
@@ -156,7 +158,7 @@ class _LoopGraph:
     def __init__(self, arch: Architecture, base: Instance, rng: np.random.Generator):
         self.arch, self.rng = arch, rng
         self.nodes: list[Instance] = [base]
-        self.params: list[Parameters] = [Parameters.of(base)]
+        self.base_params = Parameters.of(base)
         self.known: list[np.ndarray] = [np.zeros((0, arch.n_unknowns), complex)]
         #: per edge: its petal node, its ρ, and the pairing of orbits at p0 → orbits at the petal
         #: (``forward``) and back (``backward``), −1 where not yet known
@@ -175,7 +177,6 @@ class _LoopGraph:
     def add_petal(self) -> None:
         node = _with_lambdas(self.nodes[0], _loop_corner(self.nodes[0], self.rng))
         self.nodes.append(node)
-        self.params.append(Parameters.of(node))
         self.known.append(np.zeros((0, self.arch.n_unknowns), complex))
         for bend in (1 + 0j, _arc_bend(self.rng)):
             self.edge_node.append(len(self.nodes) - 1)
@@ -222,13 +223,13 @@ class _LoopGraph:
         or a pairing that contradicts another (one of two paths jumped)."""
         n = len(orbits)
         petal = np.array(self.edge_node, dtype=np.intp)[edges]
-        petals = Parameters.stack([self.nodes[k] for k in range(len(self.nodes))]).select(petal)
+        petals = Parameters.stack(self.nodes).select(petal)
         bends = np.array(self.edge_bend, dtype=complex)[edges]
         start = (np.stack([self.known[0][i] for i in orbits]) if outward
                  else np.stack([self.known[k][j] for k, j in zip(petal, orbits)]))
-        res = track(ParameterArc(self.arch, self.params[0], petals, bends, np.full(n, not outward)), start, tracker)
+        res = track(ParameterArc(self.arch, self.base_params, petals, bends, np.full(n, not outward)), start, tracker)
         self.paths, self.steps = self.paths + n, self.steps + int(res.steps.sum())
-        arrival_params = petals if outward else self.params[0]
+        arrival_params = petals if outward else self.base_params
         x, _, residual = newton(fixed(self.arch, arrival_params), res.x, np.ones(n), 2)
         failed = ~(res.success & (residual <= 1e-8 * (1 + np.abs(x).max(axis=1))) & is_torus(self.arch, x))
         x = canonicalize(self.arch, x)
