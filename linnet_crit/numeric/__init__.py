@@ -5,6 +5,7 @@ Nothing here touches SymPy; the boundary between the symbolic and numeric layers
 """
 
 from .evaluate import (
+    ParameterSegment,
     Parameters,
     gradient,
     gradient_and_jacobian,
@@ -15,6 +16,7 @@ from .evaluate import (
 )
 
 __all__ = [
+    "ParameterSegment",
     "Parameters",
     "gradient",
     "gradient_and_jacobian",

@@ -33,7 +33,7 @@ class ComplexPath:
     """A parameter homotopy followed along a complex path t(s), s ∈ [0, 1]: the segment
     t = a + s·(b − a), or the arc t = 1 − r·exp(i(θ₀ + s·(θ₁ − θ₀))) — one per path.
 
-    ``Parameters.line`` takes real t only, so the parameter point is interpolated here.
+    t is complex here: the parameter point is the base's :class:`~linnet_crit.numeric.ParameterSegment` at t.
     """
 
     def __init__(self, base: ParameterHomotopy, kind: str, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> None:
@@ -53,9 +53,7 @@ class ComplexPath:
 
     def _params(self, s: np.ndarray) -> tuple[Parameters, Parameters, np.ndarray]:
         t, dt = self._t(np.asarray(s, dtype=float))
-        pairs = list(zip(self.base.start.arrays(), self.base.target.arrays()))
-        params = Parameters.from_arrays([a + t[:, None, None] * (b - a) for a, b in pairs])
-        return params, Parameters.from_arrays([b - a for a, b in pairs]), dt
+        return self.base.segment.point(t), self.base.segment.tangent(), dt
 
     def evaluate(self, x: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         params, _, _ = self._params(s)

@@ -10,7 +10,7 @@ import numpy as np
 
 from ...architecture import Architecture
 from ...data import Instance
-from ...numeric import Parameters, gradient_and_jacobian, jacobian_and_parameter_derivative, parameter_derivative
+from ...numeric import ParameterSegment, Parameters, gradient_and_jacobian, jacobian_and_parameter_derivative, parameter_derivative
 
 __all__ = ["ParameterArc", "ParameterHomotopy", "fixed"]
 
@@ -18,27 +18,29 @@ __all__ = ["ParameterArc", "ParameterHomotopy", "fixed"]
 class ParameterHomotopy:
     """F(x; (1−t)·start + t·target) — X and Y interpolated directly, never Σxx, Σyx."""
 
-    def __init__(self, arch: Architecture, start: Parameters | Instance, target: Parameters | Instance) -> None:
+    def __init__(self, arch: Architecture, start: Parameters | Instance, target: Parameters | Instance,
+                 segment: ParameterSegment | None = None) -> None:
         self.arch = arch
         self.start = start if isinstance(start, Parameters) else Parameters.of(start)
         self.target = target if isinstance(target, Parameters) else Parameters.of(target)
+        self.segment = segment or ParameterSegment.between(self.start, self.target)
 
     def select(self, index: np.ndarray) -> ParameterHomotopy:
         """The homotopy of the paths ``index`` only (the tracker retires finished paths)."""
-        return ParameterHomotopy(self.arch, self.start.select(index), self.target.select(index))
+        return ParameterHomotopy(self.arch, self.start.select(index), self.target.select(index),
+                                 self.segment.select(index))
 
     def evaluate(self, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        params, _ = Parameters.line(self.start, self.target, t)
-        return gradient_and_jacobian(self.arch, x, params)
+        return gradient_and_jacobian(self.arch, x, self.segment.point(np.asarray(t, dtype=float)))
 
     def derivative_t(self, x: np.ndarray, t: np.ndarray) -> np.ndarray:
-        params, tangent = Parameters.line(self.start, self.target, t)
-        return parameter_derivative(self.arch, x, params, tangent)
+        return parameter_derivative(self.arch, x, self.segment.point(np.asarray(t, dtype=float)),
+                                    self.segment.tangent())
 
     def evaluate_all(self, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """H, H_x and H_t from one set of layer products."""
-        params, tangent = Parameters.line(self.start, self.target, t)
-        return jacobian_and_parameter_derivative(self.arch, x, params, tangent)
+        return jacobian_and_parameter_derivative(self.arch, x, self.segment.point(np.asarray(t, dtype=float)),
+                                                 self.segment.tangent())
 
 
 class ParameterArc:
@@ -52,23 +54,22 @@ class ParameterArc:
     paths run from p1 (t = 0) to p0 (t = 1), i.e. τ = 1 − t. Used by monodromy (:mod:`.monodromy`).
     """
 
-    def __init__(self, arch: Architecture, p0: Parameters, p1: Parameters, rho: np.ndarray, reverse: np.ndarray) -> None:
+    def __init__(self, arch: Architecture, p0: Parameters, p1: Parameters, rho: np.ndarray, reverse: np.ndarray,
+                 segment: ParameterSegment | None = None) -> None:
         self.arch, self.p0, self.p1 = arch, p0, p1
         self.rho = np.asarray(rho, dtype=complex)
         self.reverse = np.asarray(reverse, dtype=bool)
+        self.segment = segment or ParameterSegment.between(p0, p1)
 
     def select(self, index: np.ndarray) -> ParameterArc:
         return ParameterArc(self.arch, self.p0.select(index), self.p1.select(index), self.rho[index],
-                            self.reverse[index])
+                            self.reverse[index], self.segment.select(index))
 
     def _at(self, t: np.ndarray) -> tuple[Parameters, Parameters]:
         tau = np.where(self.reverse, 1.0 - np.asarray(t, dtype=float), t)
         denominator = 1.0 - tau + tau * self.rho
-        s = (tau * self.rho / denominator)[:, None, None]
-        ds = (np.where(self.reverse, -1.0, 1.0) * self.rho / denominator**2)[:, None, None]
-        steps = [b - a for a, b in zip(self.p0.arrays(), self.p1.arrays())]
-        return (Parameters.from_arrays([a + s * d for a, d in zip(self.p0.arrays(), steps)]),
-                Parameters.from_arrays([ds * d for d in steps]))
+        ds = np.where(self.reverse, -1.0, 1.0) * self.rho / denominator**2
+        return self.segment.point(tau * self.rho / denominator), self.segment.tangent(ds)
 
     def evaluate(self, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return gradient_and_jacobian(self.arch, x, self._at(t)[0])
