@@ -9,9 +9,11 @@ run, so the estimate *before* a run is an honest upper bound built from proved b
 * parameter-homotopy paths of one draw: ``Σ_s (alive sets of sizes s) · R_s`` (times the orbit
   size with ``full_orbits``), first passes only — retries of failed paths come on top;
 * monodromy paths of size tuple ``s``: each loop (a petal of two edges) pairs every orbit once
-  along each edge; petals come in batches of at most ``stall_loops``, each batch finding an orbit
-  (at most ``R_s`` times) or counting towards the stall, so at most
-  ``2·R_s·min(max_loops, (R_s + 1)·stall_loops) + min_loop_paths`` paths, first passes only;
+  along each edge; petals come in batches of at most ``max(stall_loops, 2)``, each batch finding an
+  orbit (at most ``R_s`` times) or counting towards the stall, and each round of ``checks``
+  (2 paths each) ends the run or finds an orbit, so at most
+  ``2·R_s·min(max_loops, (R_s + 1)·max(stall_loops, 2)) + min_loop_paths + 2·min(max_loops, (R_s + 1)·checks)``
+  paths, first passes only;
 * memory: a batch of P simultaneously tracked paths in n unknowns holds about
   ``16 · (12 n² + 32 n)`` bytes per path (Jacobians of the Runge–Kutta stages, the corrector and
   their solves; tracemalloc peaks of 3.6–6.0 kB per path for n = 8 and 4.9–13.9 kB for n = 10,
@@ -259,12 +261,16 @@ def estimate_study(
 def _monodromy_paths(orbits: int, mono: MonodromyOptions) -> int:
     """Paths of one monodromy run with at most ``orbits`` orbits, retries aside.
 
-    Each loop (petal) costs 2 paths per orbit. Petals come in batches of at most ``stall_loops``;
-    a batch either finds an orbit (at most ``orbits`` times) or counts towards the stall, so there
-    are at most ``(orbits + 1) · stall_loops`` petals (and ``max_loops``); the loops added only to
-    reach ``min_loop_paths`` cost at most that many paths.
+    Each loop (petal) costs 2 paths per orbit. Petals come in batches of at most
+    ``max(stall_loops, 2)`` (two a round while orbits are found); a batch either finds an orbit (at
+    most ``orbits`` times) or counts towards the stall, so there are at most ``(orbits + 1) ·
+    max(stall_loops, 2)`` petals (and ``max_loops``); the loops added only to reach ``min_loop_paths``
+    cost at most that many paths. A round of checks (2 paths each) either ends the run or finds an
+    orbit: at most ``(orbits + 1) · checks`` checks (and ``max_loops``).
     """
-    return 2 * orbits * min(mono.max_loops, (orbits + 1) * mono.stall_loops) + mono.min_loop_paths
+    batch = max(mono.stall_loops, 2)
+    return (2 * orbits * min(mono.max_loops, (orbits + 1) * batch) + mono.min_loop_paths
+            + 2 * min(mono.max_loops, (orbits + 1) * mono.checks))
 
 
 def estimate_solve(

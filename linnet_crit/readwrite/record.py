@@ -62,9 +62,9 @@ __all__ = [
 FORMAT_TAG = "linnet_crit.result"
 #: Bumped whenever a reader of the previous version could misread a new file. Version 3: the
 #: options are the whole typed ``SolveOptions`` and backend extras moved to ``settings``.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 #: Versions this reader reads: 3 differs only in its options (see :func:`_options_of`).
-READABLE_VERSIONS = (3, 4)
+READABLE_VERSIONS = (3, 4, 5)
 
 
 def data_sha256(instance: Instance) -> str:
@@ -230,29 +230,32 @@ def reading(source: str, what: str) -> Iterator[None]:
 
 
 def _options_of(record: dict[str, Any]) -> SolveOptions:
-    """The options of a record, those of a version-3 file stated in today's fields.
+    """The options of a record, those of older versions stated in today's fields as they were solved.
 
     Version 3 predates the loop-graph monodromy and the tracker's larger aim on benign stretches:
     its ``MonodromyOptions.parallel_loops`` (triangle loops per round) has no meaning now and is
     dropped, and the fields added since get the values that describe how that file was solved —
     ``min_loop_paths = 0`` (no such minimum) and ``contraction_target = 0`` (the first Newton update
-    aimed at ``step_target`` everywhere, which this value reproduces exactly).
+    aimed at ``step_target`` everywhere, which this value reproduces exactly). Versions 3 and 4
+    predate the monodromy's checks: ``checks = 0``.
     """
     values = decode_value(record["options"])
-    if record.get("version") == 3 and isinstance(values, dict):
-        values = _upgrade_v3(values)
+    if record.get("version") in (3, 4) and isinstance(values, dict):
+        values = _upgrade(values, record["version"])
     return SolveOptions.from_dict(values)
 
 
-def _upgrade_v3(values: Any) -> Any:
+def _upgrade(values: Any, version: int) -> Any:
     if not isinstance(values, dict):
         return values
-    values = {name: _upgrade_v3(value) for name, value in values.items()}
-    if "stall_loops" in values and "min_loop_paths" not in values:
+    values = {name: _upgrade(value, version) for name, value in values.items()}
+    if version == 3 and "stall_loops" in values and "min_loop_paths" not in values:
         values.pop("parallel_loops", None)
         values["min_loop_paths"] = 0
-    if "step_target" in values and "contraction_target" not in values:
+    if version == 3 and "step_target" in values and "contraction_target" not in values:
         values.update(benign_step_target=values["step_target"], contraction_target=0.0, benign_after=2)
+    if "stall_loops" in values and "checks" not in values:
+        values["checks"] = 0
     return values
 
 

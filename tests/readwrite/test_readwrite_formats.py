@@ -187,7 +187,7 @@ def test_a_version_3_file_reads_with_the_options_that_solved_it(tmp_path, make_r
     def as_version_3(record):
         record["version"] = 3
         mono, tracker = record["options"]["monodromy"], record["options"]["tracker"]
-        del mono["min_loop_paths"]
+        del mono["min_loop_paths"], mono["checks"]
         mono["parallel_loops"] = 12
         for name in ("benign_step_target", "contraction_target", "benign_after"):
             del tracker[name]
@@ -196,6 +196,22 @@ def test_a_version_3_file_reads_with_the_options_that_solved_it(tmp_path, make_r
     back = read_result(path)
     assert back.options.monodromy.min_loop_paths == 0 and back.options.tracker.contraction_target == 0.0
     assert back.options.tracker.benign_step_target == back.options.tracker.step_target
+    assert back.options.monodromy.checks == 0
+
+
+def test_a_version_4_file_reads_as_solved_without_checks(tmp_path, make_result):
+    """Version 4's monodromy stopped after its closed loops stalled: no checks."""
+    result = make_result(np.full((1, 6), 2 - 1j))
+    path = write_result(result, tmp_path / "r.json")
+
+    def as_version_4(record):
+        record["version"] = 4
+        del record["options"]["monodromy"]["checks"]
+
+    _edit_json(path, as_version_4)
+    back = read_result(path)
+    assert back.options.monodromy.checks == 0
+    assert back.options.monodromy.stall_loops == result.options.monodromy.stall_loops  # the rest as written
 
 
 def _edit_json(path: Path, edit) -> None:
@@ -208,8 +224,8 @@ def _edit_json(path: Path, edit) -> None:
     ("edit", "message"),
     [
         (lambda r: r.update(format="something.else"), "not a linnet_crit result"),
-        (lambda r: r.update(version=1), "format version 1, this linnet_crit reads versions 3, 4"),
-        (lambda r: r.update(version=2), "format version 2, this linnet_crit reads versions 3, 4"),
+        (lambda r: r.update(version=1), "format version 1, this linnet_crit reads versions 3, 4, 5"),
+        (lambda r: r.update(version=2), "format version 2, this linnet_crit reads versions 3, 4, 5"),
         (lambda r: r.update(layout="csv"), "header is for the 'csv' layout"),
         (lambda r: r["solutions"][0][2].__setitem__(0, 0.5), "points do not match their SHA-256"),
         (lambda r: r["residuals"].__setitem__(0, 1.0), "points do not match their SHA-256"),

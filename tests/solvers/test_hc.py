@@ -653,3 +653,12 @@ def test_paths_to_track_with_julia_is_the_bezout_and_bkk_number(hc_backend, gfan
     assert hc_backend.paths_to_track(widths, samples=samples, start_system="total_degree") == bezout(widths)
     assert hc_backend.paths_to_track(widths, samples=samples) == bkk_affine(widths, samples)
     assert hc_backend.paths_to_track(widths, samples=samples, only_torus=True) == bkk_torus(widths, samples)
+
+
+def test_hc_monodromy_stall_counts_the_checks_as_loops():
+    """HC.jl has no checks: they become more loops over every solution; the former rule maps as before."""
+    from linnet_crit.options import MonodromyOptions
+    from linnet_crit.solvers.hc.backend import hc_stall_loops
+
+    assert hc_stall_loops(MonodromyOptions()) == MonodromyOptions().stall_loops + 25
+    assert hc_stall_loops(MonodromyOptions(stall_loops=10, checks=0)) == 10

@@ -18,13 +18,13 @@ from ...sign_flips import expand_orbits, flip_vectors
 from ..base import METHODS
 from ..native.monodromy import random_complex_instance, start_pair
 from ..native.verdict import refuse_symmetric_data
-from ...options import SolveOptions
+from ...options import MonodromyOptions, SolveOptions
 from . import julia
 from .certification import Certification
 from .path_table import PathTable, Stage
 from .result import sort_paths, to_solve_result
 
-__all__ = ["HomotopyContinuationBackend", "START_SYSTEMS", "generic_parameters", "generic_start_pair"]
+__all__ = ["HomotopyContinuationBackend", "START_SYSTEMS", "generic_parameters", "generic_start_pair", "hc_stall_loops"]
 
 #: HC.jl's start system for each method.
 START_SYSTEMS = {"auto": "polyhedral", "blackbox": "total_degree"}
@@ -57,6 +57,17 @@ def _sign_generators(arch: Architecture) -> np.ndarray:
     return np.array(flip_vectors(arch), dtype=np.int8).reshape(-1, arch.n_unknowns)
 
 
+def hc_stall_loops(mono: MonodromyOptions) -> int:
+    """HC.jl's ``max_loops_no_progress`` for these options: ``stall_loops + checks // 4``.
+
+    HC.jl has no checks (loops of one random orbit): every loop of its carries every solution, so
+    the checks become more such loops. 25 with the default 100 checks: where a loop keeps an
+    incomplete set of orbits with probability 0.6 (widths 1,d,d, see ``MonodromyOptions``),
+    0.6^29 ≈ 4e-7. The former rule (``checks = 0``) maps to ``stall_loops`` as before.
+    """
+    return mono.stall_loops + mono.checks // 4
+
+
 class HomotopyContinuationBackend:
     """HomotopyContinuation.jl through juliacall (backend name ``"hc"``).
 
@@ -75,8 +86,9 @@ class HomotopyContinuationBackend:
     failed paths are reported, never dropped, and every reason the count may be incomplete is a
     warning of the result (route ``"hc"``). The tracker settings are HC.jl's own; from
     :class:`SolveOptions` the backend takes ``residual_tolerance`` and, for :meth:`monodromy`,
-    ``monodromy.stall_loops`` (as HC.jl's ``max_loops_no_progress``: HC.jl's own stall rule, not
-    the native loop graph, so ``min_loop_paths`` does not apply).
+    ``monodromy.stall_loops`` and ``monodromy.checks`` as HC.jl's ``max_loops_no_progress``
+    (:func:`hc_stall_loops`: HC.jl's own stall rule, not the native loop graph, so
+    ``min_loop_paths`` does not apply).
     """
 
     name = "hc"
@@ -219,7 +231,7 @@ class HomotopyContinuationBackend:
             generic.parameter_vector(),
             _sign_generators(arch),
             seed=seed,
-            max_loops_no_progress=options.monodromy.stall_loops,
+            max_loops_no_progress=hc_stall_loops(options.monodromy),
             **self._switches(session, progress),
         )
         loops = PathTable.from_julia(raw, arch.n_unknowns)
@@ -233,7 +245,7 @@ class HomotopyContinuationBackend:
         seconds = time.perf_counter() - start_time
         code, loops_tracked = str(raw.return_code), int(raw.loops_tracked)
         stop = (f"HC.jl's monodromy stopped after {loops_tracked} loops with {code!r}, not after "
-                f"{options.monodromy.stall_loops} loops without a new orbit")
+                f"{hc_stall_loops(options.monodromy)} loops without a new orbit")
         return to_solve_result(
             instance,
             [Stage("monodromy", loops, loop_seconds, generic),

@@ -4,7 +4,8 @@ The system is linear in Λ, so for any W₀ with no zero entry and any X, Y the 
 critical is read off entrywise: a free start pair. Loops in parameter space permute the solutions;
 they are the loops of a graph of arcs between the base and petal points, every sign-flip orbit
 tracked once along every arc, until ``stall_loops`` consecutive loops bring no new orbit
-(:class:`_LoopGraph`). The stopping rule never looks at a known or formula count.
+(:class:`_LoopGraph`), and then ``checks`` loops of one random orbit each bring none either. The
+stopping rule never looks at a known or formula count.
 """
 
 from __future__ import annotations
@@ -72,8 +73,8 @@ class GenericSolutions:
         if str(info.get("stop", "")).startswith("reached max_loops"):
             found.append(
                 f"monodromy {self.architecture} stopped at max_loops = {info['loops']} with {info['orbits']} orbits "
-                f"after {info['stall_loops']} consecutive loops without a new orbit, not the {info['stall_goal']} "
-                f"required: orbits may be missing"
+                f"after {info['stall_loops']} consecutive loops without a new orbit and {info.get('checks', 0)} "
+                f"checks, not the {info['stall_goal']} and {info.get('checks_goal', 0)} required: orbits may be missing"
             )
         return tuple(found)
 
@@ -217,6 +218,18 @@ class _LoopGraph:
     def closed(self) -> bool:
         return all((pairs >= 0).all() for pairs in (*self.forward, *self.backward))
 
+    def _leg(self, petals: Parameters, bends: np.ndarray, to_base: bool, start: np.ndarray,
+             tracker: TrackerOptions) -> tuple[np.ndarray, np.ndarray]:
+        """Track ``start`` along the arcs ``bends`` between p0 and ``petals`` (towards p0 when
+        ``to_base``); return the canonical arrivals and a mask of the paths that failed: path
+        failure, or no refined torus point."""
+        n = len(start)
+        res = track(ParameterArc(self.arch, self.base_params, petals, bends, np.full(n, to_base)), start, tracker)
+        self.paths, self.steps = self.paths + n, self.steps + int(res.steps.sum())
+        x, _, residual = newton(fixed(self.arch, self.base_params if to_base else petals), res.x, np.ones(n), 2)
+        failed = ~(res.success & (residual <= 1e-8 * (1 + np.abs(x).max(axis=1))) & is_torus(self.arch, x))
+        return canonicalize(self.arch, x), failed
+
     def track_from(self, outward: bool, edges: np.ndarray, orbits: np.ndarray, tracker: TrackerOptions) -> np.ndarray:
         """Track orbits along ``edges`` (from p0 when ``outward``, else from the edges' petals) and pair
         the arrivals. Returns a mask of the tasks that failed: path failure, no refined torus point,
@@ -227,24 +240,12 @@ class _LoopGraph:
         bends = np.array(self.edge_bend, dtype=complex)[edges]
         start = (np.stack([self.known[0][i] for i in orbits]) if outward
                  else np.stack([self.known[k][j] for k, j in zip(petal, orbits)]))
-        res = track(ParameterArc(self.arch, self.base_params, petals, bends, np.full(n, not outward)), start, tracker)
-        self.paths, self.steps = self.paths + n, self.steps + int(res.steps.sum())
-        arrival_params = petals if outward else self.base_params
-        x, _, residual = newton(fixed(self.arch, arrival_params), res.x, np.ones(n), 2)
-        failed = ~(res.success & (residual <= 1e-8 * (1 + np.abs(x).max(axis=1))) & is_torus(self.arch, x))
-        x = canonicalize(self.arch, x)
+        x, failed = self._leg(petals, bends, not outward, start, tracker)
         target = np.full(n, -1, dtype=np.intp)
         for node in np.unique(petal) if outward else (0,):
             mine = np.flatnonzero(~failed & ((petal == node) if outward else True))
-            if not len(mine):
-                continue
-            found = match_index(x[mine], self.known[node], SAME_POINT)
-            new = np.flatnonzero(found < 0)
-            if len(new):
-                keep, _ = unique_rows(x[mine[new]], SAME_POINT)
-                added = self.add_orbits(node, x[mine[new]][keep])
-                found[new] = added[match_index(x[mine[new]], self.known[node][added], SAME_POINT)]
-            target[mine] = found
+            if len(mine):
+                target[mine] = self.place(node, x[mine])
         task = np.flatnonzero(~failed)
         # two tasks of one edge reaching the same orbit, or an orbit already paired with another one
         # along that edge: one of the paths jumped, and neither pairing is kept
@@ -261,6 +262,42 @@ class _LoopGraph:
             else:
                 here[e][i], there[e][j] = j, i
         return failed
+
+    def place(self, node: int, x: np.ndarray) -> np.ndarray:
+        """Indices at ``node`` of the canonical points ``x``; those not yet known join the node."""
+        found = match_index(x, self.known[node], SAME_POINT)
+        new = np.flatnonzero(found < 0)
+        if len(new):
+            keep, _ = unique_rows(x[new], SAME_POINT)
+            added = self.add_orbits(node, x[new][keep])
+            found[new] = added[match_index(x[new], self.known[node][added], SAME_POINT)]
+        return found
+
+    def check(self, n: int, tracker: TrackerOptions) -> tuple[int, int]:
+        """``n`` checks: loops of one random known orbit each, out along the segment to a fresh
+        petal and back along an arc (the petals are not kept in the graph). Failed paths get the
+        retry schedule; a check whose paths still fail does not count. Returns (checks that came
+        back, new orbits they brought to p0)."""
+        orbits = self.rng.integers(len(self.known[0]), size=n)
+        petals = Parameters.stack([_with_lambdas(self.nodes[0], _loop_corner(self.nodes[0], self.rng))
+                                   for _ in range(n)])
+        bends = np.array([_arc_bend(self.rng) for _ in range(n)])
+        x = self.known[0][orbits]
+        ok = np.ones(n, dtype=bool)
+        for to_base, leg_bends in ((False, np.ones(n, complex)), (True, bends)):
+            todo = np.flatnonzero(ok)
+            for attempt in (tracker, *RETRY_SCHEDULE):
+                if not len(todo):
+                    break
+                arrived, failed = self._leg(petals.select(todo), leg_bends[todo], to_base, x[todo], attempt)
+                x[todo[~failed]] = arrived[~failed]
+                todo = todo[failed]
+            ok[todo] = False
+            self.failed += len(todo)
+        before = len(self.known[0])
+        if ok.any():
+            self.place(0, x[ok])
+        return int(ok.sum()), len(self.known[0]) - before
 
     def close(self, tracker: TrackerOptions) -> set[int]:
         """Track until every known orbit is paired along every edge, retrying failed paths with the
@@ -299,11 +336,12 @@ def generic_solutions(
 
     The loops are the petals of a :class:`_LoopGraph`: it stops when the last
     ``options.stall_loops`` petals (loops on independent lines, each closed over every known orbit)
-    brought no new orbit, and enough loops went around the orbits for ``options.min_loop_paths``
-    paths (see :class:`~linnet_crit.options.MonodromyOptions`). A petal whose
-    paths still fail after the retry schedule is replaced by a new one, at most until
-    ``options.max_loops`` petals were used; the stop reason is recorded in ``report.info["stop"]``.
-    The stopping rule never looks at a known or formula count.
+    brought no new orbit, enough loops went around the orbits for ``options.min_loop_paths`` paths,
+    and then ``options.checks`` loops of one random orbit each (:meth:`_LoopGraph.check`) brought
+    none either (see :class:`~linnet_crit.options.MonodromyOptions` for why both). A petal whose
+    paths still fail after the retry schedule is replaced by a new one, and a check whose paths fail
+    does not count, at most until ``options.max_loops`` petals were used; the stop reason is recorded
+    in ``report.info["stop"]``. The stopping rule never looks at a known or formula count.
     """
     options, tracker = options or MonodromyOptions(), tracker or TrackerOptions()
     t0 = time.perf_counter()
@@ -322,14 +360,24 @@ def generic_solutions(
         # a loop costs 2 paths per orbit at p0
         return max(options.stall_loops, -(-options.min_loop_paths // (2 * max(len(graph.known[0]), 1))))
 
-    # The stall rule of the loop graph: stop when the last stall_loops petals — fresh random loops,
-    # each closed over every known orbit — brought no new orbit (and min_loop_paths is met). Loops
-    # that found orbits do not count: with widths 1,7,7 the 128 orbits of the full shape form a
-    # group like (Z/2)^7 that loops explore one neuron's flip at a time, and "closed under 10 loops"
-    # counting the loops of the discovery stopped at 64 orbits.
-    stall = 0
-    while petals_used < options.max_loops:
+    # The stall rule of the loop graph: the last stall_loops petals — fresh random loops, each
+    # closed over every known orbit — brought no new orbit (and min_loop_paths is met). Loops that
+    # found orbits do not count: with widths 1,7,7 the 128 orbits of the full shape form a group
+    # like (Z/2)^7 that loops explore one neuron's flip at a time, and "closed under 10 loops"
+    # counting the loops of the discovery stopped at 64 orbits. Then the checks (MonodromyOptions).
+    stall = checked = 0
+
+    def stalled() -> bool:
+        return stall >= options.stall_loops and graph.n_loops >= required_loops()
+
+    while petals_used < options.max_loops and not (stalled() and checked >= options.checks):
         before = len(graph.known[0])
+        if stalled():  # the checks still needed, all at once; a new orbit resumes the search
+            n = min(options.checks - checked, options.max_loops - petals_used)
+            came_back, found = graph.check(n, tracker)
+            petals_used += n
+            stall, checked = (0, 0) if found else (stall, checked + came_back)
+            continue
         if stall:  # confirming: every petal still needed at once (a new orbit resets the count anyway)
             batch = max(options.stall_loops - stall, required_loops() - graph.n_loops, 1)
         else:  # still finding orbits: a few petals a round, so fewer are spent after the last find
@@ -343,19 +391,19 @@ def generic_solutions(
             graph.drop_petal(first_edge // 2)
         kept = max(added - len({edge // 2 for edge in stuck}), 0)
         stall = 0 if len(graph.known[0]) > before else stall + kept
-        if stall >= options.stall_loops and graph.n_loops >= required_loops():
-            break
     loops = graph.n_loops
     stop = (
-        f"{stall} consecutive loops found no new orbit; the orbits are closed under all {loops} loops "
-        f"(each orbit tracked along both edges of {loops} petals"
+        f"{stall} consecutive loops found no new orbit, nor did {checked} checks (loops of one random orbit "
+        f"each) after them; the orbits are closed under all {loops} loops (each orbit tracked along both "
+        f"edges of {loops} petals"
         + (f"; {graph.dropped_petals} petals with failing paths replaced" if graph.dropped_petals else "") + ")"
-        if stall >= options.stall_loops and loops >= required_loops()
+        if stalled() and checked >= options.checks
         else f"reached max_loops = {options.max_loops}"
     )
     known = graph.known[0]
-    info = {"loops": petals_used, "closed_loops": loops, "stall_loops": stall, "orbits": len(known), "rank_gap": gap, "stop": stop,
-            "dropped_petals": graph.dropped_petals, "stall_goal": required_loops()}
+    info = {"loops": petals_used, "closed_loops": loops, "stall_loops": stall, "orbits": len(known), "rank_gap": gap,
+            "stop": stop, "dropped_petals": graph.dropped_petals, "stall_goal": required_loops(), "checks": checked,
+            "checks_goal": options.checks}
     report = StageReport(f"monodromy {arch}", graph.paths, failed=graph.failed, seconds=time.perf_counter() - t0,
                          info=info, steps=graph.steps)
     return GenericSolutions(arch, base, known, False, report, w0)

@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from linnet_crit import Architecture, Instance, PositiveDimensionalError, random_instance, solve
+from linnet_crit import Architecture, Instance, PositiveDimensionalError, published_rows, random_instance, solve
 from linnet_crit.data import load_instance
 from linnet_crit.solvers import MonodromyOptions, SolveOptions
 from linnet_crit.solvers.native import backend as backend_module
@@ -64,9 +64,29 @@ def test_loops_whose_paths_keep_failing_do_not_count(monkeypatch):
 
 def test_a_clean_monodromy_run_has_no_warning():
     gen = monodromy.generic_solutions(Architecture((1, 1, 1)), 1, np.random.default_rng(0))
-    assert gen.warnings == () and "consecutive loops found no new orbit" in gen.report.info["stop"]
-    # few orbits: more loops than stall_loops, so that min_loop_paths paths went around them
-    assert gen.report.info["closed_loops"] >= MonodromyOptions().min_loop_paths // (2 * gen.n_orbits)
+    info = gen.report.info
+    assert gen.warnings == () and "consecutive loops found no new orbit, nor did 100 checks" in info["stop"]
+    assert info["stall_loops"] >= MonodromyOptions().stall_loops and info["checks"] == info["checks_goal"] == 100
+
+
+def test_min_loop_paths_adds_closed_loops_when_there_are_few_orbits():
+    """The former rule (checks = 0, min_loop_paths = 200) is still available and still stops by it."""
+    options = MonodromyOptions(stall_loops=10, min_loop_paths=200, checks=0)
+    gen = monodromy.generic_solutions(Architecture((1, 1, 1)), 1, np.random.default_rng(0), options)
+    assert gen.report.info["checks"] == 0 and gen.warnings == ()
+    assert gen.report.info["closed_loops"] >= 200 // (2 * gen.n_orbits)
+
+
+def test_checks_alone_find_every_orbit():
+    """No closed loop at all (stall_loops = 0): the checks find the missing orbits, each find
+    starting the count of checks again, and the torus count is the published N_C*."""
+    widths = (2, 2, 2)
+    published = next(r for r in published_rows() if r["widths"] == widths and r["samples"] == 1)
+    options = MonodromyOptions(stall_loops=0, checks=60)
+    gen = monodromy.generic_solutions(Architecture(widths), 1, np.random.default_rng(0), options)
+    assert gen.report.info["closed_loops"] == 0 and gen.report.info["checks"] == 60
+    assert gen.n_torus == published["N_Cstar"] and gen.warnings == ()
+    assert gen.report.paths >= 2 * 60
 
 
 def test_zero_law_violations_flag_stray_zeros_and_half_dead_neurons():
