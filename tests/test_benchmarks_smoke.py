@@ -151,3 +151,23 @@ def test_cluster_bench_streams_a_solve_through_a_local_dask_cluster(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "closed form Σ_r C(d,r)C(p,r)4^r = 33: equal" in done.stdout
     assert done.stdout.count("peak RSS of worker") == 2 and out.stat().st_size > 0
+
+
+def test_bench_monodromy_stop_estimates_both_rules_from_real_loops(capsys, tmp_path):
+    bench = load("bench_monodromy_stop")
+    out = tmp_path / "stop.json"
+    assert bench.main(["--shapes", "1,1,1", "--pool", "12", "--runs", "30", "--json", str(out)]) == 0
+    row = json.loads(out.read_text())["rows"][0]
+    assert row["shape"] == "1,1,1" and row["orbits"] == row["run_orbits"] == 2 and row["loops"] > 0
+    assert 0.0 <= row["this"] < 1.0 and 0.0 <= row["former"] < 1.0
+    assert "largest estimate of this rule" in capsys.readouterr().out
+
+
+def test_early_stop_estimate_is_the_chance_that_every_remaining_loop_keeps_k():
+    bench = load("bench_monodromy_stop")
+    from linnet_crit.options import MonodromyOptions
+
+    # one stuck state |K| = 1 where a closed loop keeps K with p = 0.5 and a check with c = 0.5
+    replays = [[(1, 0.5, 0.5)]]
+    assert bench.early_stop(replays, MonodromyOptions(stall_loops=3, min_loop_paths=0, checks=2)) == 0.5**5
+    assert bench.confirming_paths(4, MonodromyOptions(stall_loops=3, min_loop_paths=0, checks=2)) == 2 * 4 * 3 + 4
