@@ -1,0 +1,36 @@
+"""The sign-flip group: orbit labels."""
+
+from __future__ import annotations
+
+import doctest
+
+import numpy as np
+
+import linnet_crit.sign_flips
+from linnet_crit import Architecture
+from linnet_crit.sign_flips import expand_orbits, orbit_labels, orbit_size
+
+
+def test_members_of_one_orbit_share_a_label_and_other_orbits_do_not():
+    arch = Architecture((2, 3, 2))
+    rng = np.random.default_rng(0)
+    reps = rng.standard_normal((5, arch.n_unknowns)) + 1j * rng.standard_normal((5, arch.n_unknowns))
+    members = expand_orbits(arch, reps)
+    members *= 1 + 1e-14 * rng.standard_normal(members.shape)  # refined one by one: rounding apart
+    order = rng.permutation(len(members))
+    labels = orbit_labels(arch, members[order])
+    expected = np.repeat(np.arange(5), orbit_size(arch))[order]
+    # one label per orbit, numbered in order of first occurrence
+    assert len(set(zip(labels.tolist(), expected.tolist()))) == 5 and labels.max() == 4 and labels[0] == 0
+
+
+def test_points_a_millionth_apart_are_different_orbits():
+    arch = Architecture((1, 1, 1))
+    x = np.array([[1.0, 2.0], [1.0, 2.0 + 1e-6]])
+    assert orbit_labels(arch, x).tolist() == [0, 1]
+    assert orbit_labels(arch, np.zeros((0, 2))).shape == (0,)
+
+
+def test_docstring_examples():
+    result = doctest.testmod(linnet_crit.sign_flips, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
