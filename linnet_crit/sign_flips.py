@@ -52,6 +52,10 @@ def expand_orbits(arch: Architecture, reps: np.ndarray) -> np.ndarray:
     return (np.asarray(reps)[:, None, :] * np.array(signs)[None, :, :]).reshape(-1, arch.n_unknowns)
 
 
+#: Rows :func:`orbit_labels` canonicalizes at once.
+_KEY_ROWS = 4096
+
+
 def orbit_labels(arch: Architecture, x: np.ndarray, digits: int = 8) -> np.ndarray:
     """Label of each point's sign-flip orbit (0, 1, … in order of first occurrence), in O(n log n).
 
@@ -71,8 +75,12 @@ def orbit_labels(arch: Architecture, x: np.ndarray, digits: int = 8) -> np.ndarr
     x = np.atleast_2d(np.asarray(x, dtype=complex))
     if not len(x):
         return np.zeros(0, dtype=np.intp)
-    scaled = canonicalize(arch, x) / np.maximum(1.0, np.abs(x).max(axis=1))[:, None]
-    keys = np.round(np.concatenate([scaled.real, scaled.imag], axis=1), digits) + 0.0  # + 0.0: no −0.0
+    keys = np.empty((len(x), 2 * x.shape[1]))
+    for start in range(0, len(x), _KEY_ROWS):  # in blocks: no full-size complex temporaries
+        block = x[start : start + _KEY_ROWS]
+        scaled = canonicalize(arch, block) / np.maximum(1.0, np.abs(block).max(axis=1))[:, None]
+        # + 0.0 turns −0.0 into 0.0, which np.unique would tell apart
+        keys[start : start + len(block)] = np.round(np.concatenate([scaled.real, scaled.imag], axis=1), digits) + 0.0
     _, first, labels = np.unique(keys, axis=0, return_index=True, return_inverse=True)
     rank = np.empty(len(first), dtype=np.intp)
     rank[np.argsort(first)] = np.arange(len(first))
