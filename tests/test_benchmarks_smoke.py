@@ -49,6 +49,15 @@ def test_phc_solution_list_is_read_in_our_variable_order():
     np.testing.assert_array_equal(points, [[1 + 2j, 3 - 1j], [0, 0]])
 
 
+def test_an_empty_start_list_of_phc_is_told_apart_from_a_solved_run():
+    """PHCpack's pipelined continuation sometimes ends with no start solution (seen 1 in 150 runs):
+    the benchmark runs phc again instead of reporting 0 points."""
+    bench = load("bench_competitors")
+    empty = "ROOT COUNTS :\n\nmixed volume : 5\nstable mixed volume : 5\n\nSTART SOLUTIONS :\n0 2\n"
+    solved = empty.replace("\n0 2\n", "\n5 2\n")
+    assert bench._empty_start(empty) and not bench._empty_start(solved) and not bench._empty_start("")
+
+
 def test_phc_paths_add_every_start_list():
     text = "START SOLUTIONS :\n1024 8\n===\nSTART SOLUTIONS with zero coordinates :\n65 8\n"
     assert load("bench_competitors").phc_paths(text) == 1089
