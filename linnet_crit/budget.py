@@ -55,7 +55,7 @@ from .architecture import Architecture, as_architecture
 from .checks import whole_number
 from .bounds import bezout, bh_torus, multihomogeneous_bezout
 from .errors import BudgetExceededError
-from .options import MonodromyOptions, SolveOptions
+from .options import GROWING_PETALS, MonodromyOptions, SolveOptions
 
 __all__ = [
     "DEFAULT_MAX_PATHS",
@@ -262,13 +262,13 @@ def _monodromy_paths(orbits: int, mono: MonodromyOptions) -> int:
     """Paths of one monodromy run with at most ``orbits`` orbits, retries aside.
 
     Each loop (petal) costs 2 paths per orbit. Petals come in batches of at most
-    ``max(stall_loops, 2)`` (two a round while orbits are found); a batch either finds an orbit (at
+    ``max(stall_loops, GROWING_PETALS)`` (two a round while orbits are found); a batch either finds an orbit (at
     most ``orbits`` times) or counts towards the stall, so there are at most ``(orbits + 1) ·
     max(stall_loops, 2)`` petals (and ``max_loops``); the loops added only to reach ``min_loop_paths``
     cost at most that many paths. A round of checks (2 paths each) either ends the run or finds an
     orbit: at most ``(orbits + 1) · checks`` checks (and ``max_loops``).
     """
-    batch = max(mono.stall_loops, 2)
+    batch = max(mono.stall_loops, GROWING_PETALS)
     return (2 * orbits * min(mono.max_loops, (orbits + 1) * batch) + mono.min_loop_paths
             + 2 * min(mono.max_loops, (orbits + 1) * mono.checks))
 

@@ -18,6 +18,7 @@ __all__ = [
     "DEFAULT_ZERO_TOL",
     "CauchyEndgameOptions",
     "EndgameOptions",
+    "GROWING_PETALS",
     "MonodromyOptions",
     "RETRY_SCHEDULE",
     "SolveOptions",
@@ -74,6 +75,10 @@ RETRY_SCHEDULE: tuple[TrackerOptions, ...] = (
 )
 
 
+#: Petals monodromy adds per round while it still finds orbits (the batches :mod:`.budget` bounds).
+GROWING_PETALS = 2
+
+
 @dataclass(frozen=True)
 class MonodromyOptions:
     """When monodromy stops. Never at a known or formula count.
@@ -88,13 +93,14 @@ class MonodromyOptions:
     Why checks: a run stops early when the loops after the last find all map the known orbits K
     onto themselves. For widths 1,d,d the orbits behave like a (Z/2)^d-torsor, K can be half of
     them, and a loop keeps it with probability ≈ 0.6: ten closed loops (the former rule) missed
-    with probability ≈ 1e-4 on 1,4,4 and ≈ 2e-3 on 1,5,5 — estimated from the permutations of 80
+    with probability ≈ 2e-4 on 1,4,4 and ≈ 2e-3 on 1,5,5 — estimated from the permutations of 80
     real loops per shape by ``benchmarks/bench_monodromy_stop.py``. A check costs 2 paths whatever
     the number of orbits, so 100 independent checks cost less than ten loops over 16 or more
     orbits and are far harder to fool where K is such a block; closed loops remain better where
     a loop moves only a few orbits out of K (output width above the hidden widths, e.g. 1,2,4),
-    hence both. The estimated miss probability of the defaults was at most ≈ 1e-7 per shape on
-    the 19 shapes measured. ``stall_loops=10, min_loop_paths=200, checks=0`` is the former rule.
+    hence both. The estimated miss probability of the defaults was at most ≈ 6e-8 per shape on
+    the 15 shapes measured (1,1,1 to 1,5,5 and 1,2,2,2,1; the former rule's up to 2e-3).
+    ``stall_loops=10, min_loop_paths=200, checks=0`` is the former rule.
     """
 
     stall_loops: int = 4

@@ -61,9 +61,10 @@ __all__ = [
 
 FORMAT_TAG = "linnet_crit.result"
 #: Bumped whenever a reader of the previous version could misread a new file. Version 3: the
-#: options are the whole typed ``SolveOptions`` and backend extras moved to ``settings``.
+#: options are the whole typed ``SolveOptions`` and backend extras moved to ``settings``; 4: the
+#: loop-graph monodromy and the tracker's benign aim; 5: the monodromy's checks.
 FORMAT_VERSION = 5
-#: Versions this reader reads: 3 differs only in its options (see :func:`_options_of`).
+#: Versions this reader reads: 3 and 4 differ only in their options (see :func:`_options_of`).
 READABLE_VERSIONS = (3, 4, 5)
 
 

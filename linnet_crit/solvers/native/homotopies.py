@@ -21,14 +21,15 @@ class ParameterHomotopy:
     def __init__(self, arch: Architecture, start: Parameters | Instance, target: Parameters | Instance,
                  segment: ParameterSegment | None = None) -> None:
         self.arch = arch
-        self.start = start if isinstance(start, Parameters) else Parameters.of(start)
+        # the target as given (continuation evaluates the Jacobian there), the start only in the segment
         self.target = target if isinstance(target, Parameters) else Parameters.of(target)
-        self.segment = segment or ParameterSegment.between(self.start, self.target)
+        self.segment = segment or ParameterSegment.between(
+            start if isinstance(start, Parameters) else Parameters.of(start), self.target)
 
     def select(self, index: np.ndarray) -> ParameterHomotopy:
         """The homotopy of the paths ``index`` only (the tracker retires finished paths)."""
-        return ParameterHomotopy(self.arch, self.start.select(index), self.target.select(index),
-                                 self.segment.select(index))
+        segment = self.segment.select(index)
+        return ParameterHomotopy(self.arch, segment.start, self.target.select(index), segment)
 
     def evaluate(self, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return gradient_and_jacobian(self.arch, x, self.segment.point(np.asarray(t, dtype=float)))
@@ -54,16 +55,14 @@ class ParameterArc:
     paths run from p1 (t = 0) to p0 (t = 1), i.e. τ = 1 − t. Used by monodromy (:mod:`.monodromy`).
     """
 
-    def __init__(self, arch: Architecture, p0: Parameters, p1: Parameters, rho: np.ndarray, reverse: np.ndarray,
-                 segment: ParameterSegment | None = None) -> None:
-        self.arch, self.p0, self.p1 = arch, p0, p1
+    def __init__(self, arch: Architecture, segment: ParameterSegment, rho: np.ndarray, reverse: np.ndarray) -> None:
+        """``segment``: the line from p0 to p1 (:meth:`~linnet_crit.numeric.ParameterSegment.between`)."""
+        self.arch, self.segment = arch, segment
         self.rho = np.asarray(rho, dtype=complex)
         self.reverse = np.asarray(reverse, dtype=bool)
-        self.segment = segment or ParameterSegment.between(p0, p1)
 
     def select(self, index: np.ndarray) -> ParameterArc:
-        return ParameterArc(self.arch, self.p0.select(index), self.p1.select(index), self.rho[index],
-                            self.reverse[index], self.segment.select(index))
+        return ParameterArc(self.arch, self.segment.select(index), self.rho[index], self.reverse[index])
 
     def _at(self, t: np.ndarray) -> tuple[Parameters, Parameters]:
         tau = np.where(self.reverse, 1.0 - np.asarray(t, dtype=float), t)

@@ -17,10 +17,10 @@ import numpy as np
 
 from ...architecture import Architecture
 from ...data import Instance
-from ...numeric import Parameters, gradient, gradient_and_jacobian
+from ...numeric import ParameterSegment, Parameters, gradient, gradient_and_jacobian
 from ...points import SAME_POINT, is_torus, match_index, unique_rows
 from ...results import StageReport
-from ...options import RETRY_SCHEDULE, MonodromyOptions, TrackerOptions
+from ...options import GROWING_PETALS, RETRY_SCHEDULE, MonodromyOptions, TrackerOptions
 from ...sign_flips import canonicalize, orbit_size
 from .homotopies import ParameterArc, fixed
 from .tracker import newton, track
@@ -133,10 +133,6 @@ def _arc_bend(rng: np.random.Generator) -> complex:
     return complex(10 ** rng.uniform(-1.0, 1.0) * np.exp(0.9j * np.pi * rng.choice((-1.0, 1.0))))
 
 
-#: Petals added per round while orbits are still being found.
-GROWING_PETALS = 2
-
-
 class _LoopGraph:
     """Graph-based monodromy (Duff, Hill, Jensen, Lee, Leykin & Sommars, IMA J. Numer. Anal. 2019).
 
@@ -224,7 +220,8 @@ class _LoopGraph:
         ``to_base``); return the canonical arrivals and a mask of the paths that failed: path
         failure, or no refined torus point."""
         n = len(start)
-        res = track(ParameterArc(self.arch, self.base_params, petals, bends, np.full(n, to_base)), start, tracker)
+        res = track(ParameterArc(self.arch, ParameterSegment.between(self.base_params, petals), bends,
+                                np.full(n, to_base)), start, tracker)
         self.paths, self.steps = self.paths + n, self.steps + int(res.steps.sum())
         x, _, residual = newton(fixed(self.arch, self.base_params if to_base else petals), res.x, np.ones(n), 2)
         failed = ~(res.success & (residual <= 1e-8 * (1 + np.abs(x).max(axis=1))) & is_torus(self.arch, x))
