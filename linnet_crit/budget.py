@@ -41,7 +41,7 @@ Examples
 >>> check_budget(est, max_paths=1000)
 Traceback (most recent call last):
 ...
-linnet_crit.errors.BudgetExceededError: widths 2,2,2, 100 draws: estimated 8640 paths (upper bound) exceed max_paths = 1000; pass a larger max_paths, or max_paths=None (CLI --max-paths 0) to run anyway
+linnet_crit.errors.BudgetExceededError: widths 2,2,2, 100 draws: estimated 7769 paths (upper bound) exceed max_paths = 1000; pass a larger max_paths, or max_paths=None (CLI --max-paths 0) to run anyway
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ from typing import Any
 
 from .architecture import Architecture, as_architecture
 from .checks import whole_number
-from .bounds import bezout, bh_torus, multihomogeneous_bezout
+from .bounds import bezout, bh_torus, linear_product_paths, multihomogeneous_bezout
 from .errors import BudgetExceededError
 from .options import GROWING_PETALS, MonodromyOptions, SolveOptions
 
@@ -217,7 +217,7 @@ def estimate_study(
     Examples
     --------
     >>> estimate_study("1,1,1", draws=10).total_paths
-    340
+    673
     >>> estimate_study("1,1000000000,1").paths_text()
     'more than 10^30 paths'
     """
@@ -252,10 +252,20 @@ def estimate_study(
             return _capped(arch, samples, draws, options)
         r = orbit_bound(sub, samples)
         per_draw += alive_sets * r * flips
-        generic_paths += _monodromy_paths(r, mono)
-        generic_batch = max(generic_batch, _monodromy_paths(r, mono))
+        # a small shape's blackbox run, and monodromy after it should the run not be certified
+        shape_paths = _blackbox_first_paths(sub, mono) + _monodromy_paths(r, mono)
+        generic_paths += shape_paths
+        generic_batch = max(generic_batch, shape_paths)
     return Estimate(arch.widths, samples, draws, generic_paths, per_draw, generic_batch, generic is not None,
                     bytes_per_path(arch.n_unknowns), data_bytes=_data_bytes(arch, samples))
+
+
+def _blackbox_first_paths(sub: Architecture, mono: MonodromyOptions) -> int:
+    """Paths of the blackbox run that comes before monodromy on a small shape (0 on the others)."""
+    if sub.n_unknowns > EXACT_ORBIT_LIMIT:
+        return 0
+    paths = linear_product_paths(sub)
+    return paths if paths <= mono.blackbox_paths else 0
 
 
 def _monodromy_paths(orbits: int, mono: MonodromyOptions) -> int:
@@ -281,7 +291,7 @@ def estimate_solve(
     Examples
     --------
     >>> estimate_solve("1,1,1").total_paths
-    322
+    655
     """
     return estimate_study(architecture, draws=1, samples=samples, options=options)
 
@@ -299,9 +309,7 @@ def estimate_blackbox(architecture: Architecture | Sequence[int] | str, *, sampl
     kind = "blackbox start system"
     if arch.n_unknowns * log10(arch.degree) > CAP_LOG10:
         return replace(_capped(arch, samples, 1, SolveOptions()), generic_paths=0, kind=kind)
-    paths = arch.degree**arch.n_unknowns
-    if arch.n_unknowns <= EXACT_ORBIT_LIMIT:
-        paths = min(paths, multihomogeneous_bezout(arch))
+    paths = linear_product_paths(arch) if arch.n_unknowns <= EXACT_ORBIT_LIMIT else bezout(arch)
     return Estimate(arch.widths, samples, 1, 0, paths, 0, False, bytes_per_path(arch.n_unknowns),
                     data_bytes=_data_bytes(arch, samples), kind=kind)
 
@@ -318,7 +326,7 @@ def check_budget(estimate: Estimate, *, max_paths: int | None = DEFAULT_MAX_PATH
 
     Examples
     --------
-    >>> check_budget(estimate_solve("1,1,1"), max_paths=322)
+    >>> check_budget(estimate_solve("1,1,1"), max_paths=655)
     """
     for name, value in (("max_paths", max_paths), ("max_memory", max_memory)):
         if value is not None:

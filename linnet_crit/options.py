@@ -101,6 +101,16 @@ class MonodromyOptions:
     hence both. The estimated miss probability of the defaults was at most ≈ 6e-8 per shape on
     the 15 shapes measured (1,1,1 to 1,5,5 and 1,2,2,2,1; the former rule's up to 2e-3).
     ``stall_loops=10, min_loop_paths=200, checks=0`` is the former rule.
+
+    Small shapes skip monodromy: when the blackbox homotopy's start system has at most
+    ``blackbox_paths`` paths (:func:`~linnet_crit.bounds.linear_product_paths`; 4p + 1 for the
+    one-neuron shapes 1,1,p), the shape's generic set comes from tracking every one of them instead
+    (:func:`~linnet_crit.solvers.native.blackbox.torus_orbits`): complete by construction, with no
+    stopping rule to fool, and 13 paths instead of about 300 on 1,1,3. It is accepted only when no
+    path failed or ended singular, every orbit arrived with all its sign flips (each flip is a
+    different path, so a path lost at infinity shows) and the start point W₀'s orbit is among them;
+    otherwise monodromy runs as well and the stage says why. ``0`` always runs monodromy. Native
+    engine only (HC.jl runs its own monodromy).
     """
 
     stall_loops: int = 4
@@ -108,6 +118,7 @@ class MonodromyOptions:
     min_loop_paths: int = 0
     checks: int = 100
     rank_tolerance: float = 1e-10
+    blackbox_paths: int = 100
 
 
 @dataclass(frozen=True)

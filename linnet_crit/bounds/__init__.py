@@ -6,7 +6,7 @@ hypotheses; outside them it raises :class:`~linnet_crit.errors.BoundNotApplicabl
 published tables of the thesis ship with the package (:func:`published_row`).
 """
 
-from .classical import bezout, bh_torus, bh_total, multihomogeneous_bezout
+from .classical import bezout, bh_torus, bh_total, linear_product_paths, multihomogeneous_bezout
 from .bkk import bkk_affine, bkk_torus, generic_supports, gfan_executable, mixed_volume
 from .formulas import BOUND_LABEL, OBSERVATION_LABEL, alive_formulas_apply, alive_set_observation, alive_size_bound
 from .published import TABLES, published_row, published_rows
@@ -15,6 +15,7 @@ from .summary import BOUND_DESCRIPTIONS, all_bounds
 __all__ = [
     "bezout",
     "multihomogeneous_bezout",
+    "linear_product_paths",
     "bkk_torus",
     "bkk_affine",
     "bh_total",

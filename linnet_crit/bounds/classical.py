@@ -9,7 +9,7 @@ from ..architecture import Architecture, as_architecture
 from ..checks import whole_number
 from ..errors import BoundNotApplicableError
 
-__all__ = ["bezout", "multihomogeneous_bezout", "bh_total", "bh_torus"]
+__all__ = ["bezout", "multihomogeneous_bezout", "linear_product_paths", "bh_total", "bh_torus"]
 
 
 def check_samples(samples: object) -> int:
@@ -68,6 +68,19 @@ def multihomogeneous_bezout(arch: Architecture | Sequence[int] | str) -> int:
     quotient, remainder = divmod(total, denominator)
     assert remainder == 0, "the coefficient of a polynomial with integer coefficients is an integer"
     return quotient
+
+
+def linear_product_paths(arch: Architecture | Sequence[int] | str) -> int:
+    """Paths of the smaller linear-product start system: min(Bézout, multihomogeneous Bézout).
+
+    What the blackbox homotopy tracks (its ``"auto"`` start system), hence what it costs.
+
+    Examples
+    --------
+    >>> linear_product_paths((1, 1, 3)), linear_product_paths((1, 1, 1, 2))
+    (13, 85)
+    """
+    return min(bezout(arch), multihomogeneous_bezout(arch))
 
 
 def _one_hidden_layer_one_sample(arch: Architecture, samples: int, name: str) -> None:

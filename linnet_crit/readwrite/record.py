@@ -62,10 +62,11 @@ __all__ = [
 FORMAT_TAG = "linnet_crit.result"
 #: Bumped whenever a reader of the previous version could misread a new file. Version 3: the
 #: options are the whole typed ``SolveOptions`` and backend extras moved to ``settings``; 4: the
-#: loop-graph monodromy and the tracker's benign aim; 5: the monodromy's checks.
-FORMAT_VERSION = 5
-#: Versions this reader reads: 3 and 4 differ only in their options (see :func:`_options_of`).
-READABLE_VERSIONS = (3, 4, 5)
+#: loop-graph monodromy and the tracker's benign aim; 5: the monodromy's checks; 6: small shapes'
+#: generic sets by the blackbox homotopy (``MonodromyOptions.blackbox_paths``).
+FORMAT_VERSION = 6
+#: Versions this reader reads: 3 to 5 differ only in their options (see :func:`_options_of`).
+READABLE_VERSIONS = (3, 4, 5, 6)
 
 
 def data_sha256(instance: Instance) -> str:
@@ -238,10 +239,11 @@ def _options_of(record: dict[str, Any]) -> SolveOptions:
     dropped, and the fields added since get the values that describe how that file was solved —
     ``min_loop_paths = 0`` (no such minimum) and ``contraction_target = 0`` (the first Newton update
     aimed at ``step_target`` everywhere, which this value reproduces exactly). Versions 3 and 4
-    predate the monodromy's checks: ``checks = 0``.
+    predate the monodromy's checks: ``checks = 0``; versions 3 to 5 the blackbox homotopy on small
+    shapes: ``blackbox_paths = 0``.
     """
     values = decode_value(record["options"])
-    if record.get("version") in (3, 4) and isinstance(values, dict):
+    if record.get("version") in (3, 4, 5) and isinstance(values, dict):
         values = _upgrade(values, record["version"])
     return SolveOptions.from_dict(values)
 
@@ -257,6 +259,8 @@ def _upgrade(values: Any, version: int) -> Any:
         values.update(benign_step_target=values["step_target"], contraction_target=0.0, benign_after=2)
     if "stall_loops" in values and "checks" not in values:
         values["checks"] = 0
+    if "stall_loops" in values and "blackbox_paths" not in values:
+        values["blackbox_paths"] = 0
     return values
 
 

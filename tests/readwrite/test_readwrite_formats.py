@@ -187,7 +187,7 @@ def test_a_version_3_file_reads_with_the_options_that_solved_it(tmp_path, make_r
     def as_version_3(record):
         record["version"] = 3
         mono, tracker = record["options"]["monodromy"], record["options"]["tracker"]
-        del mono["min_loop_paths"], mono["checks"]
+        del mono["min_loop_paths"], mono["checks"], mono["blackbox_paths"]
         mono["parallel_loops"] = 12
         for name in ("benign_step_target", "contraction_target", "benign_after"):
             del tracker[name]
@@ -196,7 +196,7 @@ def test_a_version_3_file_reads_with_the_options_that_solved_it(tmp_path, make_r
     back = read_result(path)
     assert back.options.monodromy.min_loop_paths == 0 and back.options.tracker.contraction_target == 0.0
     assert back.options.tracker.benign_step_target == back.options.tracker.step_target
-    assert back.options.monodromy.checks == 0
+    assert back.options.monodromy.checks == 0 and back.options.monodromy.blackbox_paths == 0
 
 
 def test_a_version_4_file_reads_as_solved_without_checks(tmp_path, make_result):
@@ -206,12 +206,27 @@ def test_a_version_4_file_reads_as_solved_without_checks(tmp_path, make_result):
 
     def as_version_4(record):
         record["version"] = 4
-        del record["options"]["monodromy"]["checks"]
+        del record["options"]["monodromy"]["checks"], record["options"]["monodromy"]["blackbox_paths"]
 
     _edit_json(path, as_version_4)
     back = read_result(path)
-    assert back.options.monodromy.checks == 0
+    assert back.options.monodromy.checks == 0 and back.options.monodromy.blackbox_paths == 0
     assert back.options.monodromy.stall_loops == result.options.monodromy.stall_loops  # the rest as written
+
+
+def test_a_version_5_file_reads_as_solved_by_monodromy_on_every_shape(tmp_path, make_result):
+    """Version 5 ran monodromy on every shape, small ones too: ``blackbox_paths = 0``."""
+    result = make_result(np.full((1, 6), 2 - 1j))
+    path = write_result(result, tmp_path / "r.json")
+
+    def as_version_5(record):
+        record["version"] = 5
+        del record["options"]["monodromy"]["blackbox_paths"]
+
+    _edit_json(path, as_version_5)
+    back = read_result(path)
+    assert back.options.monodromy.blackbox_paths == 0 and result.options.monodromy.blackbox_paths == 100
+    assert back.options.monodromy.checks == result.options.monodromy.checks  # the rest as written
 
 
 def _edit_json(path: Path, edit) -> None:

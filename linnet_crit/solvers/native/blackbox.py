@@ -37,13 +37,14 @@ from ...data import Instance
 from ...numeric.evaluate import Parameters, gradient_and_jacobian
 from ...results import PathResult, ReturnCode, StageReport
 from ...options import RETRY_SCHEDULE, EndgameOptions, SolveOptions, TrackerOptions
-from ...points import cluster_rows
+from ...points import SAME_POINT, cluster_rows, is_torus, match_index
+from ...sign_flips import canonicalize, expand_orbits, orbit_size
 from .linalg import batch_condition, batch_solve
 from .projective import ProjectiveHomotopy, ProjectiveSegment, dehomogenize
 from .start_systems import LinearProductStart, make_start_system
 from .tracker import track
 
-__all__ = ["BlackboxRun", "solve_blackbox"]
+__all__ = ["BlackboxRun", "TorusOrbits", "solve_blackbox", "torus_orbits"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -427,3 +428,64 @@ def _collect(
         seed=seed,
         start_system=start.name,
     )
+
+
+# --- the generic set of a small shape ---------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class TorusOrbits:
+    """The sign-flip orbits of the torus points a blackbox run found, and whether they are all.
+
+    ``representatives`` (canonical, as monodromy keeps them) is None when the run does not
+    certify the set; ``reason`` says what certified it or what did not hold.
+    """
+
+    representatives: np.ndarray | None
+    reason: str
+    run: BlackboxRun
+
+
+def torus_orbits(instance: Instance, known: np.ndarray, *, seed: int, options: SolveOptions) -> TorusOrbits:
+    """Every sign-flip orbit of torus solutions (no dead neuron) of ``instance``, by the blackbox homotopy.
+
+    A linear-product start system bounds the isolated solutions, so a run in which every path is
+    accounted for has found them all: no stopping rule is involved. The run certifies the torus
+    orbits when no path failed, none ended at a singular point, every orbit arrived with all its
+    2^(Σ d_i) sign flips — each flip is the end of a different path, so a path wrongly taken for
+    one at infinity leaves its orbit short — and the known torus point(s) ``known`` (canonical;
+    monodromy's start point W₀) are among them. Meant for generic parameters and small start
+    systems (:attr:`~linnet_crit.options.MonodromyOptions.blackbox_paths`).
+
+    Examples
+    --------
+    >>> from linnet_crit import Architecture
+    >>> from linnet_crit.solvers.native.monodromy import random_complex_instance
+    >>> generic = random_complex_instance(Architecture((1, 1, 2)), 1, np.random.default_rng(0))
+    >>> found = torus_orbits(generic, np.zeros((0, 3)), seed=0, options=SolveOptions())
+    >>> found.representatives.shape, found.run.n_paths
+    ((4, 3), 9)
+    """
+    arch = instance.architecture
+    run = solve_blackbox(instance, seed=seed, options=options, progress=False)
+    torus = run.solutions[is_torus(arch, run.solutions)] if run.n_solutions else run.solutions
+    canonical = canonicalize(arch, torus)
+    labels = cluster_rows(canonical, SAME_POINT) if len(canonical) else np.zeros(0, dtype=int)
+    heads, sizes = np.unique(labels, return_index=True, return_counts=True)[1:]
+    representatives = canonical[np.sort(heads)]
+    # every flip of every torus point must have arrived (matched one by one: each is another path's end)
+    flips = match_index(expand_orbits(arch, torus), torus, SAME_POINT).reshape(len(torus), orbit_size(arch))
+    short = len(np.unique(labels[np.any(flips < 0, axis=1)]))
+    missing = int(np.sum(match_index(np.asarray(known), representatives, SAME_POINT) < 0))
+    problems = [f"{count} paths {text}" for count, text in ((run.n_failed, "failed"), (run.n_singular, "ended singular"))
+                if count]
+    if short:
+        problems.append(f"{short} of {len(sizes)} orbits arrived without all {orbit_size(arch)} sign flips")
+    elif np.any(sizes != orbit_size(arch)):  # all flips there, yet grouped otherwise: a canonical form is ambiguous
+        problems.append("the canonical forms do not group the torus points into whole orbits")
+    if missing:
+        problems.append(f"{missing} known torus point(s) not found")
+    if problems:
+        return TorusOrbits(None, "blackbox homotopy not certified: " + "; ".join(problems), run)
+    reason = (f"every path of the {run.n_paths}-path {run.start_system} start system accounted for: "
+              f"{run.n_solutions} finite ({len(torus)} torus points in {len(sizes)} complete sign-flip orbits), "
+              f"{run.n_at_infinity} at infinity, none failed or singular")
+    return TorusOrbits(representatives, reason, run)

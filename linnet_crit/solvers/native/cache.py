@@ -94,6 +94,8 @@ def _key(arch: Architecture, samples: int, options: SolveOptions) -> dict[str, A
         "engine": __version__,
         "monodromy": asdict(options.monodromy),
         "tracker": asdict(options.tracker),
+        # the blackbox homotopy of small shapes (MonodromyOptions.blackbox_paths) ends with this endgame
+        "endgame": asdict(options.endgame),
     }
 
 

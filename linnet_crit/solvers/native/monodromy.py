@@ -20,8 +20,10 @@ from ...data import Instance
 from ...numeric import ParameterSegment, Parameters, gradient, gradient_and_jacobian
 from ...points import SAME_POINT, is_torus, match_index, unique_rows
 from ...results import StageReport
-from ...options import GROWING_PETALS, RETRY_SCHEDULE, MonodromyOptions, TrackerOptions
+from ...bounds.classical import linear_product_paths
+from ...options import GROWING_PETALS, RETRY_SCHEDULE, MonodromyOptions, SolveOptions, TrackerOptions
 from ...sign_flips import canonicalize, orbit_size
+from .blackbox import torus_orbits
 from .homotopies import ParameterArc, fixed
 from .tracker import newton, track
 
@@ -324,8 +326,14 @@ def generic_solutions(
     rng: np.random.Generator,
     options: MonodromyOptions | None = None,
     tracker: TrackerOptions | None = None,
+    blackbox: SolveOptions | None = None,
 ) -> GenericSolutions:
     """Monodromy solve for the torus solutions of ``arch`` at a generic complex parameter point.
+
+    With ``blackbox`` (the options of a blackbox run) and a start system of at most
+    ``options.blackbox_paths`` paths, the blackbox homotopy at the same base point comes first
+    (:func:`.blackbox.torus_orbits`); monodromy runs only when that run is not certified, and its
+    stage then counts the blackbox's paths and says why in ``info["blackbox"]``.
 
     X and Y are complex random and stay fixed; the loops move Λ. At real data, Λ-loops were
     seen to permute the orbits too rarely (widths 1,1,1,1: one orbit of four in 5 of 12 runs), so
@@ -349,6 +357,17 @@ def generic_solutions(
         info = {"rank_gap": gap, "stop": "start map rank-deficient: no torus solutions", "stall_goal": options.stall_loops}
         return GenericSolutions(arch, base, np.zeros((0, arch.n_unknowns), complex), True,
                                 StageReport(f"monodromy {arch}", 0, seconds=time.perf_counter() - t0, info=info), w0)
+    tried = None
+    if blackbox is not None and linear_product_paths(arch) <= options.blackbox_paths:
+        tried = torus_orbits(base, canonicalize(arch, w0[None]), seed=int(rng.integers(2**63)), options=blackbox)
+        run = tried.run
+        if tried.representatives is not None:
+            info = {"route": "blackbox", "orbits": len(tried.representatives), "rank_gap": gap, "stop": tried.reason,
+                    "start_system": run.start_system}
+            report = StageReport(f"blackbox {arch}", run.n_paths, at_infinity=run.n_at_infinity,
+                                 retried=run.report.retried, seconds=time.perf_counter() - t0, info=info,
+                                 steps=run.report.info["steps"])
+            return GenericSolutions(arch, base, tried.representatives, False, report, w0)
     graph = _LoopGraph(arch, base, rng)
     graph.add_orbits(0, canonicalize(arch, w0[None]))
     petals_used = 0
@@ -401,6 +420,10 @@ def generic_solutions(
     info = {"loops": petals_used, "closed_loops": loops, "stall_loops": stall, "orbits": len(known), "rank_gap": gap,
             "stop": stop, "dropped_petals": graph.dropped_petals, "stall_goal": required_loops(), "checks": checked,
             "checks_goal": options.checks}
-    report = StageReport(f"monodromy {arch}", graph.paths, failed=graph.failed, seconds=time.perf_counter() - t0,
-                         info=info, steps=graph.steps)
+    paths, steps = graph.paths, graph.steps
+    if tried is not None:  # its paths were tracked too
+        info["blackbox"] = tried.reason
+        paths, steps = paths + tried.run.n_paths, steps + tried.run.report.info["steps"]
+    report = StageReport(f"monodromy {arch}", paths, failed=graph.failed, seconds=time.perf_counter() - t0,
+                         info=info, steps=steps)
     return GenericSolutions(arch, base, known, False, report, w0)

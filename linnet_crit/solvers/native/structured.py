@@ -100,7 +100,7 @@ def _monodromy_unit(context: _MonodromyContext, sizes: tuple[int, ...]) -> Gener
     """Monodromy of one alive-size tuple (an executor's unit of work)."""
     options = context.options
     return generic_solutions(context.architecture.subnetwork(sizes), context.samples,
-                             shape_rng(context.root, sizes), options.monodromy, options.tracker)
+                             shape_rng(context.root, sizes), options.monodromy, options.tracker, blackbox=options)
 
 
 def solve_generic(

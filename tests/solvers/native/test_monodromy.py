@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from linnet_crit import Architecture
+from linnet_crit import Architecture, MonodromyOptions, SolveOptions
 from linnet_crit.numeric import Parameters, gradient
 from linnet_crit.solvers.native.monodromy import generic_solutions, random_complex_instance, start_pair
+from linnet_crit.bounds import linear_product_paths
+from linnet_crit.points import is_torus, match_index
 from linnet_crit.sign_flips import canonicalize, expand_orbits, orbit_size
 
 
@@ -56,5 +58,77 @@ def test_stall_counts_only_loops_that_tracked_every_known_orbit():
     count towards the stall, and widths 1,1,2 stopped at 3 of 4 orbits for this data seed."""
     from linnet_crit import random_instance, solve
 
-    result = solve(random_instance((1, 1, 2), seed=2968811710), seed=0)
+    monodromy_only = SolveOptions(monodromy=MonodromyOptions(blackbox_paths=0))  # 1,1,2 is small enough for the blackbox
+    result = solve(random_instance((1, 1, 2), seed=2968811710), seed=0, options=monodromy_only)
+    assert [s.name for s in result.stages][0] == "monodromy 1,1,2"
     assert (result.n_solutions, result.n_torus()) == (9, 8)
+
+
+# --- small shapes: the blackbox homotopy instead of monodromy ----------------------------------
+@pytest.mark.parametrize("widths", [(1, 1, 3), (1, 1, 1, 1), (2, 1, 2), (1, 1, 1, 2)])
+def test_small_shapes_take_the_blackbox_and_find_monodromys_orbits(widths):
+    """Two independent methods at the same base point (same generator): the same orbits."""
+    arch = Architecture(widths)
+    by_blackbox = generic_solutions(arch, 1, np.random.default_rng(3), blackbox=SolveOptions())
+    by_monodromy = generic_solutions(arch, 1, np.random.default_rng(3))
+    assert by_blackbox.report.name == f"blackbox {arch}" and by_blackbox.report.info["route"] == "blackbox"
+    assert "every path of the" in by_blackbox.report.info["stop"] and by_blackbox.warnings == ()
+    assert by_monodromy.report.name == f"monodromy {arch}"
+    np.testing.assert_array_equal(by_blackbox.base.parameter_vector(), by_monodromy.base.parameter_vector())
+    assert by_blackbox.n_orbits == by_monodromy.n_orbits > 0
+    assert np.all(match_index(by_blackbox.representatives, by_monodromy.representatives) >= 0)
+    assert by_blackbox.report.paths == linear_product_paths(arch) < by_monodromy.report.paths
+
+
+def test_shapes_over_blackbox_paths_run_monodromy():
+    arch = Architecture((1, 1, 3))  # 13 start paths
+    assert generic_solutions(arch, 1, np.random.default_rng(0), MonodromyOptions(blackbox_paths=12),
+                             blackbox=SolveOptions()).report.name == "monodromy 1,1,3"
+    assert generic_solutions(arch, 1, np.random.default_rng(0), MonodromyOptions(blackbox_paths=13),
+                             blackbox=SolveOptions()).report.name == "blackbox 1,1,3"
+
+
+def test_a_blackbox_run_that_lost_a_path_hands_over_to_monodromy(monkeypatch):
+    """A lost path leaves its orbit without one of its sign flips: not certified, monodromy runs,
+    its stage counts the blackbox's paths too and says why; the orbits are still all found."""
+    from dataclasses import replace
+
+    from linnet_crit.solvers.native import blackbox
+
+    real = blackbox.solve_blackbox
+
+    def loses_one(instance, **kwargs):
+        run = real(instance, **kwargs)
+        torus = np.flatnonzero(is_torus(instance.architecture, run.solutions))
+        keep = np.ones(run.n_solutions, dtype=bool)
+        keep[torus[0]] = False
+        return replace(run, solutions=run.solutions[keep], residuals=run.residuals[keep], conditions=run.conditions[keep])
+
+    monkeypatch.setattr(blackbox, "solve_blackbox", loses_one)
+    arch = Architecture((1, 1, 3))
+    gen = generic_solutions(arch, 1, np.random.default_rng(0), blackbox=SolveOptions())
+    assert gen.report.name == "monodromy 1,1,3"
+    assert gen.report.info["blackbox"] == ("blackbox homotopy not certified: 1 of 6 orbits arrived without all "
+                                           "2 sign flips")
+    assert gen.n_orbits == 6 and gen.warnings == ()
+    # the blackbox's 13 paths are counted with monodromy's, which made at least its 100 checks of 2 paths
+    assert gen.report.paths >= 13 + 2 * MonodromyOptions().checks and gen.report.info["checks"] == 100
+
+
+def test_a_blackbox_run_must_find_the_known_point():
+    from linnet_crit.solvers.native.blackbox import torus_orbits
+
+    arch = Architecture((1, 1, 2))
+    generic = random_complex_instance(arch, 1, np.random.default_rng(0))
+    found = torus_orbits(generic, np.zeros((0, 3)), seed=0, options=SolveOptions())
+    assert found.representatives is not None
+    elsewhere = found.representatives[:1] + 1.0  # not a critical point of these data
+    refused = torus_orbits(generic, elsewhere, seed=0, options=SolveOptions())
+    assert refused.representatives is None and refused.reason.endswith("1 known torus point(s) not found")
+
+
+def test_degenerate_shapes_are_decided_by_the_rank_test_first():
+    """1,2,1 has no torus point; at its start pair the data are special (W₀ lies on a curve of
+    critical points), where the blackbox's paths would fail: the rank test answers before."""
+    gen = generic_solutions(Architecture((1, 2, 1)), 1, np.random.default_rng(0), blackbox=SolveOptions())
+    assert gen.degenerate and gen.report.paths == 0
