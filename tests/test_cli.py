@@ -187,12 +187,3 @@ def test_python_dash_m_reports_bad_input_in_one_line():
     )
     assert completed.returncode == 2 and completed.stdout == ""
     assert completed.stderr.count("\n") == 1 and "Traceback" not in completed.stderr
-
-
-def test_docstring_example_of_main(gfan):
-    import doctest
-
-    import linnet_crit.cli
-
-    result = doctest.testmod(linnet_crit.cli, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0

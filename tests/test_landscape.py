@@ -4,8 +4,6 @@ from many seeded random starts, closed forms derived by hand)."""
 
 from __future__ import annotations
 
-import doctest
-import importlib
 from pathlib import Path
 
 import numpy as np
@@ -36,14 +34,6 @@ from linnet_crit.study import DrawRecord
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "06_landscape.ipynb"
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-# --- docstring examples ----------------------------------------------------------------------
-@pytest.mark.parametrize("name", ["landscape.stats", "landscape.scan", "landscape.newton", "landscape.unregularized",
-                                  "landscape.path", "plots"])
-def test_docstring_examples(name):
-    result = doctest.testmod(importlib.import_module(f"linnet_crit.{name}"), optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
 
 
 # --- brute force: engine real points == damped Newton's, index by index ------------------------

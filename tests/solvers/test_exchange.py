@@ -186,12 +186,3 @@ def test_fixed_parameters_evaluate_like_the_parametric_system():
     p = rng.standard_normal(ex.n_parameters) + 1j * rng.standard_normal(ex.n_parameters)
     x = rng.standard_normal(ex.n_variables) + 1j * rng.standard_normal(ex.n_variables)
     np.testing.assert_allclose(evaluate(ex.at_parameters(p), x, np.zeros(0)), evaluate(ex, x, p), rtol=1e-12)
-
-
-def test_docstring_examples():
-    import doctest
-
-    import linnet_crit.solvers.exchange
-
-    result = doctest.testmod(linnet_crit.solvers.exchange)
-    assert result.attempted > 0 and result.failed == 0
