@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tqdm import tqdm
 
 from .architecture import Architecture, as_architecture
 from .checks import whole_number
@@ -34,6 +33,7 @@ from .readwrite import append_record, read_records
 from .results import SolveResult
 from .solvers import GenericSolutionSet, generic_paths, prepare, solve_many
 from .options import SolveOptions
+from .progress import progress_bar
 
 __all__ = ["DrawRecord", "StudyContext", "StudyResult", "check_record_path", "draw_seeds", "solve_chunk", "study"]
 
@@ -392,7 +392,7 @@ def study(
         chunk = chunk_for_memory(estimate, chunk, max_memory)
         chunks = [tasks[i : i + chunk] for i in range(0, len(tasks), chunk)]
         context = StudyContext(arch, samples, regularization, generic, options)
-        with tqdm(total=len(tasks), disable=not progress, desc="draws", unit="draw") as bar:
+        with progress_bar(show=bool(progress), total=len(tasks), desc="draws", unit="draw") as bar:
             for _, chunk_records in runner.run(solve_chunk, context, chunks) if chunks else ():
                 for rec in chunk_records:
                     if rec.draw in records:  # a unit computed twice (a lost worker's result arrived after all)

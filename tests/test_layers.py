@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("_version",),
     ("errors",),
     ("checks",),  # the one whole-number argument check: errors and numpy only
+    ("progress",),  # progress bars, tqdm imported only when one is shown
     ("executors",),  # where units of work run: errors and checks only, so one solve can use it too
     ("architecture",),
     ("points", "sign_flips"),  # point identity and the sign-flip group: numpy and architecture only

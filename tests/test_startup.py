@@ -7,7 +7,9 @@ import sys
 
 import pytest
 
-HEAVY = ("sympy", "networkx", "scipy.spatial", "matplotlib")
+#: Modules a small solve does without: the symbolic layer, the isomorphism test (patterns with stray
+#: zeros only), plotting, progress bars (only when shown) and package metadata.
+HEAVY = ("sympy", "networkx", "scipy.spatial", "matplotlib", "tqdm", "importlib.metadata")
 
 
 def _modules_after(statement: str) -> set[str]:
@@ -23,6 +25,14 @@ def _modules_after(statement: str) -> set[str]:
 )
 def test_import_does_not_load_heavy_layers(statement):
     assert _modules_after(statement) == set(), f"{statement!r} imported {_modules_after(statement)}"
+
+
+def test_a_small_cli_solve_loads_no_heavy_layer():
+    """``linnet-crit solve --widths 1,1,1`` spends its time solving (classification, bounds and
+    the printed tables included)."""
+    statement = ("import contextlib, io\nfrom linnet_crit.cli import main\n"
+                 "with contextlib.redirect_stdout(io.StringIO()):\n    main(['solve', '--widths', '1,2,2'])")
+    assert _modules_after(statement) == set()
 
 
 def test_lazy_names_resolve_to_the_same_objects():

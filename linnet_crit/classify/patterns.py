@@ -296,8 +296,24 @@ def _classes(arch: Architecture, points: np.ndarray, patterns: Sequence[ZeroPatt
         small, _ = zero_masks(x, arch, patterns[j].rtol)
         groups.setdefault(arch.join(small).tobytes(), (small, []))[1].append(j)
     masks = list(groups.values())
+    # A clean pattern's graph is complete between consecutive layers of alive neurons (every zero
+    # belongs to a dead neuron), so two clean ones are isomorphic exactly when their alive sizes
+    # agree, and never to an unclean one; only patterns with stray zeros need the isomorphism test
+    # (and networkx, whose import is a third of a small solve's start-up).
+    clean_of: dict[tuple[int, ...], list[int]] = {}
+    unclean = []
+    for g, (_, members) in enumerate(masks):
+        pattern = patterns[members[0]]  # one mask, one pattern
+        if pattern.is_clean:
+            clean_of.setdefault(pattern.sizes, []).append(g)
+        else:
+            unclean.append(g)
+    partition = list(clean_of.values())
+    if unclean:
+        graphs = [_graph(arch, [~s for s in masks[g][0]]) for g in unclean]
+        partition += [[unclean[i] for i in members] for members in _canonical_classes(graphs)]
     classes = []
-    for members in _canonical_classes([_graph(arch, [~s for s in small]) for small, _ in masks]):
+    for members in partition:
         points_in = sorted(j for g in members for j in masks[g][1])
         clean = all(patterns[j].is_clean for j in points_in)
         alive_sets = tuple(sorted({patterns[j].alive for j in points_in}))

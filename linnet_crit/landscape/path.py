@@ -37,6 +37,7 @@ from ..errors import DataError, SolverError
 from ..numeric.evaluate import Parameters, gradient, gradient_and_jacobian
 from ..options import SolveOptions
 from ..points import SAME_POINT, match_rows, unique_rows
+from ..progress import progress_bar
 from ..results import SolveResult
 from ..solvers import prepare, solve_many, track_parameter_homotopy
 
@@ -349,11 +350,7 @@ def regularization_path(
     notes: list[str] = []
     resolve_requested = resolve
     stop_reason = f"reached the last t = {ts[-1]:g}"
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(ts) - 1, desc="t", unit="step")
+    bar = progress_bar(show=bool(progress), total=len(ts) - 1, desc="t", unit="step")
     for t_prev, t in zip(ts, ts[1:]):
         prev_step = steps[-1]
         start, target = scaled(instance, t_prev), scaled(instance, t)
@@ -424,8 +421,7 @@ def regularization_path(
             elif p.label in before and before[p.label].kind != p.kind:
                 events.append(PathEvent("index_change", p.label, t_prev, t, f"{before[p.label].kind} became {p.kind}"))
         steps.append(PathStep(t, tuple(points), n_engine_real, n_engine_complex))
-        if bar is not None:
-            bar.update()
+        bar.update()
         worst = min(points, key=lambda p: p.min_singular, default=None)
         degenerate = [p for p in points if p.kind == "degenerate"]
         if worst is not None and (worst.min_singular < singular_rtol or degenerate):
@@ -436,8 +432,7 @@ def regularization_path(
                 f"{worst.min_singular:.2e}, stop below {singular_rtol:g}): the unregularized limit is positive-dimensional"
             )
             break
-    if bar is not None:
-        bar.close()
+    bar.close()
     return RegularizationPath(
         widths=arch.widths,
         data_seed=instance.seed,

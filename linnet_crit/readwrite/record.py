@@ -24,12 +24,12 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
-import importlib.metadata
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
+from .._version import __version__
 from ..architecture import Architecture
 from ..data import Instance
 from ..errors import FileFormatError, LinnetCritError
@@ -102,13 +102,6 @@ def points_sha256(solutions: np.ndarray, residuals: np.ndarray, conditions: np.n
     for array in (solutions, residuals, conditions):
         digest.update(canonical_bytes(array))
     return digest.hexdigest()
-
-
-def _package_version() -> str:
-    try:
-        return importlib.metadata.version("linnet-crit")
-    except importlib.metadata.PackageNotFoundError:  # a source checkout that is not installed
-        return "unknown"
 
 
 def _patterns(result: SolveResult) -> list[dict[str, Any]]:
@@ -187,7 +180,7 @@ def header(result: SolveResult, layout: str) -> dict[str, Any]:
         "format": FORMAT_TAG,
         "version": FORMAT_VERSION,
         "layout": layout,
-        "written_by": f"linnet_crit {_package_version()}",
+        "written_by": f"linnet_crit {__version__}",
         "written_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "widths": list(arch.widths),
         "variables": list(arch.variable_names()),

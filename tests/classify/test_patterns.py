@@ -147,6 +147,40 @@ def test_h2_classes_identify_alive_sets_of_equal_sizes():
         assert c.count == 2 * len(c.alive_sets)
 
 
+@pytest.mark.parametrize("widths", [(2, 3, 2), (1, 2, 3, 1), (2, 2, 1, 2, 1)])
+def test_clean_classes_by_alive_sizes_are_the_isomorphism_classes(widths):
+    """Clean patterns are classed by their alive sizes without an isomorphism test; that must be
+    the partition networkx's isomorphism test gives, with unclean points among them."""
+    from linnet_crit.classify.patterns import _canonical_classes, _graph
+    from linnet_crit.zeros import zero_masks
+
+    arch = Architecture(widths)
+    rng = np.random.default_rng(2)
+    points = [embedded_point(arch, alive, rng) for alive in (origin(arch), *arch.alive_sets())]
+    for k in range(3):  # a few with a stray zero in an alive neuron
+        y = points[-1 - k].copy()
+        y[np.flatnonzero(y)[k]] = 0
+        points.append(y)
+    points = np.array(points)
+    table = pattern_table(points, arch)
+    graphs = [_graph(arch, [~s for s in zero_masks(x, arch, DEFAULT_ZERO_TOL)[0]]) for x in points]
+    by_networkx = sorted(tuple(sorted(members)) for members in _canonical_classes(graphs))
+    assert sorted(c.members for c in table.classes) == by_networkx
+    assert sum(c.has_stray_zeros for c in table.classes) >= 1
+
+
+def test_clean_points_are_classed_without_importing_networkx():
+    import subprocess
+    import sys
+
+    code = ("import sys; import numpy as np; from linnet_crit import Architecture; "
+            "from linnet_crit.classify import pattern_table; "
+            "arch = Architecture((1, 2, 2)); pts = np.array([[0.0] * 6, [1, 2, 3, 4, 5, 6]]); "
+            "t = pattern_table(pts, arch, samples=1); print(len(t.classes), 'networkx' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.split() == ["3", "False"]
+
+
 def test_classes_relabel_hidden_neurons_but_keep_inputs_and_outputs_fixed():
     arch = Architecture((1, 2, 2))
     names = arch.variable_names()

@@ -31,11 +31,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from tqdm import tqdm
 
 from ...data import Instance
 from ...numeric.evaluate import Parameters, gradient_and_jacobian
 from ...results import PathResult, ReturnCode, StageReport
+from ...progress import progress_bar
 from ...options import RETRY_SCHEDULE, EndgameOptions, SolveOptions, TrackerOptions
 from ...points import SAME_POINT, cluster_rows, is_torus, match_index
 from ...sign_flips import canonicalize, expand_orbits, orbit_size
@@ -384,7 +384,7 @@ def solve_blackbox(
     patch = (rng.standard_normal(arch.n_unknowns + 1) + 1j * rng.standard_normal(arch.n_unknowns + 1)) / np.sqrt(2.0)
     hom = ProjectiveHomotopy(instance, start, gamma, patch)
     starts = start.start_points(patch)
-    with tqdm(total=start.n_paths, desc=f"blackbox {arch}", unit="path", disable=not _show_progress(progress)) as bar:
+    with progress_bar(show=_show_progress(progress), total=start.n_paths, desc=f"blackbox {arch}", unit="path") as bar:
         paths = _run(hom, starts, options.tracker, options, bar.update)
     retried, steps = 0, int(paths.steps.sum())
     for retry in RETRY_SCHEDULE:

@@ -23,7 +23,6 @@ import time
 from dataclasses import dataclass, replace
 
 import numpy as np
-from tqdm import tqdm
 
 from ...architecture import Architecture
 from ...data import Instance
@@ -32,6 +31,7 @@ from ...numeric import Parameters, gradient_and_jacobian
 from ...numeric.local_dimension import instance_system, local_dimension
 from ...points import SAME_POINT, cluster_rows
 from ...results import PathResult, ReturnCode, StageReport
+from ...progress import progress_bar
 from ...options import RETRY_SCHEDULE, CauchyEndgameOptions, SolveOptions
 from .endgame import cauchy_endgame, segment
 from .homotopies import ParameterHomotopy, fixed
@@ -285,7 +285,7 @@ def solve_continuation(
     arch, eg = instance.architecture, options.cauchy
     warnings: list[str] = []
     stages: list[StageReport] = []
-    bar = tqdm(total=4, desc="continuation", unit="stage", disable=not progress)
+    bar = progress_bar(show=bool(progress), total=4, desc="continuation", unit="stage")
     cold = generic is None
     if cold:
         generic = solve_generic(arch, instance.samples, rng, options, progress)

@@ -20,12 +20,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from tqdm import tqdm
 
 from ...data import Instance
 from ...errors import SolverError
 from ...executors import Executor, SerialExecutor
 from ...genericity import genericity_reasons
+from ...progress import progress_bar
 from ...options import SolveOptions
 from ...results import PathResult, StageReport
 from ...sign_flips import orbit_size
@@ -147,7 +147,7 @@ class UnitPlan:
         context = _UnitContext(self.instance, self.generic, self.options)
         items = list(enumerate(self.units))
         runner = executor or SerialExecutor()
-        with tqdm(total=len(items), desc="units", unit="unit", disable=not progress) as bar:
+        with progress_bar(show=bool(progress), total=len(items), desc="units", unit="unit") as bar:
             for _, unit in runner.run(finalize_unit, context, items):
                 bar.update(1)
                 yield unit

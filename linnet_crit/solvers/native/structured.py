@@ -19,13 +19,13 @@ from itertools import islice
 from math import comb, prod
 
 import numpy as np
-from tqdm import tqdm
 
 from ...architecture import Architecture
 from ...data import Instance
 from ...numeric import Parameters
 from ...points import SAME_POINT, is_torus, match_rows, unique_rows
 from ...results import PathResult, ReturnCode, StageReport
+from ...progress import progress_bar
 from ...options import RETRY_SCHEDULE, SolveOptions
 from ...sign_flips import canonicalize, expand_orbits, orbit_size
 from ...executors import Executor, SerialExecutor
@@ -136,7 +136,7 @@ def solve_generic(
     context = _MonodromyContext(arch, samples, root, options)
     found: dict[tuple[int, ...], GenericSolutions] = {}
     runner = executor or SerialExecutor()
-    with tqdm(total=len(shapes), desc="monodromy per alive sizes", unit="shape", disable=not progress) as bar:
+    with progress_bar(show=bool(progress), total=len(shapes), desc="generic sets per alive sizes", unit="shape") as bar:
         for i, generic_set in runner.run(_monodromy_unit, context, shapes):
             found[shapes[i]] = generic_set
             bar.update(1)
@@ -431,7 +431,7 @@ def run_carry_units(
     """``(unit index, outcome)`` of every unit, in completion order, run by ``executor`` (default: this process)."""
     context = CarryContext(tuple(instances), generic, options)
     runner = executor or SerialExecutor()
-    with tqdm(total=len(units), desc="parameter homotopies", unit="unit", disable=not progress) as bar:
+    with progress_bar(show=bool(progress), total=len(units), desc="parameter homotopies", unit="unit") as bar:
         for i, outcome in runner.run(carry_unit, context, list(units)) if units else ():
             bar.update(1)
             yield i, outcome
