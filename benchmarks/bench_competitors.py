@@ -128,11 +128,13 @@ def linnet_worker(widths: str, seed: int) -> dict:
     from linnet_crit.solvers.native.structured import solve_generic
 
     instance = random_instance(widths, seed=seed)
+    # cold means cold: not from a generic set some earlier run left in the user's disk cache
+    uncached = SolveOptions(cache=False)
     cpu0 = time.process_time()
-    result = solve(instance, seed=seed)
+    result = solve(instance, seed=seed, options=uncached)
     cpu = time.process_time() - cpu0
     t0 = time.perf_counter()
-    generic = solve_generic(instance.architecture, instance.samples, np.random.default_rng(seed), SolveOptions())
+    generic = solve_generic(instance.architecture, instance.samples, np.random.default_rng(seed), uncached)
     generic_seconds = time.perf_counter() - t0
     warm = NativeBackend().solve(instance, seed=seed, generic=generic)
     return {
