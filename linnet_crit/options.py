@@ -110,7 +110,12 @@ class MonodromyOptions:
     path failed or ended singular, every orbit arrived with all its sign flips (each flip is a
     different path, so a path lost at infinity shows) and the start point W₀'s orbit is among them;
     otherwise monodromy runs as well and the stage says why. ``0`` always runs monodromy. Native
-    engine only (HC.jl runs its own monodromy).
+    engine only (HC.jl runs its own monodromy). Why 130: a blackbox path costs more than a loop's
+    (an endgame), and ``benchmarks/bench_blackbox_shapes.py`` (both routes at one base point)
+    measured the blackbox faster than monodromy on every shape up to 129 start paths (20 seeds:
+    ×0.31–0.37 the time on 1,1,p, ×0.86 on 1,2,2 and 1,1,1,2) except 2,1,1,1 (×2.2: 3 of 20 runs
+    had failing paths, so monodromy ran too), and slower from 173 on the two-hidden-layer shapes,
+    whose paths mostly go to infinity (3 seeds: 1,1,1,3 ×1.6, 2,1,1,2 ×4.3).
     """
 
     stall_loops: int = 4
@@ -118,7 +123,7 @@ class MonodromyOptions:
     min_loop_paths: int = 0
     checks: int = 100
     rank_tolerance: float = 1e-10
-    blackbox_paths: int = 100
+    blackbox_paths: int = 130
 
 
 @dataclass(frozen=True)

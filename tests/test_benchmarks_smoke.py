@@ -180,3 +180,13 @@ def test_early_stop_estimate_is_the_chance_that_every_remaining_loop_keeps_k():
     replays = [[(1, 0.5, 0.5)]]
     assert bench.early_stop(replays, MonodromyOptions(stall_loops=3, min_loop_paths=0, checks=2)) == 0.5**5
     assert bench.confirming_paths(4, MonodromyOptions(stall_loops=3, min_loop_paths=0, checks=2)) == 2 * 4 * 3 + 4
+
+
+def test_bench_blackbox_shapes_compares_both_routes_at_one_base_point(capsys, tmp_path):
+    bench = load("bench_blackbox_shapes")
+    out = tmp_path / "shapes.json"
+    assert bench.main(["--shapes", "1,1,2", "--seeds", "1", "--json", str(out)]) == 0
+    row = json.loads(out.read_text())["rows"][0]
+    assert row["shape"] == "1,1,2" and row["start_paths"] == 9 and row["disagree"] == 0
+    assert row["blackbox_paths"] == 9 < row["monodromy_paths"] and row["not_certified"] == 0
+    assert "time ratio" in capsys.readouterr().out

@@ -225,7 +225,7 @@ def test_a_version_5_file_reads_as_solved_by_monodromy_on_every_shape(tmp_path, 
 
     _edit_json(path, as_version_5)
     back = read_result(path)
-    assert back.options.monodromy.blackbox_paths == 0 and result.options.monodromy.blackbox_paths == 100
+    assert back.options.monodromy.blackbox_paths == 0 < result.options.monodromy.blackbox_paths
     assert back.options.monodromy.checks == result.options.monodromy.checks  # the rest as written
 
 

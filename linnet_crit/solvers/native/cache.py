@@ -264,8 +264,8 @@ def _verified(sub: Architecture, base: Instance, w0: np.ndarray, reps: np.ndarra
 
 
 def cache_notes(stages: tuple[StageReport, ...]) -> tuple[str, ...]:
-    """One note saying how the cache served the monodromy stages among ``stages``: none when the
-    cache is off or no stage says."""
+    """One note saying how the cache served the generic-set stages among ``stages`` (monodromy, and
+    the blackbox homotopy on small shapes): none when the cache is off or no stage says."""
     infos = [s.info for s in stages if "cache" in s.info]
     if not infos:
         return ()
@@ -273,11 +273,13 @@ def cache_notes(stages: tuple[StageReport, ...]) -> tuple[str, ...]:
     state, where = info["cache"], info.get("cache_file")
     if state == "hit":
         then = sum(i.get("cache_paths", 0) for i in infos)
-        return (f"generic solution set read from the cache file {where} (monodromy seed {info.get('cache_seed')}, "
+        return (f"generic solution set read from the cache file {where} (solve seed {info.get('cache_seed')}, "
                 f"{then} paths then, 0 now); counts do not depend on its base point",)
     if state == "off":  # the stages' info says so; a note would only repeat what every cold solve does
         return ()
     ignored = info.get("cache_ignored")
-    stored = "stored in" if info.get("cache_stored") else "not stored (an incomplete monodromy is never cached) in"
-    return (f"generic solution set computed by monodromy and {stored} the cache file {where}"
+    stored = "stored in" if info.get("cache_stored") else "not stored (an incomplete set is never cached) in"
+    routes = " and ".join(sorted({"the blackbox homotopy" if i.get("route") == "blackbox" else "monodromy"
+                                  for i in infos}, reverse=True))
+    return (f"generic solution set computed by {routes} and {stored} the cache file {where}"
             + (f"; the previous file was ignored ({ignored})" if ignored else ""),)

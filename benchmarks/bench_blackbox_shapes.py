@@ -1,0 +1,88 @@
+"""Small shapes: the blackbox homotopy against monodromy, for the generic set at the same base point.
+
+For each shape (the widths of a network whose torus solutions make a generic set, e.g. ``1,2,2``)
+and seed, :func:`~linnet_crit.solvers.native.monodromy.generic_solutions` runs twice from the same
+generator — once with the blackbox homotopy first whatever its size (``blackbox_paths`` unbounded),
+once with monodromy only — so both solve at the same base point. Printed per shape: the start
+system's paths B, mean CPU seconds and paths of each route, how many blackbox runs were not
+certified (monodromy then ran after them, and their cost includes it), and the time ratio. Exit
+status 1 when the two routes ever disagree on the orbits.
+
+This is what ``MonodromyOptions.blackbox_paths`` is chosen from: the largest B up to which the
+blackbox is no slower.
+
+Run: ``python benchmarks/bench_blackbox_shapes.py`` (``--shapes "1,2,2;1,1,1,3" --seeds 3 --json out.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from linnet_crit import Architecture  # noqa: E402
+from linnet_crit.bounds import linear_product_paths  # noqa: E402
+from linnet_crit.options import MonodromyOptions, SolveOptions  # noqa: E402
+from linnet_crit.points import match_index  # noqa: E402
+from linnet_crit.solvers.native.monodromy import generic_solutions  # noqa: E402
+
+SHAPES = ("1,1,4", "1,1,1,2", "2,1,2", "3,1,2", "1,2,2", "1,1,1,3", "3,1,3", "1,2,3", "2,1,1,2")
+ALWAYS = MonodromyOptions(blackbox_paths=2**62)
+
+
+def compare(widths: str, seeds: int) -> dict:
+    arch = Architecture.parse(widths)
+    row = {"shape": widths, "start_paths": linear_product_paths(arch), "seeds": seeds, "blackbox_s": 0.0,
+           "monodromy_s": 0.0, "blackbox_paths": 0, "monodromy_paths": 0, "not_certified": 0, "disagree": 0}
+    for seed in range(seeds):
+        t = time.process_time()
+        first = generic_solutions(arch, 1, np.random.default_rng(seed), ALWAYS, blackbox=SolveOptions())
+        row["blackbox_s"] += time.process_time() - t
+        t = time.process_time()
+        alone = generic_solutions(arch, 1, np.random.default_rng(seed))
+        row["monodromy_s"] += time.process_time() - t
+        row["blackbox_paths"] += first.report.paths
+        row["monodromy_paths"] += alone.report.paths
+        row["not_certified"] += first.report.info.get("route") != "blackbox"
+        same = first.n_orbits == alone.n_orbits and bool(np.all(
+            match_index(first.representatives, alone.representatives) >= 0))
+        row["disagree"] += not same
+    for key in ("blackbox_s", "monodromy_s", "blackbox_paths", "monodromy_paths"):
+        row[key] /= seeds
+    return row
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shapes", default=";".join(SHAPES), help="';'-separated widths of the shapes")
+    parser.add_argument("--seeds", type=int, default=3, help="seeds 0 … N−1 per shape")
+    parser.add_argument("--json", type=Path, help="write every figure to this file")
+    args = parser.parse_args(argv)
+    print(f"# bench_blackbox_shapes: {args.seeds} seeds, {os.cpu_count()} cores, load {os.getloadavg()}, "
+          f"{time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}", flush=True)
+    print(f"{'shape':>9} {'B':>5} | {'blackbox s':>10} {'paths':>6} {'not cert.':>9} | {'monodromy s':>11} "
+          f"{'paths':>6} | {'time ratio':>10}")
+    rows, failed = [], False
+    for widths in args.shapes.split(";"):
+        row = compare(widths, args.seeds)
+        rows.append(row)
+        failed |= row["disagree"] > 0
+        ratio = row["blackbox_s"] / max(row["monodromy_s"], 1e-9)
+        print(f"{widths:>9} {row['start_paths']:>5} | {row['blackbox_s']:>10.2f} {row['blackbox_paths']:>6.0f} "
+              f"{row['not_certified']:>9} | {row['monodromy_s']:>11.2f} {row['monodromy_paths']:>6.0f} | "
+              f"×{ratio:>9.2f}" + ("  ORBITS DISAGREE" if row["disagree"] else ""), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps({"time": time.time(), "seeds": args.seeds, "rows": rows}, indent=1))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
