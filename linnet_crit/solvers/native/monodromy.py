@@ -420,10 +420,12 @@ def generic_solutions(
     info = {"loops": petals_used, "closed_loops": loops, "stall_loops": stall, "orbits": len(known), "rank_gap": gap,
             "stop": stop, "dropped_petals": graph.dropped_petals, "stall_goal": required_loops(), "checks": checked,
             "checks_goal": options.checks}
-    paths, steps = graph.paths, graph.steps
-    if tried is not None:  # its paths were tracked too
+    paths, steps, failed, at_infinity = graph.paths, graph.steps, graph.failed, 0
+    if tried is not None:  # its paths were tracked too, and count with their ends
         info["blackbox"] = tried.reason
-        paths, steps = paths + tried.run.n_paths, steps + tried.run.report.info["steps"]
-    report = StageReport(f"monodromy {arch}", paths, failed=graph.failed, seconds=time.perf_counter() - t0,
-                         info=info, steps=steps)
+        run = tried.run
+        paths, steps = paths + run.n_paths, steps + run.report.info["steps"]
+        failed, at_infinity = failed + run.n_failed, run.n_at_infinity
+    report = StageReport(f"monodromy {arch}", paths, failed=failed, at_infinity=at_infinity,
+                         seconds=time.perf_counter() - t0, info=info, steps=steps)
     return GenericSolutions(arch, base, known, False, report, w0)

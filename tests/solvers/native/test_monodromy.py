@@ -115,6 +115,26 @@ def test_a_blackbox_run_that_lost_a_path_hands_over_to_monodromy(monkeypatch):
     assert gen.report.paths >= 13 + 2 * MonodromyOptions().checks and gen.report.info["checks"] == 100
 
 
+def test_a_blackbox_run_with_failed_paths_hands_over_and_its_failures_are_counted(monkeypatch):
+    from dataclasses import replace
+
+    from linnet_crit import PathResult, ReturnCode
+    from linnet_crit.solvers.native import blackbox
+
+    real = blackbox.solve_blackbox
+
+    def one_fails(instance, **kwargs):
+        run = real(instance, **kwargs)
+        lost = PathResult(np.zeros(instance.architecture.n_unknowns, complex), ReturnCode.STEP_SIZE_TOO_SMALL,
+                          np.inf, np.inf, np.nan, 700, 0.9999999)
+        return replace(run, failed=(lost,))
+
+    monkeypatch.setattr(blackbox, "solve_blackbox", one_fails)
+    gen = generic_solutions(Architecture((1, 1, 2)), 1, np.random.default_rng(0), blackbox=SolveOptions())
+    assert gen.report.name == "monodromy 1,1,2" and gen.report.info["blackbox"].endswith("1 paths failed")
+    assert gen.report.failed == 1 and gen.n_orbits == 4 and gen.warnings == ()
+
+
 def test_a_blackbox_run_must_find_the_known_point():
     from linnet_crit.solvers.native.blackbox import torus_orbits
 
