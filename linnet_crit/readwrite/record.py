@@ -236,7 +236,7 @@ def _options_of(record: dict[str, Any]) -> SolveOptions:
     shapes: ``blackbox_paths = 0``.
     """
     values = decode_value(record["options"])
-    if record.get("version") in (3, 4, 5) and isinstance(values, dict):
+    if record.get("version") != FORMAT_VERSION and isinstance(values, dict):  # an older readable version
         values = _upgrade(values, record["version"])
     return SolveOptions.from_dict(values)
 

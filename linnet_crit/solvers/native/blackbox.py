@@ -413,7 +413,8 @@ def _collect(
         at_infinity=n_infinity,
         retried=retried,
         seconds=seconds,
-        info={"start_system": start.name, "steps": steps, "singular": len(singular)},
+        info={"start_system": start.name, "singular": len(singular)},
+        steps=steps,
     )
     return BlackboxRun(
         solutions=paths.point[ok],

@@ -357,19 +357,20 @@ def generic_solutions(
         info = {"rank_gap": gap, "stop": "start map rank-deficient: no torus solutions", "stall_goal": options.stall_loops}
         return GenericSolutions(arch, base, np.zeros((0, arch.n_unknowns), complex), True,
                                 StageReport(f"monodromy {arch}", 0, seconds=time.perf_counter() - t0, info=info), w0)
+    start = canonicalize(arch, w0[None])
     tried = None
     if blackbox is not None and linear_product_paths(arch) <= options.blackbox_paths:
-        tried = torus_orbits(base, canonicalize(arch, w0[None]), seed=int(rng.integers(2**63)), options=blackbox)
+        tried = torus_orbits(base, start, seed=int(rng.integers(2**63)), options=blackbox)
         run = tried.run
         if tried.representatives is not None:
             info = {"route": "blackbox", "orbits": len(tried.representatives), "rank_gap": gap, "stop": tried.reason,
                     "start_system": run.start_system}
             report = StageReport(f"blackbox {arch}", run.n_paths, at_infinity=run.n_at_infinity,
                                  retried=run.report.retried, seconds=time.perf_counter() - t0, info=info,
-                                 steps=run.report.info["steps"])
+                                 steps=run.report.steps)
             return GenericSolutions(arch, base, tried.representatives, False, report, w0)
     graph = _LoopGraph(arch, base, rng)
-    graph.add_orbits(0, canonicalize(arch, w0[None]))
+    graph.add_orbits(0, start)
     petals_used = 0
 
     def required_loops() -> int:
@@ -424,7 +425,7 @@ def generic_solutions(
     if tried is not None:  # its paths were tracked too, and count with their ends
         info["blackbox"] = tried.reason
         run = tried.run
-        paths, steps = paths + run.n_paths, steps + run.report.info["steps"]
+        paths, steps = paths + run.n_paths, steps + run.report.steps
         failed, at_infinity = failed + run.n_failed, run.n_at_infinity
     report = StageReport(f"monodromy {arch}", paths, failed=failed, at_infinity=at_infinity,
                          seconds=time.perf_counter() - t0, info=info, steps=steps)

@@ -221,7 +221,7 @@ def test_same_seed_same_run_and_progress_bar_runs():
     a = solve_blackbox(inst, seed=7, progress=True)
     b = solve_blackbox(inst, seed=7, progress=False)
     assert np.array_equal(a.solutions, b.solutions) and a.seed == 7
-    assert a.report.info["steps"] == b.report.info["steps"]
+    assert a.report.steps == b.report.steps > 0
 
 
 def test_paths_at_infinity_end_with_vanishing_x0_and_are_not_counted():
