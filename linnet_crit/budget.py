@@ -8,11 +8,11 @@ run, so the estimate *before* a run is an honest upper bound built from proved b
   Bézout number (any H, m), and for H = 1, m = 1 also the Bharadwaj–Hoşten bound ``(4p)^d``;
 * parameter-homotopy paths of one draw: ``Σ_s (alive sets of sizes s) · R_s`` (times the orbit
   size with ``full_orbits``), first passes only — retries of failed paths come on top;
-* monodromy paths of size tuple ``s``: each loop (a petal of two edges) pairs every orbit once
-  along each edge; petals come in batches of at most ``max(stall_loops, 2)``, each batch finding an
-  orbit (at most ``R_s`` times) or counting towards the stall, and each round of ``checks``
-  (2 paths each) ends the run or finds an orbit, so at most
-  ``2·R_s·min(max_loops, (R_s + 1)·max(stall_loops, 2)) + min_loop_paths + 2·min(max_loops, (R_s + 1)·checks)``
+* monodromy paths of size tuple ``s``: each loop (a petal of two edges, or a bent edge) pairs every
+  orbit once along each edge; loops come in batches of at most ``max(stall_loops, 2)``, each batch
+  finding an orbit (at most ``R_s`` times) or counting towards the stall, and each round of
+  ``checks`` (1 path each) ends the run or finds an orbit, so at most
+  ``2·R_s·min(max_loops, (R_s + 1)·max(stall_loops, 2)) + min_loop_paths + min(max_loops, (R_s + 1)·checks)``
   paths, first passes only;
 * memory: a batch of P simultaneously tracked paths in n unknowns holds about
   ``16 · (12 n² + 32 n)`` bytes per path (Jacobians of the Runge–Kutta stages, the corrector and
@@ -41,7 +41,7 @@ Examples
 >>> check_budget(est, max_paths=1000)
 Traceback (most recent call last):
 ...
-linnet_crit.errors.BudgetExceededError: widths 2,2,2, 100 draws: estimated 7769 paths (upper bound) exceed max_paths = 1000; pass a larger max_paths, or max_paths=None (CLI --max-paths 0) to run anyway
+linnet_crit.errors.BudgetExceededError: widths 2,2,2, 100 draws: estimated 8855 paths (upper bound) exceed max_paths = 1000; pass a larger max_paths, or max_paths=None (CLI --max-paths 0) to run anyway
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ from .architecture import Architecture, as_architecture
 from .checks import whole_number
 from .bounds import bezout, bh_torus, linear_product_paths, multihomogeneous_bezout
 from .errors import BudgetExceededError
-from .options import GROWING_PETALS, MonodromyOptions, SolveOptions
+from .options import GROWING_LOOPS, MonodromyOptions, SolveOptions
 
 __all__ = [
     "DEFAULT_MAX_PATHS",
@@ -217,7 +217,7 @@ def estimate_study(
     Examples
     --------
     >>> estimate_study("1,1,1", draws=10).total_paths
-    673
+    571
     >>> estimate_study("1,1000000000,1").paths_text()
     'more than 10^30 paths'
     """
@@ -271,16 +271,16 @@ def _blackbox_first_paths(sub: Architecture, mono: MonodromyOptions) -> int:
 def _monodromy_paths(orbits: int, mono: MonodromyOptions) -> int:
     """Paths of one monodromy run with at most ``orbits`` orbits, retries aside.
 
-    Each loop (petal) costs 2 paths per orbit. Petals come in batches of at most
-    ``max(stall_loops, GROWING_PETALS)`` (two a round while orbits are found); a batch either finds an orbit (at
-    most ``orbits`` times) or counts towards the stall, so there are at most ``(orbits + 1) ·
-    max(stall_loops, 2)`` petals (and ``max_loops``); the loops added only to reach ``min_loop_paths``
-    cost at most that many paths. A round of checks (2 paths each) either ends the run or finds an
-    orbit: at most ``(orbits + 1) · checks`` checks (and ``max_loops``).
+    Each loop costs at most 2 paths per orbit (a petal; a bent edge costs 1). Loops come in batches
+    of at most ``max(stall_loops, GROWING_LOOPS)`` (two a round while orbits are found); a batch
+    either finds an orbit (at most ``orbits`` times) or counts towards the stall, so there are at
+    most ``(orbits + 1) · max(stall_loops, 2)`` loops (and ``max_loops``); the loops added only to
+    reach ``min_loop_paths`` cost at most that many paths. A round of checks (1 path each) either
+    ends the run or finds an orbit: at most ``(orbits + 1) · checks`` checks (and ``max_loops``).
     """
-    batch = max(mono.stall_loops, GROWING_PETALS)
+    batch = max(mono.stall_loops, GROWING_LOOPS)
     return (2 * orbits * min(mono.max_loops, (orbits + 1) * batch) + mono.min_loop_paths
-            + 2 * min(mono.max_loops, (orbits + 1) * mono.checks))
+            + min(mono.max_loops, (orbits + 1) * mono.checks))
 
 
 def estimate_solve(
@@ -291,7 +291,7 @@ def estimate_solve(
     Examples
     --------
     >>> estimate_solve("1,1,1").total_paths
-    655
+    553
     """
     return estimate_study(architecture, draws=1, samples=samples, options=options)
 

@@ -593,7 +593,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "are special or its certificate fails; continuation: every generic critical point "
                              "carried to the data (complete for any data); blackbox: start system, small N only")
     solver.add_argument("--max-loops", type=int, default=None, metavar="N",
-                        help="monodromy loops (petals of the loop graph: closed loops and checks together) per "
+                        help="monodromy loops (of the loop graph: closed loops and checks together) per "
                              "alive-size shape at most (default 1000); a solve that cannot confirm its orbits within "
                              "them is INCOMPLETE")
     solver.add_argument("--backend", choices=("native", "hc"), default="native",

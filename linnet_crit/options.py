@@ -18,7 +18,7 @@ __all__ = [
     "DEFAULT_ZERO_TOL",
     "CauchyEndgameOptions",
     "EndgameOptions",
-    "GROWING_PETALS",
+    "GROWING_LOOPS",
     "MonodromyOptions",
     "RETRY_SCHEDULE",
     "SolveOptions",
@@ -75,32 +75,39 @@ RETRY_SCHEDULE: tuple[TrackerOptions, ...] = (
 )
 
 
-#: Petals monodromy adds per round while it still finds orbits (the batches :mod:`.budget` bounds).
-GROWING_PETALS = 2
+#: Loops monodromy adds per round while it still finds orbits (the batches :mod:`.budget` bounds).
+GROWING_LOOPS = 2
 
 
 @dataclass(frozen=True)
 class MonodromyOptions:
     """When monodromy stops. Never at a known or formula count.
 
-    Orbits are found by loops closed over every known sign-flip orbit (two new petals a round).
-    Once ``stall_loops`` consecutive such loops brought no new orbit (and at least
-    ``min_loop_paths`` paths went around them), ``checks`` more loops, each taking one random known
-    orbit around a fresh petal, must bring none either; a new orbit resumes the search and both
-    counts start again. After ``max_loops`` petals (loops and checks together) the run stops with
-    a warning instead.
+    Orbits are found by loops closed over every known sign-flip orbit (two new loops a round; the
+    loops of :class:`~linnet_crit.solvers.native.monodromy._LoopGraph`: a few petals, then bent
+    edges at 1 path per orbit). Once ``stall_loops`` consecutive such loops brought no new orbit
+    (and at least ``min_loop_paths`` paths went around them), ``checks`` more loops, each taking one
+    random known orbit along a fresh bent edge (1 path), must bring none either; a new orbit
+    resumes the search and both counts start again. After ``max_loops`` loops and checks together
+    the run stops with a warning instead.
 
     Why checks: a run stops early when the loops after the last find all map the known orbits K
     onto themselves. For widths 1,d,d the orbits behave like a (Z/2)^d-torsor, K can be half of
-    them, and a loop keeps it with probability ≈ 0.6: ten closed loops (the former rule) missed
-    with probability ≈ 2e-4 on 1,4,4 and ≈ 2e-3 on 1,5,5 — estimated from the permutations of 80
-    real loops per shape by ``benchmarks/bench_monodromy_stop.py``. A check costs 2 paths whatever
-    the number of orbits, so 100 independent checks cost less than ten loops over 16 or more
-    orbits and are far harder to fool where K is such a block; closed loops remain better where
-    a loop moves only a few orbits out of K (output width above the hidden widths, e.g. 1,2,4),
-    hence both. The estimated miss probability of the defaults was at most ≈ 6e-8 per shape on
-    the 15 shapes measured (1,1,1 to 1,5,5 and 1,2,2,2,1; the former rule's up to 2e-3).
-    ``stall_loops=10, min_loop_paths=200, checks=0`` is the former rule.
+    them, and a loop keeps it with probability ≈ 0.6: ten closed loops (an early rule) missed with
+    probability ≈ 2e-4 on 1,4,4 and ≈ 2e-3 on 1,5,5 — estimated from the permutations of 80 real
+    loops per shape by ``benchmarks/bench_monodromy_stop.py``. A check costs 1 path whatever the
+    number of orbits, so 150 independent checks cost less than a few loops over 16 or more orbits
+    and are far harder to fool where K is such a block; closed loops remain better where a loop
+    moves only a few orbits out of K (output width above the hidden widths, e.g. 1,2,4), hence both.
+
+    Why 8 loops and 150 checks: ``bench_monodromy_stop.py --loops bent --rules …`` and ``--loops
+    petal`` (seeds 0–3; 1,3,3, 1,2,3, 1,2,4, 1,2,2,2, 1,1,2,2, 1,4,4, 1,3,4, 2,2,3) estimated this
+    rule's miss probability below that of the former defaults — 4 petal loops and 100 checks of 2
+    paths — on all 32 shape-seeds, at most 1.1e-6 against 1.2e-5 (a hard base point of 1,2,2,2
+    where 55–59 % of the loops keep an incomplete orbit set) and at most 1.2e-8 elsewhere against
+    1.0e-6, for 8·orbits + 150 confirming paths instead of 8·orbits + 200. (8 loops and 100 checks
+    reached 1.5e-5 there; 6 and 200, at most 2.2e-7, cost more from 25 orbits on.)
+    ``stall_loops=10, min_loop_paths=200, checks=0`` is the early rule.
 
     Small shapes skip monodromy: when the blackbox homotopy's start system has at most
     ``blackbox_paths`` paths (:func:`~linnet_crit.bounds.linear_product_paths`; 4p + 1 for the
@@ -118,10 +125,10 @@ class MonodromyOptions:
     whose paths mostly go to infinity (3 seeds: 1,1,1,3 ×1.6, 2,1,1,2 ×4.3).
     """
 
-    stall_loops: int = 4
+    stall_loops: int = 8
     max_loops: int = 1000
     min_loop_paths: int = 0
-    checks: int = 100
+    checks: int = 150
     rank_tolerance: float = 1e-10
     blackbox_paths: int = 130
 

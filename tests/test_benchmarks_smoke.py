@@ -165,10 +165,11 @@ def test_cluster_bench_streams_a_solve_through_a_local_dask_cluster(tmp_path):
 def test_bench_monodromy_stop_estimates_both_rules_from_real_loops(capsys, tmp_path):
     bench = load("bench_monodromy_stop")
     out = tmp_path / "stop.json"
-    assert bench.main(["--shapes", "1,1,1", "--pool", "12", "--runs", "30", "--json", str(out)]) == 0
+    assert bench.main(["--shapes", "1,1,1", "--pool", "12", "--runs", "30", "--rules", "2,10", "--json", str(out)]) == 0
     row = json.loads(out.read_text())["rows"][0]
     assert row["shape"] == "1,1,1" and row["orbits"] == row["run_orbits"] == 2 and row["loops"] > 0
     assert 0.0 <= row["this"] < 1.0 and 0.0 <= row["former"] < 1.0
+    assert row["this"] <= row["rule 2,10"][0] and row["rule 2,10"][1] == 2 * 2 + 10
     assert "largest estimate of this rule" in capsys.readouterr().out
 
 
@@ -178,8 +179,15 @@ def test_early_stop_estimate_is_the_chance_that_every_remaining_loop_keeps_k():
 
     # one stuck state |K| = 1 where a closed loop keeps K with p = 0.5 and a check with c = 0.5
     replays = [[(1, 0.5, 0.5)]]
-    assert bench.early_stop(replays, MonodromyOptions(stall_loops=3, min_loop_paths=0, checks=2)) == 0.5**5
-    assert bench.confirming_paths(4, MonodromyOptions(stall_loops=3, min_loop_paths=0, checks=2)) == 2 * 4 * 3 + 4
+    rule = MonodromyOptions(stall_loops=3, min_loop_paths=0, checks=2)
+    assert bench.early_stop(replays, rule, per_loop=1) == bench.early_stop(replays, rule, per_loop=2) == 0.5**5
+    # a bent edge's loop and a check cost 1 path per orbit, a petal's 2
+    assert bench.confirming_paths(4, rule, per_loop=1) == 4 * 3 + 2
+    assert bench.confirming_paths(4, rule, per_loop=2) == 2 * 4 * 3 + 4
+    # min_loop_paths buys loops by their cost: 20 paths are 5 bent loops or 3 petals over 4 orbits
+    more = MonodromyOptions(stall_loops=1, min_loop_paths=20, checks=0)
+    assert bench.early_stop([[(4, 0.5, 1.0)]], more, per_loop=1) == 0.5**5
+    assert bench.early_stop([[(4, 0.5, 1.0)]], more, per_loop=2) == 0.5**3
 
 
 def test_bench_blackbox_shapes_compares_both_routes_at_one_base_point(capsys, tmp_path):

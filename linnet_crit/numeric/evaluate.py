@@ -103,6 +103,12 @@ class ParameterSegment:
             ds = ds[:, None, None]
         return Parameters.from_arrays([d * ds if m else d for d, m in zip(self.step.arrays(), self.moving)])
 
+    def shifted(self, params: Parameters, s: np.ndarray) -> Parameters:
+        """``params`` + s·(target − start), s one per path: the arrays this segment moves are added to."""
+        s = np.asarray(s)[:, None, None]
+        return Parameters.from_arrays([a + s * d if m else a
+                                       for a, d, m in zip(params.arrays(), self.step.arrays(), self.moving)])
+
 
 
 # Internally points sit on the *last* axis: a batch of r×c matrices is ``(r, c, P)``. The batched

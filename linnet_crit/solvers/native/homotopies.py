@@ -45,30 +45,49 @@ class ParameterHomotopy:
 
 
 class ParameterArc:
-    """F(x; p0 + s(τ)·(p1 − p0)) on the arc s(τ) = τρ / (1 − τ + τρ) of the complex line through p0, p1.
+    """F(x; p(τ)) on the γ-trick's arc from p0 to p1, or on an arc through the plane of p0, p1, q.
 
-    This is the γ-trick's path: for a system affine in the moving parameters it is the homotopy
-    (1 − τ)·F(x; p0) + τρ·F(x; p1), divided by 1 − τ + τρ. ρ = 1 is the straight segment; the
-    arcs are the arcs of the circles through s = 0 and s = 1, and arg ρ says on which side of the
-    arc each branch point of the line lies — two arcs with the same ends make a loop around the
-    branch points between them, near or far. Each path has its own ρ and direction: ``reverse``
-    paths run from p1 (t = 0) to p0 (t = 1), i.e. τ = 1 − t. Used by monodromy (:mod:`.monodromy`).
+    p(τ) = [(1 − τ)·p0 + τρ·p1 + τ(1 − τ)σ·q] / [(1 − τ) + τρ + τ(1 − τ)σ]: for a system affine in
+    the moving parameters the homotopy (1 − τ)·F(x; p0) + τρ·F(x; p1) + τ(1 − τ)σ·F(x; q), divided
+    by the sum of the weights. With σ = 0 (no bump) it stays on the complex line through p0, p1:
+    ρ = 1 is the straight segment, the arcs are the arcs of the circles through s = 0 and s = 1
+    (s the coordinate on that line), and arg ρ says on which side of the arc each branch point of
+    the line lies — two arcs with the same ends make a loop around the branch points between them,
+    near or far. With σ ≠ 0 the path is a conic through p0 and p1 in the plane of p0, p1, q, so
+    that loops sharing the ends p0, p1 need not share one line, whose loops are correlated
+    (:class:`.monodromy._LoopGraph`). The weights are those of the homogeneous homotopy, so the
+    path stays where that one is bounded. Each path has its own ρ, σ, q and direction:
+    ``reverse`` paths run from p1 (t = 0) to p0 (t = 1), i.e. τ = 1 − t. Used by monodromy.
     """
 
-    def __init__(self, arch: Architecture, segment: ParameterSegment, rho: np.ndarray, reverse: np.ndarray) -> None:
-        """``segment``: the line from p0 to p1 (:meth:`~linnet_crit.numeric.ParameterSegment.between`)."""
-        self.arch, self.segment = arch, segment
+    def __init__(self, arch: Architecture, segment: ParameterSegment, rho: np.ndarray, reverse: np.ndarray,
+                 bump: ParameterSegment | None = None, sigma: np.ndarray | None = None) -> None:
+        """``segment``: the line from p0 to p1 (:meth:`~linnet_crit.numeric.ParameterSegment.between`);
+        ``bump``: the line from p0 to q, with weights ``sigma`` (one per path), or None for σ = 0."""
+        self.arch, self.segment, self.bump = arch, segment, bump
         self.rho = np.asarray(rho, dtype=complex)
         self.reverse = np.asarray(reverse, dtype=bool)
+        self.sigma = np.zeros_like(self.rho) if sigma is None else np.asarray(sigma, dtype=complex)
 
     def select(self, index: np.ndarray) -> ParameterArc:
-        return ParameterArc(self.arch, self.segment.select(index), self.rho[index], self.reverse[index])
+        bump = None if self.bump is None else self.bump.select(index)
+        return ParameterArc(self.arch, self.segment.select(index), self.rho[index], self.reverse[index], bump,
+                            self.sigma[index])
 
     def _at(self, t: np.ndarray) -> tuple[Parameters, Parameters]:
-        tau = np.where(self.reverse, 1.0 - np.asarray(t, dtype=float), t)
-        denominator = 1.0 - tau + tau * self.rho
-        ds = np.where(self.reverse, -1.0, 1.0) * self.rho / denominator**2
-        return self.segment.point(tau * self.rho / denominator), self.segment.tangent(ds)
+        t = np.asarray(t, dtype=float)
+        tau = np.where(self.reverse, 1.0 - t, t)
+        dtau = np.where(self.reverse, -1.0, 1.0)
+        bump_weight, bump_slope = tau * (1 - tau) * self.sigma, (1 - 2 * tau) * self.sigma
+        total = 1.0 - tau + tau * self.rho + bump_weight
+        slope = self.rho - 1.0 + bump_slope
+        # p = p0 + a·(p1 − p0) + b·(q − p0), a = τρ/total, b = τ(1 − τ)σ/total
+        a, da = tau * self.rho / total, (self.rho * total - tau * self.rho * slope) / total**2 * dtau
+        point, tangent = self.segment.point(a), self.segment.tangent(da)
+        if self.bump is None:
+            return point, tangent
+        b, db = bump_weight / total, (bump_slope * total - bump_weight * slope) / total**2 * dtau
+        return self.bump.shifted(point, b), self.bump.shifted(tangent, db)
 
     def evaluate(self, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return gradient_and_jacobian(self.arch, x, self._at(t)[0])

@@ -21,7 +21,7 @@ from ...numeric import ParameterSegment, Parameters, gradient, gradient_and_jaco
 from ...points import SAME_POINT, is_torus, match_index, unique_rows
 from ...results import StageReport
 from ...bounds.classical import linear_product_paths
-from ...options import GROWING_PETALS, RETRY_SCHEDULE, MonodromyOptions, SolveOptions, TrackerOptions
+from ...options import GROWING_LOOPS, RETRY_SCHEDULE, MonodromyOptions, SolveOptions, TrackerOptions
 from ...sign_flips import canonicalize, orbit_size
 from .blackbox import torus_orbits
 from .homotopies import ParameterArc, fixed
@@ -135,6 +135,10 @@ def _arc_bend(rng: np.random.Generator) -> complex:
     return complex(10 ** rng.uniform(-1.0, 1.0) * np.exp(0.9j * np.pi * rng.choice((-1.0, 1.0))))
 
 
+#: Petals before the first bent edge, and one more petal per PETAL_EVERY loops (:class:`_LoopGraph`).
+ANCHOR_PETALS, PETAL_EVERY = 3, 10
+
+
 class _LoopGraph:
     """Graph-based monodromy (Duff, Hill, Jensen, Lee, Leykin & Sommars, IMA J. Numer. Anal. 2019).
 
@@ -146,12 +150,21 @@ class _LoopGraph:
     joins its node. When every known orbit is paired along every edge, the orbits at p0 are closed
     under the petals' loops.
 
-    Why petals and not many arcs between two nodes: the loops of one line enclose angular sectors
-    of its branch points, so they are correlated — on widths 1,2,2 the orbit permutations of one
-    line formed a Klein four-group reached through one or two branch points, and 11 arcs on one
-    line missed orbits in 5 of 30 runs. Loops on independent lines behave like the independent
-    random loops of the former stall rule, at 2 paths per orbit per loop instead of 3 per orbit
-    per loop for every orbit in every round.
+    A petal costs 2 paths per orbit for its one loop. The other loops are *bent edges*: one more
+    edge from p0 to a random petal, a wide arc (random ρ, as a petal's) of the complex conic through
+    p0, the petal and a fresh random point q (:func:`_fresh_bump`) — 1 path per orbit, and with the
+    petal's segment a loop around about half the branch points of that conic. The first
+    :data:`ANCHOR_PETALS` loops and every :data:`PETAL_EVERY`-th after them are petals.
+
+    Why not many arcs on one line: the loops of one line enclose angular sectors of its branch
+    points, so they are correlated — on widths 1,2,2 the orbit permutations of one line formed a
+    Klein four-group reached through one or two branch points, and 11 arcs on one line missed
+    orbits in 5 of 30 runs. A fresh conic per bent edge is what decorrelates them; the anchors
+    because all loops through one petal share its segment — with a single petal,
+    ``benchmarks/bench_monodromy_stop.py`` found one seed of 1,2,4 whose loops kept an orbit set
+    with probability 0.93. With 3 anchors the bent loops kept orbit sets no more often per path
+    than petals (4 seeds, 9 shapes: largest p_K 0.16–0.30 on 1,2,4 for 1 path per orbit, petals
+    0.15–0.17 for 2), and a check (:meth:`check`) costs 1 path instead of 2.
     """
 
     def __init__(self, arch: Architecture, base: Instance, rng: np.random.Generator):
@@ -159,37 +172,62 @@ class _LoopGraph:
         self.nodes: list[Instance] = [base]
         self.base_params = Parameters.of(base)
         self.known: list[np.ndarray] = [np.zeros((0, arch.n_unknowns), complex)]
-        #: per edge: its petal node, its ρ, and the pairing of orbits at p0 → orbits at the petal
-        #: (``forward``) and back (``backward``), −1 where not yet known
+        #: per edge: its petal node, its ρ, its bump point q (p0 for none), and the pairing of
+        #: orbits at p0 → orbits at the petal (``forward``) and back (``backward``), −1 where not yet known
         self.edge_node: list[int] = []
         self.edge_bend: list[complex] = []
+        self.edge_bump: list[Instance] = []
+        self.edge_sigma: list[complex] = []
         self.forward: list[np.ndarray] = []
         self.backward: list[np.ndarray] = []
         #: paths tracked, paths still failing after the retry schedule, predictor–corrector steps
         self.paths = self.failed = self.steps = 0
-        self.dropped_petals = 0
+        self.dropped_edges = 0
 
     @property
     def n_loops(self) -> int:
-        return len(self.edge_node) // 2
+        """Independent loops of the graph (its cycle rank): edges − nodes with an edge + 1."""
+        return len(self.edge_node) - len(set(self.edge_node))
+
+    def _add_edge(self, node: int, bend: complex, bump: Instance, sigma: complex = 0j) -> None:
+        self.edge_node.append(node)
+        self.edge_bend.append(bend)
+        self.edge_bump.append(bump)
+        self.edge_sigma.append(sigma)
+        self.forward.append(np.full(len(self.known[0]), -1, dtype=np.intp))
+        self.backward.append(np.full(len(self.known[node]), -1, dtype=np.intp))
+
+    def _fresh_bump(self) -> tuple[Instance, complex]:
+        """q and σ of a bent edge (:class:`.homotopies.ParameterArc`): a random corner
+        (:func:`_loop_corner`), and a weight of random phase, |σ| from 0.6 to 6 (at τ = ½ the
+        weights of p0, p1, q are ½, ρ/2, σ/4)."""
+        sigma = 2 * 10 ** self.rng.uniform(-0.5, 0.5) * np.exp(2j * np.pi * self.rng.uniform())
+        return _with_lambdas(self.nodes[0], _loop_corner(self.nodes[0], self.rng)), complex(sigma)
 
     def add_petal(self) -> None:
-        node = _with_lambdas(self.nodes[0], _loop_corner(self.nodes[0], self.rng))
-        self.nodes.append(node)
+        """A new node joined to p0 by the segment and an arc: one loop, 2 paths per orbit."""
+        self.nodes.append(_with_lambdas(self.nodes[0], _loop_corner(self.nodes[0], self.rng)))
         self.known.append(np.zeros((0, self.arch.n_unknowns), complex))
         for bend in (1 + 0j, _arc_bend(self.rng)):
-            self.edge_node.append(len(self.nodes) - 1)
-            self.edge_bend.append(bend)
-            self.forward.append(np.full(len(self.known[0]), -1, dtype=np.intp))
-            self.backward.append(np.zeros(0, dtype=np.intp))
+            self._add_edge(len(self.nodes) - 1, bend, self.nodes[0])
 
-    def drop_petal(self, petal: int) -> None:
-        """Forget a petal (its two edges) whose paths keep failing: closure is claimed only over
-        petals whose both edges are fully paired."""
-        first = 2 * petal
-        for lst in (self.edge_node, self.edge_bend, self.forward, self.backward):
-            del lst[first : first + 2]
-        self.dropped_petals += 1
+    def add_bent_edge(self) -> None:
+        """One more loop at 1 path per orbit: an edge from p0 to a random petal of the graph, bent
+        through the plane of a fresh random point (:class:`.homotopies.ParameterArc`). Its loops
+        (with the petal's segment) do not share the petal's line. Needs a petal."""
+        node = int(self.rng.choice(self.petals()))
+        self._add_edge(node, _arc_bend(self.rng), *self._fresh_bump())
+
+    def petals(self) -> np.ndarray:
+        """The petal nodes that still have an edge."""
+        return np.unique(np.array(self.edge_node, dtype=np.intp))
+
+    def drop_edges(self, edges: set[int]) -> None:
+        """Forget edges whose paths keep failing: closure is claimed only over fully paired edges."""
+        for e in sorted(edges, reverse=True):
+            for lst in (self.edge_node, self.edge_bend, self.edge_bump, self.edge_sigma, self.forward, self.backward):
+                del lst[e]
+        self.dropped_edges += len(edges)
 
     def add_orbits(self, node: int, orbits: np.ndarray) -> np.ndarray:
         """Append new orbit representatives at ``node``; return their indices."""
@@ -216,14 +254,15 @@ class _LoopGraph:
     def closed(self) -> bool:
         return all((pairs >= 0).all() for pairs in (*self.forward, *self.backward))
 
-    def _leg(self, petals: Parameters, bends: np.ndarray, to_base: bool, start: np.ndarray,
-             tracker: TrackerOptions) -> tuple[np.ndarray, np.ndarray]:
-        """Track ``start`` along the arcs ``bends`` between p0 and ``petals`` (towards p0 when
-        ``to_base``); return the canonical arrivals and a mask of the paths that failed: path
-        failure, or no refined torus point."""
+    def _leg(self, petals: Parameters, bends: np.ndarray, bumps: Parameters, sigmas: np.ndarray, to_base: bool,
+             start: np.ndarray, tracker: TrackerOptions) -> tuple[np.ndarray, np.ndarray]:
+        """Track ``start`` along the arcs ``bends`` between p0 and ``petals``, bent through ``bumps``
+        with weights ``sigmas`` (towards p0 when ``to_base``); return the canonical arrivals and a
+        mask of the paths that failed: path failure, or no refined torus point."""
         n = len(start)
         res = track(ParameterArc(self.arch, ParameterSegment.between(self.base_params, petals), bends,
-                                np.full(n, to_base)), start, tracker)
+                                 np.full(n, to_base), ParameterSegment.between(self.base_params, bumps), sigmas),
+                    start, tracker)
         self.paths, self.steps = self.paths + n, self.steps + int(res.steps.sum())
         x, _, residual = newton(fixed(self.arch, self.base_params if to_base else petals), res.x, np.ones(n), 2)
         failed = ~(res.success & (residual <= 1e-8 * (1 + np.abs(x).max(axis=1))) & is_torus(self.arch, x))
@@ -237,9 +276,11 @@ class _LoopGraph:
         petal = np.array(self.edge_node, dtype=np.intp)[edges]
         petals = Parameters.stack(self.nodes).select(petal)
         bends = np.array(self.edge_bend, dtype=complex)[edges]
+        bumps = Parameters.stack([self.edge_bump[e] for e in edges])
+        sigmas = np.array(self.edge_sigma, dtype=complex)[edges]
         start = (np.stack([self.known[0][i] for i in orbits]) if outward
                  else np.stack([self.known[k][j] for k, j in zip(petal, orbits)]))
-        x, failed = self._leg(petals, bends, not outward, start, tracker)
+        x, failed = self._leg(petals, bends, bumps, sigmas, not outward, start, tracker)
         target = np.full(n, -1, dtype=np.intp)
         for node in np.unique(petal) if outward else (0,):
             mine = np.flatnonzero(~failed & ((petal == node) if outward else True))
@@ -273,30 +314,47 @@ class _LoopGraph:
         return found
 
     def check(self, n: int, tracker: TrackerOptions) -> tuple[int, int]:
-        """``n`` checks: loops of one random known orbit each, out along the segment to a fresh
-        petal and back along an arc (the petals are not kept in the graph). Failed paths get the
-        retry schedule; a check whose paths still fail does not count. Returns (checks that came
-        back, new orbits they brought to p0)."""
+        """``n`` checks: one path each, a random known orbit along a fresh bent edge to a random
+        petal of the closed graph (the edges are not kept). The petal's orbits are the images of
+        p0's under its edges, so an arrival that is not among them closes a loop (the bent edge,
+        then the petal's segment back) that leaves p0's orbits. Failed paths get the retry
+        schedule; a check whose path still fails does not count. Returns (checks that came back,
+        new orbits they brought to the petals — :meth:`close` takes them to p0)."""
         orbits = self.rng.integers(len(self.known[0]), size=n)
-        petals = Parameters.stack([_with_lambdas(self.nodes[0], _loop_corner(self.nodes[0], self.rng))
-                                   for _ in range(n)])
-        bends = np.array([_arc_bend(self.rng) for _ in range(n)])
-        x = self.known[0][orbits]
+        nodes = self.rng.choice(self.petals(), size=n)
+        petals = Parameters.stack([self.nodes[k] for k in nodes])
+        fresh = [self._fresh_bump() for _ in range(n)]
+        bumps, sigmas = Parameters.stack([q for q, _ in fresh]), np.array([sigma for _, sigma in fresh])
+        arcs = np.array([_arc_bend(self.rng) for _ in range(n)])
+        x, todo = self.known[0][orbits], np.arange(n)
+        for attempt in (tracker, *RETRY_SCHEDULE):
+            if not len(todo):
+                break
+            arrived, failed = self._leg(petals.select(todo), arcs[todo], bumps.select(todo), sigmas[todo], False,
+                                        x[todo], attempt)
+            x[todo[~failed]] = arrived[~failed]
+            todo = todo[failed]
+        self.failed += len(todo)
         ok = np.ones(n, dtype=bool)
-        for to_base, leg_bends in ((False, np.ones(n, complex)), (True, bends)):
-            todo = np.flatnonzero(ok)
-            for attempt in (tracker, *RETRY_SCHEDULE):
-                if not len(todo):
-                    break
-                arrived, failed = self._leg(petals.select(todo), leg_bends[todo], to_base, x[todo], attempt)
-                x[todo[~failed]] = arrived[~failed]
-                todo = todo[failed]
-            ok[todo] = False
-            self.failed += len(todo)
-        before = len(self.known[0])
-        if ok.any():
-            self.place(0, x[ok])
-        return int(ok.sum()), len(self.known[0]) - before
+        ok[todo] = False
+        new = 0
+        for k in np.unique(nodes[ok]):
+            before = len(self.known[k])
+            self.place(int(k), x[ok & (nodes == k)])
+            new += len(self.known[k]) - before
+        return int(ok.sum()), new
+
+    def add_loop(self) -> None:
+        """One more independent loop: the first is a petal, the others bent edges (1 path per orbit)."""
+        if len(self.petals()) >= ANCHOR_PETALS + self.n_loops // PETAL_EVERY:
+            self.add_bent_edge()
+        else:
+            self.add_petal()
+
+    def close_or_drop(self, tracker: TrackerOptions) -> None:
+        """:meth:`close`, dropping the edges whose paths keep failing, until every edge left is paired."""
+        while stuck := self.close(tracker):
+            self.drop_edges(stuck)
 
     def close(self, tracker: TrackerOptions) -> set[int]:
         """Track until every known orbit is paired along every edge, retrying failed paths with the
@@ -374,8 +432,8 @@ def generic_solutions(
     petals_used = 0
 
     def required_loops() -> int:
-        # a loop costs 2 paths per orbit at p0
-        return max(options.stall_loops, -(-options.min_loop_paths // (2 * max(len(graph.known[0]), 1))))
+        # a loop (a bent edge) costs 1 path per orbit at p0
+        return max(options.stall_loops, -(-options.min_loop_paths // max(len(graph.known[0]), 1)))
 
     # The stall rule of the loop graph: the last stall_loops petals — fresh random loops, each
     # closed over every known orbit — brought no new orbit (and min_loop_paths is met). Loops that
@@ -389,37 +447,40 @@ def generic_solutions(
 
     while petals_used < options.max_loops and not (stalled() and checked >= options.checks):
         before = len(graph.known[0])
-        if stalled():  # the checks still needed, all at once; a new orbit resumes the search
+        if stalled() and len(graph.petals()):  # the checks still needed, all at once; a new orbit resumes the search
             n = min(options.checks - checked, options.max_loops - petals_used)
             came_back, found = graph.check(n, tracker)
             petals_used += n
+            if found:
+                graph.close_or_drop(tracker)
             stall, checked = (0, 0) if found else (stall, checked + came_back)
             continue
-        if stall:  # confirming: every petal still needed at once (a new orbit resets the count anyway)
+        if stalled():  # the checks land on a petal, and the graph has none yet (stall_loops = 0)
+            batch = 1
+        elif stall:  # confirming: every loop still needed at once (a new orbit resets the count anyway)
             batch = max(options.stall_loops - stall, required_loops() - graph.n_loops, 1)
-        else:  # still finding orbits: a few petals a round, so fewer are spent after the last find
-            batch = GROWING_PETALS
+        else:  # still finding orbits: a few loops a round, so fewer are spent after the last find
+            batch = GROWING_LOOPS
         added = min(batch, options.max_loops - petals_used)
+        loops_before = graph.n_loops
         for _ in range(added):
-            graph.add_petal()
+            graph.add_loop()
         petals_used += added
-        stuck = graph.close(tracker)
-        for first_edge in sorted({edge - edge % 2 for edge in stuck}, reverse=True):
-            graph.drop_petal(first_edge // 2)
-        kept = max(added - len({edge // 2 for edge in stuck}), 0)
+        graph.close_or_drop(tracker)
+        kept = max(graph.n_loops - loops_before, 0)
         stall = 0 if len(graph.known[0]) > before else stall + kept
     loops = graph.n_loops
     stop = (
         f"{stall} consecutive loops found no new orbit, nor did {checked} checks (loops of one random orbit "
-        f"each) after them; the orbits are closed under all {loops} loops (each orbit tracked along both "
-        f"edges of {loops} petals"
-        + (f"; {graph.dropped_petals} petals with failing paths replaced" if graph.dropped_petals else "") + ")"
+        f"each) after them; the orbits are closed under all {loops} independent loops (each orbit tracked "
+        f"along all {len(graph.edge_node)} edges between p0 and {len(graph.petals())} petals"
+        + (f"; {graph.dropped_edges} edges with failing paths dropped" if graph.dropped_edges else "") + ")"
         if stalled() and checked >= options.checks
         else f"reached max_loops = {options.max_loops}"
     )
     known = graph.known[0]
     info = {"loops": petals_used, "closed_loops": loops, "stall_loops": stall, "orbits": len(known), "rank_gap": gap,
-            "stop": stop, "dropped_petals": graph.dropped_petals, "stall_goal": required_loops(), "checks": checked,
+            "stop": stop, "dropped_edges": graph.dropped_edges, "stall_goal": required_loops(), "checks": checked,
             "checks_goal": options.checks}
     paths, steps, failed, at_infinity = graph.paths, graph.steps, graph.failed, 0
     if tried is not None:  # its paths were tracked too, and count with their ends
