@@ -41,7 +41,7 @@ Examples
 >>> check_budget(est, max_paths=1000)
 Traceback (most recent call last):
 ...
-linnet_crit.errors.BudgetExceededError: widths 2,2,2, 100 draws: estimated 8855 paths (upper bound) exceed max_paths = 1000; pass a larger max_paths, or max_paths=None (CLI --max-paths 0) to run anyway
+linnet_crit.errors.BudgetExceededError: widths 2,2,2, 100 draws: estimated 7353 paths (upper bound) exceed max_paths = 1000; pass a larger max_paths, or max_paths=None (CLI --max-paths 0) to run anyway
 """
 
 from __future__ import annotations
@@ -217,7 +217,7 @@ def estimate_study(
     Examples
     --------
     >>> estimate_study("1,1,1", draws=10).total_paths
-    571
+    685
     >>> estimate_study("1,1000000000,1").paths_text()
     'more than 10^30 paths'
     """
@@ -291,7 +291,7 @@ def estimate_solve(
     Examples
     --------
     >>> estimate_solve("1,1,1").total_paths
-    553
+    667
     """
     return estimate_study(architecture, draws=1, samples=samples, options=options)
 
@@ -326,7 +326,7 @@ def check_budget(estimate: Estimate, *, max_paths: int | None = DEFAULT_MAX_PATH
 
     Examples
     --------
-    >>> check_budget(estimate_solve("1,1,1"), max_paths=655)
+    >>> check_budget(estimate_solve("1,1,1"), max_paths=667)
     """
     for name, value in (("max_paths", max_paths), ("max_memory", max_memory)):
         if value is not None:

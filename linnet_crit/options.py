@@ -96,17 +96,18 @@ class MonodromyOptions:
     them, and a loop keeps it with probability ≈ 0.6: ten closed loops (an early rule) missed with
     probability ≈ 2e-4 on 1,4,4 and ≈ 2e-3 on 1,5,5 — estimated from the permutations of 80 real
     loops per shape by ``benchmarks/bench_monodromy_stop.py``. A check costs 1 path whatever the
-    number of orbits, so 150 independent checks cost less than a few loops over 16 or more orbits
+    number of orbits, so 200 independent checks cost less than a few loops over 40 or more orbits
     and are far harder to fool where K is such a block; closed loops remain better where a loop
     moves only a few orbits out of K (output width above the hidden widths, e.g. 1,2,4), hence both.
 
-    Why 8 loops and 150 checks: ``bench_monodromy_stop.py --loops bent --rules …`` and ``--loops
-    petal`` (seeds 0–3; 1,3,3, 1,2,3, 1,2,4, 1,2,2,2, 1,1,2,2, 1,4,4, 1,3,4, 2,2,3) estimated this
-    rule's miss probability below that of the former defaults — 4 petal loops and 100 checks of 2
-    paths — on all 32 shape-seeds, at most 1.1e-6 against 1.2e-5 (a hard base point of 1,2,2,2
-    where 55–59 % of the loops keep an incomplete orbit set) and at most 1.2e-8 elsewhere against
-    1.0e-6, for 8·orbits + 150 confirming paths instead of 8·orbits + 200. (8 loops and 100 checks
-    reached 1.5e-5 there; 6 and 200, at most 2.2e-7, cost more from 25 orbits on.)
+    Why 5 loops and 200 checks: ``bench_monodromy_stop.py --loops bent --rules …`` and ``--loops
+    petal --rules 4,100`` (seeds 0–3; 1,3,3, 1,2,3, 1,2,4, 1,2,2,2, 1,1,2,2, 1,4,4, 1,3,4, 2,2,3)
+    estimated this rule's miss probability below that of the former defaults — 4 petal loops and
+    100 checks of 2 paths — on all 32 shape-seeds (3× to far below; at most 3.8e-7 against 1.2e-5
+    at a hard base point of 1,2,2,2, where 55–59 % of the loops keep an incomplete orbit set; at most
+    5.7e-8 elsewhere against 1.0e-6), for 5·orbits + 200 confirming paths instead of 8·orbits + 200.
+    A bent path takes about 1.4× a petal path's steps, so the rule costs about the former's time
+    (8 loops and 150 checks reached 1.1e-6 at that base point, 6 and 200 2.2e-7, at more steps).
     ``stall_loops=10, min_loop_paths=200, checks=0`` is the early rule.
 
     Small shapes skip monodromy: when the blackbox homotopy's start system has at most
@@ -125,10 +126,10 @@ class MonodromyOptions:
     whose paths mostly go to infinity (3 seeds: 1,1,1,3 ×1.6, 2,1,1,2 ×4.3).
     """
 
-    stall_loops: int = 8
+    stall_loops: int = 5
     max_loops: int = 1000
     min_loop_paths: int = 0
-    checks: int = 150
+    checks: int = 200
     rank_tolerance: float = 1e-10
     blackbox_paths: int = 130
 

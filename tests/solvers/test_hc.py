@@ -660,5 +660,5 @@ def test_hc_monodromy_stall_counts_the_checks_as_loops():
     from linnet_crit.options import MonodromyOptions
     from linnet_crit.solvers.hc.backend import hc_stall_loops
 
-    assert hc_stall_loops(MonodromyOptions()) == MonodromyOptions().stall_loops + MonodromyOptions().checks // 4 == 45
+    assert hc_stall_loops(MonodromyOptions()) == MonodromyOptions().stall_loops + MonodromyOptions().checks // 4 == 55
     assert hc_stall_loops(MonodromyOptions(stall_loops=10, checks=0)) == 10

@@ -61,9 +61,9 @@ def hc_stall_loops(mono: MonodromyOptions) -> int:
     """HC.jl's ``max_loops_no_progress`` for these options: ``stall_loops + checks // 4``.
 
     HC.jl has no checks (loops of one random orbit): every loop of its carries every solution, so
-    the checks become more such loops: 45 with the defaults (8 loops, 150 checks). Where a loop
+    the checks become more such loops: 55 with the defaults (5 loops, 200 checks). Where a loop
     keeps an incomplete set of orbits with probability 0.6 (widths 1,d,d, see
-    ``MonodromyOptions``), 0.6^45 ≈ 1e-10. The early rule (``checks = 0``) maps to ``stall_loops``.
+    ``MonodromyOptions``), 0.6^55 ≈ 6e-13. The early rule (``checks = 0``) maps to ``stall_loops``.
     """
     return mono.stall_loops + mono.checks // 4
 
