@@ -123,7 +123,9 @@ class MonodromyOptions:
     measured the blackbox faster than monodromy on every shape up to 129 start paths (20 seeds:
     ×0.31–0.37 the time on 1,1,p, ×0.86 on 1,2,2 and 1,1,1,2) except 2,1,1,1 (×2.2: 3 of 20 runs
     had failing paths, so monodromy ran too), and slower from 173 on the two-hidden-layer shapes,
-    whose paths mostly go to infinity (3 seeds: 1,1,1,3 ×1.6, 2,1,1,2 ×4.3).
+    whose paths mostly go to infinity (3 seeds: 1,1,1,3 ×1.6, 2,1,1,2 ×4.3). Against the monodromy
+    of bent loops (5 seeds): ×0.28–0.87 up to 129 start paths except 2,1,1,1 (×1.08), 1,1,1,3
+    ×1.29, 2,1,1,2 ×2.96, but 1,2,3 (289 paths, one hidden layer) ×0.89 — left for a per-depth threshold.
     """
 
     stall_loops: int = 5
