@@ -143,12 +143,12 @@ class _LoopGraph:
     """Graph-based monodromy (Duff, Hill, Jensen, Lee, Leykin & Sommars, IMA J. Numer. Anal. 2019).
 
     A flower: the base p0 and petal nodes p_k (only Λ moves, to a random point on a random scale),
-    each petal joined to p0 by two edges — the straight segment and an arc of the γ-trick
-    (:class:`.homotopies.ParameterArc`) — so each petal is one loop, in its own complex line.
-    Every edge is a bijection between orbits at its ends; each orbit is tracked once along each
-    edge (one path gives the pairing both ways) and every orbit an edge brings that is not yet known
-    joins its node. When every known orbit is paired along every edge, the orbits at p0 are closed
-    under the petals' loops.
+    each petal joined to p0 by the straight segment and an arc of the γ-trick
+    (:class:`.homotopies.ParameterArc`) — one loop, in its own complex line — and by the bent
+    edges below. Every edge is a bijection between orbits at its ends; each orbit is tracked once
+    along each edge (one path gives the pairing both ways) and every orbit an edge brings that is
+    not yet known joins its node. When every known orbit is paired along every edge, the orbits at
+    p0 are closed under all the graph's loops (its cycle rank: edges − petals).
 
     A petal costs 2 paths per orbit for its one loop. The other loops are *bent edges*: one more
     edge from p0 to a random petal, a wide arc (random ρ, as a petal's) of the complex conic through
@@ -162,9 +162,9 @@ class _LoopGraph:
     orbits in 5 of 30 runs. A fresh conic per bent edge is what decorrelates them; the anchors
     because all loops through one petal share its segment — with a single petal,
     ``benchmarks/bench_monodromy_stop.py`` found one seed of 1,2,4 whose loops kept an orbit set
-    with probability 0.93. With 3 anchors the bent loops kept orbit sets no more often per path
-    than petals (4 seeds, 9 shapes: largest p_K 0.16–0.30 on 1,2,4 for 1 path per orbit, petals
-    0.15–0.17 for 2), and a check (:meth:`check`) costs 1 path instead of 2.
+    with probability 0.93. With 3 anchors the bent loops kept orbit sets about as often as petals
+    (seeds 0–3, largest p_K on 1,2,4: 0.10–0.29 for 1 path per orbit, petals 0.10–0.20 for 2), and
+    a check (:meth:`check`) costs 1 path instead of 2.
     """
 
     def __init__(self, arch: Architecture, base: Instance, rng: np.random.Generator):
@@ -345,7 +345,8 @@ class _LoopGraph:
         return int(ok.sum()), new
 
     def add_loop(self) -> None:
-        """One more independent loop: the first is a petal, the others bent edges (1 path per orbit)."""
+        """One more independent loop: a petal for the first ANCHOR_PETALS and one in PETAL_EVERY
+        after them, else a bent edge (1 path per orbit)."""
         if len(self.petals()) >= ANCHOR_PETALS + self.n_loops // PETAL_EVERY:
             self.add_bent_edge()
         else:
@@ -397,14 +398,14 @@ def generic_solutions(
     seen to permute the orbits too rarely (widths 1,1,1,1: one orbit of four in 5 of 12 runs), so
     the data are made generic too and the solve moves them to the target afterwards.
 
-    The loops are the petals of a :class:`_LoopGraph`: it stops when the last
-    ``options.stall_loops`` petals (loops on independent lines, each closed over every known orbit)
-    brought no new orbit, enough loops went around the orbits for ``options.min_loop_paths`` paths,
-    and then ``options.checks`` loops of one random orbit each (:meth:`_LoopGraph.check`) brought
-    none either (see :class:`~linnet_crit.options.MonodromyOptions` for why both). A petal whose
-    paths still fail after the retry schedule is replaced by a new one, and a check whose paths fail
-    does not count, at most until ``options.max_loops`` petals were used; the stop reason is recorded
-    in ``report.info["stop"]``. The stopping rule never looks at a known or formula count.
+    The loops are those of a :class:`_LoopGraph` (petals, then bent edges): it stops when the last
+    ``options.stall_loops`` loops (each closed over every known orbit) brought no new orbit, enough
+    loops went around the orbits for ``options.min_loop_paths`` paths, and then ``options.checks``
+    bent paths of one random orbit each (:meth:`_LoopGraph.check`) brought none either (see
+    :class:`~linnet_crit.options.MonodromyOptions` for why both). An edge whose paths still fail
+    after the retry schedule is dropped (its loop does not count), and a check whose path fails
+    does not count, at most until ``options.max_loops`` loops and checks were used; the stop reason
+    is recorded in ``report.info["stop"]``. The stopping rule never looks at a known or formula count.
     """
     options, tracker = options or MonodromyOptions(), tracker or TrackerOptions()
     t0 = time.perf_counter()
@@ -429,13 +430,13 @@ def generic_solutions(
             return GenericSolutions(arch, base, tried.representatives, False, report, w0)
     graph = _LoopGraph(arch, base, rng)
     graph.add_orbits(0, start)
-    petals_used = 0
+    loops_used = 0
 
     def required_loops() -> int:
         # a loop (a bent edge) costs 1 path per orbit at p0
         return max(options.stall_loops, -(-options.min_loop_paths // max(len(graph.known[0]), 1)))
 
-    # The stall rule of the loop graph: the last stall_loops petals — fresh random loops, each
+    # The stall rule of the loop graph: the last stall_loops loops — fresh random loops, each
     # closed over every known orbit — brought no new orbit (and min_loop_paths is met). Loops that
     # found orbits do not count: with widths 1,7,7 the 128 orbits of the full shape form a group
     # like (Z/2)^7 that loops explore one neuron's flip at a time, and "closed under 10 loops"
@@ -445,12 +446,12 @@ def generic_solutions(
     def stalled() -> bool:
         return stall >= options.stall_loops and graph.n_loops >= required_loops()
 
-    while petals_used < options.max_loops and not (stalled() and checked >= options.checks):
+    while loops_used < options.max_loops and not (stalled() and checked >= options.checks):
         before = len(graph.known[0])
         if stalled() and len(graph.petals()):  # the checks still needed, all at once; a new orbit resumes the search
-            n = min(options.checks - checked, options.max_loops - petals_used)
+            n = min(options.checks - checked, options.max_loops - loops_used)
             came_back, found = graph.check(n, tracker)
-            petals_used += n
+            loops_used += n
             if found:
                 graph.close_or_drop(tracker)
             stall, checked = (0, 0) if found else (stall, checked + came_back)
@@ -461,11 +462,11 @@ def generic_solutions(
             batch = max(options.stall_loops - stall, required_loops() - graph.n_loops, 1)
         else:  # still finding orbits: a few loops a round, so fewer are spent after the last find
             batch = GROWING_LOOPS
-        added = min(batch, options.max_loops - petals_used)
+        added = min(batch, options.max_loops - loops_used)
         loops_before = graph.n_loops
         for _ in range(added):
             graph.add_loop()
-        petals_used += added
+        loops_used += added
         graph.close_or_drop(tracker)
         kept = max(graph.n_loops - loops_before, 0)
         stall = 0 if len(graph.known[0]) > before else stall + kept
@@ -479,7 +480,7 @@ def generic_solutions(
         else f"reached max_loops = {options.max_loops}"
     )
     known = graph.known[0]
-    info = {"loops": petals_used, "closed_loops": loops, "stall_loops": stall, "orbits": len(known), "rank_gap": gap,
+    info = {"loops": loops_used, "closed_loops": loops, "stall_loops": stall, "orbits": len(known), "rank_gap": gap,
             "stop": stop, "dropped_edges": graph.dropped_edges, "stall_goal": required_loops(), "checks": checked,
             "checks_goal": options.checks}
     paths, steps, failed, at_infinity = graph.paths, graph.steps, graph.failed, 0
