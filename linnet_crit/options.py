@@ -116,7 +116,7 @@ class MonodromyOptions:
     ``blackbox_paths`` paths (:func:`~linnet_crit.bounds.linear_product_paths`; 4p + 1 for the
     one-neuron shapes 1,1,p), the shape's generic set comes from tracking every one of them instead
     (:func:`~linnet_crit.solvers.native.blackbox.torus_orbits`): complete by construction, with no
-    stopping rule to fool, and 13 paths instead of about 300 on 1,1,3. It is accepted only when no
+    stopping rule to fool, and 13 paths instead of about 270 on 1,1,3. It is accepted only when no
     path failed or ended singular, every orbit arrived with all its sign flips (each flip is a
     different path, so a path lost at infinity shows) and the start point W₀'s orbit is among them;
     otherwise monodromy runs as well and the stage says why. ``0`` always runs monodromy. Native

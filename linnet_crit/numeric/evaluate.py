@@ -92,9 +92,7 @@ class ParameterSegment:
 
     def point(self, s: np.ndarray) -> Parameters:
         """The parameter point at ``s`` (real or complex, one per path)."""
-        s = np.asarray(s)[:, None, None]
-        return Parameters.from_arrays([a + s * d if m else a
-                                       for a, d, m in zip(self.start.arrays(), self.step.arrays(), self.moving)])
+        return self.shifted(self.start, s)
 
     def tangent(self, ds: np.ndarray | float = 1.0) -> Parameters:
         """d/dτ of the point when s moves at ``ds`` = ds/dτ (one per path, or 1)."""

@@ -202,11 +202,15 @@ class _LoopGraph:
         (:func:`_loop_corner`), and a weight of random phase, |σ| from 0.6 to 6 (at τ = ½ the
         weights of p0, p1, q are ½, ρ/2, σ/4)."""
         sigma = 2 * 10 ** self.rng.uniform(-0.5, 0.5) * np.exp(2j * np.pi * self.rng.uniform())
-        return _with_lambdas(self.nodes[0], _loop_corner(self.nodes[0], self.rng)), complex(sigma)
+        return self._random_corner(), complex(sigma)
+
+    def _random_corner(self) -> Instance:
+        """The base's data with a random Λ (:func:`_loop_corner`): a petal node or a bump point."""
+        return _with_lambdas(self.nodes[0], _loop_corner(self.nodes[0], self.rng))
 
     def add_petal(self) -> None:
         """A new node joined to p0 by the segment and an arc: one loop, 2 paths per orbit."""
-        self.nodes.append(_with_lambdas(self.nodes[0], _loop_corner(self.nodes[0], self.rng)))
+        self.nodes.append(self._random_corner())
         self.known.append(np.zeros((0, self.arch.n_unknowns), complex))
         for bend in (1 + 0j, _arc_bend(self.rng)):
             self._add_edge(len(self.nodes) - 1, bend, self.nodes[0])
