@@ -20,7 +20,9 @@ so the probability of stopping early is estimated as E[Σ over the K ≠ S visit
 shape: orbits, pool loops, the largest p_K and c_K met, and for the rule of
 ``MonodromyOptions()`` (this tree's defaults), the early rule (``stall_loops=10,
 min_loop_paths=200, checks=0``) and every ``--rules`` pair, the estimate and the confirming paths
-at K = S (per orbit and closed loop, and per check: 1 path with bent edges, 2 with petals). f is
+at K = S (per orbit and closed loop, and per check: 1 path with bent edges, 2 with petals); a rule
+runs t = min(checks, checks_per_orbit·|K|) checks at K (a pair "stall,checks" in ``--rules`` is a
+fixed number). f is
 max(stall_loops, ⌈min_loop_paths / (paths of a loop)⌉), which overstates the loops after the last
 find when min_loop_paths binds (small K): the estimate is then optimistic.
 
@@ -28,7 +30,7 @@ The estimate is only as good as the pool: with 80 loops a p_K or c_K is known to
 a loop kind the pool never drew (a branch point the loops rarely encircle) is not in it.
 
 Run: ``python benchmarks/bench_monodromy_stop.py`` (``--shapes "1,3,3;1,4,4" --pool 80 --runs 400
---loops petal --rules "4,100;6,100"``).
+--loops petal --rules "4,100;6,100;5,200,15"``).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from linnet_crit.options import MonodromyOptions, TrackerOptions  # noqa: E402
 from linnet_crit.solvers.native.monodromy import _LoopGraph, generic_solutions  # noqa: E402
 
 SHAPES = ("1,1,1", "1,1,2", "1,2,2", "2,2,2", "1,3,3", "1,1,1,2", "1,2,3", "1,2,4", "1,2,2,2", "1,4,4")
-FORMER = MonodromyOptions(stall_loops=10, min_loop_paths=200, checks=0)
+FORMER = MonodromyOptions(stall_loops=10, min_loop_paths=200, checks=0, checks_per_orbit=0)
 
 
 def loop_pool(arch: Architecture, pool: int, seed: int, kind: str = "bent") -> tuple[int, np.ndarray, int]:
@@ -116,12 +118,13 @@ def early_stop(replays, options: MonodromyOptions, per_loop: int) -> float:
     for seq in replays:
         for k, keep_loop, keep_check in seq:
             closed = max(options.stall_loops, -(-options.min_loop_paths // (per_loop * k)))
-            total += keep_loop**closed * keep_check**options.checks
+            total += keep_loop**closed * keep_check**min(options.checks, options.checks_per_orbit * k)
     return total / max(len(replays), 1)
 
 
 def confirming_paths(n: int, options: MonodromyOptions, per_loop: int) -> int:
-    return per_loop * (n * max(options.stall_loops, -(-options.min_loop_paths // (per_loop * n))) + options.checks)
+    checks = min(options.checks, options.checks_per_orbit * n)
+    return per_loop * (n * max(options.stall_loops, -(-options.min_loop_paths // (per_loop * n))) + checks)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,12 +136,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loops", choices=("bent", "petal"), default="bent",
                         help="the kind of loop in the pool: the engine's bent edges, or the former fresh petals")
     parser.add_argument("--rules", default="", help="more rules to estimate, ';'-separated stall_loops,checks "
-                        "pairs, e.g. \"6,100;8,150\"")
+                        "pairs or stall_loops,checks,checks_per_orbit triples (a pair: a fixed number of "
+                        "checks), e.g. \"6,100;5,200,15\"")
     parser.add_argument("--json", type=Path, help="write every figure to this file")
     args = parser.parse_args(argv)
     now = MonodromyOptions()
     print(f"# bench_monodromy_stop: pool {args.pool} {args.loops} loops, {args.runs} replays, seed {args.seed}; this rule "
-          f"stall_loops={now.stall_loops} min_loop_paths={now.min_loop_paths} checks={now.checks}; former rule "
+          f"stall_loops={now.stall_loops} min_loop_paths={now.min_loop_paths} checks={now.checks} "
+          f"checks_per_orbit={now.checks_per_orbit}; former rule "
           f"stall_loops={FORMER.stall_loops} min_loop_paths={FORMER.min_loop_paths} checks={FORMER.checks}", flush=True)
     print(f"{'shape':>9} {'orbits':>6} {'loops':>5} {'max p_K':>7} {'max c_K':>7}   {'this rule':>9} {'paths':>5}"
           f"   {'former':>9} {'paths':>5}  {'s':>5}", flush=True)
@@ -165,8 +170,12 @@ def main(argv: list[str] | None = None) -> int:
                "former": early_stop(replays, FORMER, per_loop), "former_paths": confirming_paths(n, FORMER, per_loop),
                "seconds": time.perf_counter() - t0}
         for rule in (r.strip() for r in args.rules.split(";") if r.strip()):
-            stall_loops, checks = (int(v) for v in rule.split(","))
-            other = MonodromyOptions(stall_loops=stall_loops, checks=checks)
+            values = [int(v) for v in rule.split(",")]
+            if len(values) not in (2, 3):
+                parser.error(f"--rules: {rule!r} is not stall_loops,checks or stall_loops,checks,checks_per_orbit")
+            stall_loops, checks = values[:2]
+            other = MonodromyOptions(stall_loops=stall_loops, checks=checks,
+                                     checks_per_orbit=values[2] if len(values) == 3 else checks)
             row[f"rule {rule}"] = (early_stop(replays, other, per_loop), confirming_paths(n, other, per_loop))
         rows.append(row)
         print(f"{widths:>9} {n:>6} {len(perms):>5} {row['max_keep_loop']:>7.2f} {row['max_keep_check']:>7.2f}   "

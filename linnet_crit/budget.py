@@ -41,7 +41,7 @@ Examples
 >>> check_budget(est, max_paths=1000)
 Traceback (most recent call last):
 ...
-linnet_crit.errors.BudgetExceededError: widths 2,2,2, 100 draws: estimated 7353 paths (upper bound) exceed max_paths = 1000; pass a larger max_paths, or max_paths=None (CLI --max-paths 0) to run anyway
+linnet_crit.errors.BudgetExceededError: widths 2,2,2, 100 draws: estimated 6653 paths (upper bound) exceed max_paths = 1000; pass a larger max_paths, or max_paths=None (CLI --max-paths 0) to run anyway
 """
 
 from __future__ import annotations
@@ -217,7 +217,7 @@ def estimate_study(
     Examples
     --------
     >>> estimate_study("1,1,1", draws=10).total_paths
-    685
+    175
     >>> estimate_study("1,1000000000,1").paths_text()
     'more than 10^30 paths'
     """
@@ -275,12 +275,14 @@ def _monodromy_paths(orbits: int, mono: MonodromyOptions) -> int:
     of at most ``max(stall_loops, GROWING_LOOPS)`` (two a round while orbits are found); a batch
     either finds an orbit (at most ``orbits`` times) or counts towards the stall, so there are at
     most ``(orbits + 1) · max(stall_loops, 2)`` loops (and ``max_loops``); the loops added only to
-    reach ``min_loop_paths`` cost at most that many paths. A round of checks (1 path each) either
-    ends the run or finds an orbit: at most ``(orbits + 1) · checks`` checks (and ``max_loops``).
+    reach ``min_loop_paths`` cost at most that many paths. A round of checks (1 path each, at most
+    ``min(checks, checks_per_orbit · orbits)``) either ends the run or finds an orbit: at most
+    ``orbits + 1`` rounds (and ``max_loops`` checks).
     """
     batch = max(mono.stall_loops, GROWING_LOOPS)
+    checks = min(mono.checks, mono.checks_per_orbit * max(orbits, 1))
     return (2 * orbits * min(mono.max_loops, (orbits + 1) * batch) + mono.min_loop_paths
-            + min(mono.max_loops, (orbits + 1) * mono.checks))
+            + min(mono.max_loops, (orbits + 1) * checks))
 
 
 def estimate_solve(
@@ -291,7 +293,7 @@ def estimate_solve(
     Examples
     --------
     >>> estimate_solve("1,1,1").total_paths
-    667
+    157
     """
     return estimate_study(architecture, draws=1, samples=samples, options=options)
 
@@ -326,7 +328,7 @@ def check_budget(estimate: Estimate, *, max_paths: int | None = DEFAULT_MAX_PATH
 
     Examples
     --------
-    >>> check_budget(estimate_solve("1,1,1"), max_paths=667)
+    >>> check_budget(estimate_solve("1,1,1"), max_paths=157)
     """
     for name, value in (("max_paths", max_paths), ("max_memory", max_memory)):
         if value is not None:

@@ -86,10 +86,10 @@ class MonodromyOptions:
     Orbits are found by loops closed over every known sign-flip orbit (two new loops a round; the
     loops of :class:`~linnet_crit.solvers.native.monodromy._LoopGraph`: a few petals, then bent
     edges at 1 path per orbit). Once ``stall_loops`` consecutive such loops brought no new orbit
-    (and at least ``min_loop_paths`` paths went around them), ``checks`` more loops, each taking one
-    random known orbit along a fresh bent edge (1 path), must bring none either; a new orbit
-    resumes the search and both counts start again. After ``max_loops`` loops and checks together
-    the run stops with a warning instead.
+    (and at least ``min_loop_paths`` paths went around them), min(``checks``, ``checks_per_orbit`` ×
+    the orbits known) more loops, each taking one random known orbit along a fresh bent edge
+    (1 path), must bring none either; a new orbit resumes the search and both counts start again.
+    After ``max_loops`` loops and checks together the run stops with a warning instead.
 
     Why checks: a run stops early when the loops after the last find all map the known orbits K
     onto themselves. For widths 1,d,d the orbits behave like a (Z/2)^d-torsor, K can be half of
@@ -107,10 +107,24 @@ class MonodromyOptions:
     at a hard base point of 1,2,2,2, where 55–59 % of the loops keep an incomplete orbit set; at most
     5.7e-8 elsewhere against 1.0e-6), and on 20 more (seeds 4–7 of 1,2,3, 1,2,4, 1,2,2,2, 1,3,4,
     2,2,3: at most 7.2e-8 against up to 2.3e-6), for 5·orbits + 200 confirming paths instead of
-    8·orbits + 200.
+    8·orbits + 200 (fewer checks below 14 orbits: ``checks_per_orbit``).
     A bent path takes about 1.4× a petal path's steps, so the rule costs about the former's time
     (8 loops and 150 checks reached 1.1e-6 at that base point, 6 and 200 2.2e-7, at more steps).
     ``stall_loops=10, min_loop_paths=200, checks=0`` is the early rule.
+
+    Why at most ``checks_per_orbit`` checks per known orbit: a check finds a missing orbit when
+    its path leaves the known orbits K, and the share of K's orbits a loop maps into K (c_K, the
+    same estimate) is at most about 1 − 0.8/|K| — largest c_K met 0.77 at 4 orbits, 0.91 at 8,
+    0.94 at 12, 0.96 at 24 (``bench_monodromy_stop.py``, seeds 0–7) — so c_K^(a·|K|) ≈ e^(−0.8a)
+    hardly depends on |K|: a fixed number of checks per orbit protects a run as well at 4 orbits
+    as at 40, while 200 checks over 4 orbits bought estimates near 1e-30 for 200 paths. With 15 a
+    run needs min(200, 15·|K|) checks (60 at 4 orbits, 120 at 8, 180 at 12; unchanged from 14
+    orbits on). ``bench_monodromy_stop.py --rules "5,200;5,200,10;5,200,12;5,200,20"`` over seeds
+    0–7 of the 11 small shapes 1,2,2,1, 2,2,2,1, 3,1,1,1, 2,1,1,2, 1,1,1,2, 1,1,2,2, 2,1,2,2,
+    1,2,3, 2,2,3, 1,3,3, 2,3,3 (88 shape-seeds) estimated at most 5.0e-8 (1,1,1,2 seed 3), below
+    what the rule reaches unchanged on larger shapes (5.5e-7 on 2,2,2,2 seed 4, 3.8e-7 on 1,2,2,2
+    seed 3); 10 per orbit reached 3.7e-6, 12 reached 6.6e-7, 20 2.4e-9. A ``checks_per_orbit`` of
+    at least ``checks`` gives the fixed number.
 
     Small shapes skip monodromy: when the blackbox homotopy's start system has at most
     ``blackbox_paths`` paths (:func:`~linnet_crit.bounds.linear_product_paths`; 4p + 1 for the
@@ -134,6 +148,7 @@ class MonodromyOptions:
     max_loops: int = 1000
     min_loop_paths: int = 0
     checks: int = 200
+    checks_per_orbit: int = 15
     rank_tolerance: float = 1e-10
     blackbox_paths: int = 130
 

@@ -165,11 +165,14 @@ def test_cluster_bench_streams_a_solve_through_a_local_dask_cluster(tmp_path):
 def test_bench_monodromy_stop_estimates_both_rules_from_real_loops(capsys, tmp_path):
     bench = load("bench_monodromy_stop")
     out = tmp_path / "stop.json"
-    assert bench.main(["--shapes", "1,1,1", "--pool", "12", "--runs", "30", "--rules", "2,10", "--json", str(out)]) == 0
+    assert bench.main(["--shapes", "1,1,1", "--pool", "12", "--runs", "30", "--rules", "2,10;2,10,3",
+                       "--json", str(out)]) == 0
     row = json.loads(out.read_text())["rows"][0]
     assert row["shape"] == "1,1,1" and row["orbits"] == row["run_orbits"] == 2 and row["loops"] > 0
     assert 0.0 <= row["this"] < 1.0 and 0.0 <= row["former"] < 1.0
     assert row["this"] <= row["rule 2,10"][0] and row["rule 2,10"][1] == 2 * 2 + 10
+    # 3 checks per orbit: 6 checks over the 2 orbits, and fewer checks can only raise the estimate
+    assert row["rule 2,10,3"][1] == 2 * 2 + 6 and row["rule 2,10,3"][0] >= row["rule 2,10"][0]
     assert "largest estimate of this rule" in capsys.readouterr().out
 
 
@@ -188,6 +191,10 @@ def test_early_stop_estimate_is_the_chance_that_every_remaining_loop_keeps_k():
     more = MonodromyOptions(stall_loops=1, min_loop_paths=20, checks=0)
     assert bench.early_stop([[(4, 0.5, 1.0)]], more, per_loop=1) == 0.5**5
     assert bench.early_stop([[(4, 0.5, 1.0)]], more, per_loop=2) == 0.5**3
+    # checks_per_orbit: at |K| = 2, 3 per orbit are 6 of the 10 checks; at 4 orbits the 10
+    scaled = MonodromyOptions(stall_loops=1, min_loop_paths=0, checks=10, checks_per_orbit=3)
+    assert bench.early_stop([[(2, 0.5, 0.5)]], scaled, per_loop=1) == 0.5 ** (1 + 6)
+    assert bench.confirming_paths(4, scaled, per_loop=1) == 4 * 1 + 10
 
 
 def test_bench_blackbox_shapes_compares_both_routes_at_one_base_point(capsys, tmp_path):

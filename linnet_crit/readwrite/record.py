@@ -63,10 +63,11 @@ FORMAT_TAG = "linnet_crit.result"
 #: Bumped whenever a reader of the previous version could misread a new file. Version 3: the
 #: options are the whole typed ``SolveOptions`` and backend extras moved to ``settings``; 4: the
 #: loop-graph monodromy and the tracker's benign aim; 5: the monodromy's checks; 6: small shapes'
-#: generic sets by the blackbox homotopy (``MonodromyOptions.blackbox_paths``).
-FORMAT_VERSION = 6
-#: Versions this reader reads: 3 to 5 differ only in their options (see :func:`_options_of`).
-READABLE_VERSIONS = (3, 4, 5, 6)
+#: generic sets by the blackbox homotopy (``MonodromyOptions.blackbox_paths``); 7: checks scaled with
+#: the orbits known (``MonodromyOptions.checks_per_orbit``).
+FORMAT_VERSION = 7
+#: Versions this reader reads: 3 to 6 differ only in their options (see :func:`_options_of`).
+READABLE_VERSIONS = (3, 4, 5, 6, 7)
 
 
 def data_sha256(instance: Instance) -> str:
@@ -233,7 +234,8 @@ def _options_of(record: dict[str, Any]) -> SolveOptions:
     ``min_loop_paths = 0`` (no such minimum) and ``contraction_target = 0`` (the first Newton update
     aimed at ``step_target`` everywhere, which this value reproduces exactly). Versions 3 and 4
     predate the monodromy's checks: ``checks = 0``; versions 3 to 5 the blackbox homotopy on small
-    shapes: ``blackbox_paths = 0``.
+    shapes: ``blackbox_paths = 0``; versions 3 to 6 checks scaled with the orbits: ``checks_per_orbit
+    = checks`` (a fixed number of checks, as there are always orbits when checks run).
     """
     values = decode_value(record["options"])
     if record.get("version") != FORMAT_VERSION and isinstance(values, dict):  # an older readable version
@@ -254,6 +256,8 @@ def _upgrade(values: Any, version: int) -> Any:
         values["checks"] = 0
     if "stall_loops" in values and "blackbox_paths" not in values:
         values["blackbox_paths"] = 0
+    if "stall_loops" in values and "checks_per_orbit" not in values:
+        values["checks_per_orbit"] = values["checks"]
     return values
 
 

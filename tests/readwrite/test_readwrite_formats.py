@@ -187,7 +187,7 @@ def test_a_version_3_file_reads_with_the_options_that_solved_it(tmp_path, make_r
     def as_version_3(record):
         record["version"] = 3
         mono, tracker = record["options"]["monodromy"], record["options"]["tracker"]
-        del mono["min_loop_paths"], mono["checks"], mono["blackbox_paths"]
+        del mono["min_loop_paths"], mono["checks"], mono["blackbox_paths"], mono["checks_per_orbit"]
         mono["parallel_loops"] = 12
         for name in ("benign_step_target", "contraction_target", "benign_after"):
             del tracker[name]
@@ -197,6 +197,7 @@ def test_a_version_3_file_reads_with_the_options_that_solved_it(tmp_path, make_r
     assert back.options.monodromy.min_loop_paths == 0 and back.options.tracker.contraction_target == 0.0
     assert back.options.tracker.benign_step_target == back.options.tracker.step_target
     assert back.options.monodromy.checks == 0 and back.options.monodromy.blackbox_paths == 0
+    assert back.options.monodromy.checks_per_orbit == 0
 
 
 def test_a_version_4_file_reads_as_solved_without_checks(tmp_path, make_result):
@@ -206,7 +207,8 @@ def test_a_version_4_file_reads_as_solved_without_checks(tmp_path, make_result):
 
     def as_version_4(record):
         record["version"] = 4
-        del record["options"]["monodromy"]["checks"], record["options"]["monodromy"]["blackbox_paths"]
+        mono = record["options"]["monodromy"]
+        del mono["checks"], mono["blackbox_paths"], mono["checks_per_orbit"]
 
     _edit_json(path, as_version_4)
     back = read_result(path)
@@ -221,12 +223,28 @@ def test_a_version_5_file_reads_as_solved_by_monodromy_on_every_shape(tmp_path, 
 
     def as_version_5(record):
         record["version"] = 5
-        del record["options"]["monodromy"]["blackbox_paths"]
+        del record["options"]["monodromy"]["blackbox_paths"], record["options"]["monodromy"]["checks_per_orbit"]
 
     _edit_json(path, as_version_5)
     back = read_result(path)
     assert back.options.monodromy.blackbox_paths == 0 < result.options.monodromy.blackbox_paths
     assert back.options.monodromy.checks == result.options.monodromy.checks  # the rest as written
+
+
+def test_a_version_6_file_reads_as_solved_with_a_fixed_number_of_checks(tmp_path, make_result):
+    """Version 6 ran ``checks`` checks whatever the orbits: ``checks_per_orbit = checks``, and
+    min(checks, checks_per_orbit · orbits) is then ``checks`` for every run with an orbit."""
+    result = make_result(np.full((1, 6), 2 - 1j))
+    path = write_result(result, tmp_path / "r.json")
+
+    def as_version_6(record):
+        record["version"] = 6
+        del record["options"]["monodromy"]["checks_per_orbit"]
+
+    _edit_json(path, as_version_6)
+    back = read_result(path)
+    assert back.options.monodromy.checks_per_orbit == back.options.monodromy.checks == result.options.monodromy.checks
+    assert back.options.monodromy.checks_per_orbit != result.options.monodromy.checks_per_orbit
 
 
 def _edit_json(path: Path, edit) -> None:
@@ -239,8 +257,8 @@ def _edit_json(path: Path, edit) -> None:
     ("edit", "message"),
     [
         (lambda r: r.update(format="something.else"), "not a linnet_crit result"),
-        (lambda r: r.update(version=1), "format version 1, this linnet_crit reads versions 3, 4, 5"),
-        (lambda r: r.update(version=2), "format version 2, this linnet_crit reads versions 3, 4, 5"),
+        (lambda r: r.update(version=1), "format version 1, this linnet_crit reads versions 3, 4, 5, 6, 7"),
+        (lambda r: r.update(version=2), "format version 2, this linnet_crit reads versions 3, 4, 5, 6, 7"),
         (lambda r: r.update(layout="csv"), "header is for the 'csv' layout"),
         (lambda r: r["solutions"][0][2].__setitem__(0, 0.5), "points do not match their SHA-256"),
         (lambda r: r["residuals"].__setitem__(0, 1.0), "points do not match their SHA-256"),

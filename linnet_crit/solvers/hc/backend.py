@@ -64,6 +64,7 @@ def hc_stall_loops(mono: MonodromyOptions) -> int:
     the checks become more such loops: 55 with the defaults (5 loops, 200 checks). Where a loop
     keeps an incomplete set of orbits with probability 0.6 (widths 1,d,d, see
     ``MonodromyOptions``), 0.6^55 ≈ 6e-13. The early rule (``checks = 0``) maps to ``stall_loops``.
+    ``checks_per_orbit`` does not apply: the stall count is fixed before HC.jl knows any orbit.
     """
     return mono.stall_loops + mono.checks // 4
 
@@ -88,7 +89,7 @@ class HomotopyContinuationBackend:
     :class:`SolveOptions` the backend takes ``residual_tolerance`` and, for :meth:`monodromy`,
     ``monodromy.stall_loops`` and ``monodromy.checks`` as HC.jl's ``max_loops_no_progress``
     (:func:`hc_stall_loops`: HC.jl's own stall rule, not the native loop graph, so
-    ``min_loop_paths`` does not apply).
+    ``min_loop_paths`` and ``checks_per_orbit`` do not apply).
     """
 
     name = "hc"

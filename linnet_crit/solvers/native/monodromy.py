@@ -4,7 +4,8 @@ The system is linear in Λ, so for any W₀ with no zero entry and any X, Y the 
 critical is read off entrywise: a free start pair. Loops in parameter space permute the solutions;
 they are the loops of a graph of arcs between the base and petal points, every sign-flip orbit
 tracked once along every arc, until ``stall_loops`` consecutive loops bring no new orbit
-(:class:`_LoopGraph`), and then ``checks`` loops of one random orbit each bring none either. The
+(:class:`_LoopGraph`), and then checks — loops of one random orbit each, ``checks_per_orbit`` per
+known orbit up to ``checks`` — bring none either. The
 stopping rule never looks at a known or formula count.
 """
 
@@ -404,8 +405,8 @@ def generic_solutions(
 
     The loops are those of a :class:`_LoopGraph` (petals, then bent edges): it stops when the last
     ``options.stall_loops`` loops (each closed over every known orbit) brought no new orbit, enough
-    loops went around the orbits for ``options.min_loop_paths`` paths, and then ``options.checks``
-    bent paths of one random orbit each (:meth:`_LoopGraph.check`) brought none either (see
+    loops went around the orbits for ``options.min_loop_paths`` paths, and then min(``options.checks``,
+    ``options.checks_per_orbit`` × orbits) bent paths of one random orbit each (:meth:`_LoopGraph.check`) brought none either (see
     :class:`~linnet_crit.options.MonodromyOptions` for why both). An edge whose paths still fail
     after the retry schedule is dropped (its loop does not count), and a check whose path fails
     does not count, at most until ``options.max_loops`` loops and checks were used; the stop reason
@@ -450,10 +451,14 @@ def generic_solutions(
     def stalled() -> bool:
         return stall >= options.stall_loops and graph.n_loops >= required_loops()
 
-    while loops_used < options.max_loops and not (stalled() and checked >= options.checks):
+    def required_checks() -> int:
+        # a check finds a missing orbit with probability about 0.8/|K| (MonodromyOptions)
+        return min(options.checks, options.checks_per_orbit * len(graph.known[0]))
+
+    while loops_used < options.max_loops and not (stalled() and checked >= required_checks()):
         before = len(graph.known[0])
         if stalled() and len(graph.petals()):  # the checks still needed, all at once; a new orbit resumes the search
-            n = min(options.checks - checked, options.max_loops - loops_used)
+            n = min(required_checks() - checked, options.max_loops - loops_used)
             came_back, found = graph.check(n, tracker)
             loops_used += n
             if found:
@@ -480,13 +485,13 @@ def generic_solutions(
         f"each) after them; the orbits are closed under all {loops} independent loops (each orbit tracked "
         f"along all {len(graph.edge_node)} edges between p0 and {len(graph.petals())} petals"
         + (f"; {graph.dropped_edges} edges with failing paths dropped" if graph.dropped_edges else "") + ")"
-        if stalled() and checked >= options.checks
+        if stalled() and checked >= required_checks()
         else f"reached max_loops = {options.max_loops}"
     )
     known = graph.known[0]
     info = {"loops": loops_used, "closed_loops": loops, "stall_loops": stall, "orbits": len(known), "rank_gap": gap,
             "stop": stop, "dropped_edges": graph.dropped_edges, "stall_goal": required_loops(), "checks": checked,
-            "checks_goal": options.checks}
+            "checks_goal": required_checks()}
     paths, steps, failed, at_infinity = graph.paths, graph.steps, graph.failed, 0
     if tried is not None:  # its paths were tracked too, and count with their ends
         info["blackbox"] = tried.reason

@@ -68,9 +68,10 @@ def test_loops_whose_paths_keep_failing_do_not_count(monkeypatch):
 def test_a_clean_monodromy_run_has_no_warning():
     gen = monodromy.generic_solutions(Architecture((1, 1, 1)), 1, np.random.default_rng(0))
     info = gen.report.info
-    checks = MonodromyOptions().checks
+    options = MonodromyOptions()
+    checks = min(options.checks, options.checks_per_orbit * gen.n_orbits)  # 2 orbits: 30 checks, not 200
     assert gen.warnings == () and f"consecutive loops found no new orbit, nor did {checks} checks" in info["stop"]
-    assert info["stall_loops"] >= MonodromyOptions().stall_loops and info["checks"] == info["checks_goal"] == checks
+    assert info["stall_loops"] >= options.stall_loops and info["checks"] == info["checks_goal"] == checks < options.checks
 
 
 def test_min_loop_paths_adds_closed_loops_when_there_are_few_orbits():
@@ -92,6 +93,20 @@ def test_checks_alone_find_every_orbit():
     assert gen.report.info["closed_loops"] == 1 and gen.report.info["checks"] == 60
     assert gen.n_torus == published["N_Cstar"] and gen.warnings == ()
     assert gen.report.paths >= 60
+
+
+def test_checks_scale_with_the_orbits_known_up_to_checks():
+    """checks_per_orbit × the orbits known, at most ``checks``: a few orbits need fewer checks (each
+    check is then more likely to leave an incomplete set), and a large checks_per_orbit restores
+    the fixed number. Both runs start alike (same seed) and stop complete."""
+    arch, rng = Architecture((1, 2, 2)), lambda: np.random.default_rng(3)
+    scaled = monodromy.generic_solutions(arch, 1, rng(), MonodromyOptions(checks=200, checks_per_orbit=4))
+    fixed = monodromy.generic_solutions(arch, 1, rng(), MonodromyOptions(checks=200, checks_per_orbit=200))
+    orbits = scaled.n_orbits
+    assert orbits == fixed.n_orbits and scaled.warnings == fixed.warnings == ()
+    assert scaled.report.info["checks"] == scaled.report.info["checks_goal"] == 4 * orbits < 200
+    assert fixed.report.info["checks"] == fixed.report.info["checks_goal"] == 200
+    assert fixed.report.paths - scaled.report.paths >= 200 - 4 * orbits
 
 
 def test_zero_law_violations_flag_stray_zeros_and_half_dead_neurons():
