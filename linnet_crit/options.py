@@ -130,7 +130,7 @@ class MonodromyOptions:
     ``blackbox_paths`` paths (:func:`~linnet_crit.bounds.linear_product_paths`; 4p + 1 for the
     one-neuron shapes 1,1,p), the shape's generic set comes from tracking every one of them instead
     (:func:`~linnet_crit.solvers.native.blackbox.torus_orbits`): complete by construction, with no
-    stopping rule to fool, and 13 paths instead of about 270 on 1,1,3. It is accepted only when no
+    stopping rule to fool, and 13 paths instead of about 160 on 1,1,3. It is accepted only when no
     path failed or ended singular, every orbit arrived with all its sign flips (each flip is a
     different path, so a path lost at infinity shows) and the start point W₀'s orbit is among them;
     otherwise monodromy runs as well and the stage says why. ``0`` always runs monodromy. Native
@@ -140,8 +140,10 @@ class MonodromyOptions:
     ×0.31–0.37 the time on 1,1,p, ×0.86 on 1,2,2 and 1,1,1,2) except 2,1,1,1 (×2.2: 3 of 20 runs
     had failing paths, so monodromy ran too), and slower from 173 on the two-hidden-layer shapes,
     whose paths mostly go to infinity (3 seeds: 1,1,1,3 ×1.6, 2,1,1,2 ×4.3). Against the monodromy
-    of bent loops (5 seeds): ×0.28–0.87 up to 129 start paths except 2,1,1,1 (×1.08), 1,1,1,3
-    ×1.29, 2,1,1,2 ×2.96, but 1,2,3 (289 paths, one hidden layer) ×0.89 — left for a per-depth threshold.
+    of bent loops with checks per orbit (5 seeds, ``bench_blackbox_shapes.py``): ×0.30–0.90 up to
+    129 start paths except 2,1,1,1 (×1.16, no fallback), 1,1,1,3 ×1.29, 3,1,1,1 ×2.98, 2,1,1,2
+    ×2.97, and 3,1,3 (245 paths) ×0.98, 1,2,3 (289) ×0.90 — one hidden layer, left for a
+    per-depth threshold.
     """
 
     stall_loops: int = 5

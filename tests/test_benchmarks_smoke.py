@@ -200,8 +200,11 @@ def test_early_stop_estimate_is_the_chance_that_every_remaining_loop_keeps_k():
 def test_bench_blackbox_shapes_compares_both_routes_at_one_base_point(capsys, tmp_path):
     bench = load("bench_blackbox_shapes")
     out = tmp_path / "shapes.json"
-    assert bench.main(["--shapes", "1,1,2", "--seeds", "1", "--json", str(out)]) == 0
-    row = json.loads(out.read_text())["rows"][0]
+    assert bench.main(["--shapes", "1,1,2;2,2,1", "--seeds", "1", "--json", str(out)]) == 0
+    row, empty = json.loads(out.read_text())["rows"]
     assert row["shape"] == "1,1,2" and row["start_paths"] == 9 and row["disagree"] == 0
-    assert row["blackbox_paths"] == 9 < row["monodromy_paths"] and row["not_certified"] == 0
-    assert "time ratio" in capsys.readouterr().out
+    assert row["blackbox_paths"] == 9 < row["monodromy_paths"] and row["not_certified"] == row["degenerate"] == 0
+    # no torus solutions (rank-deficient start map): neither route runs, and no fallback is counted
+    assert empty["degenerate"] == 1 and empty["not_certified"] == 0 and empty["blackbox_paths"] == 0
+    printed = capsys.readouterr().out
+    assert "time ratio" in printed and "no torus solutions" in printed
