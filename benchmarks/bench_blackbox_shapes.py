@@ -41,7 +41,8 @@ ALWAYS = MonodromyOptions(blackbox_paths=2**62)
 def compare(widths: str, seeds: int) -> dict:
     arch = Architecture.parse(widths)
     row = {"shape": widths, "start_paths": linear_product_paths(arch), "seeds": seeds, "blackbox_s": 0.0,
-           "monodromy_s": 0.0, "blackbox_paths": 0, "monodromy_paths": 0, "not_certified": 0, "degenerate": 0, "disagree": 0}
+           "monodromy_s": 0.0, "blackbox_paths": 0, "monodromy_paths": 0, "not_certified": 0, "degenerate": 0,
+           "disagree": 0}
     for seed in range(seeds):
         t = time.process_time()
         first = generic_solutions(arch, 1, np.random.default_rng(seed), ALWAYS, blackbox=SolveOptions())

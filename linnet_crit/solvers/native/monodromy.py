@@ -405,8 +405,9 @@ def generic_solutions(
 
     The loops are those of a :class:`_LoopGraph` (petals, then bent edges): it stops when the last
     ``options.stall_loops`` loops (each closed over every known orbit) brought no new orbit, enough
-    loops went around the orbits for ``options.min_loop_paths`` paths, and then min(``options.checks``,
-    ``options.checks_per_orbit`` × orbits) bent paths of one random orbit each (:meth:`_LoopGraph.check`) brought none either (see
+    loops went around the orbits for ``options.min_loop_paths`` paths, and then
+    min(``options.checks``, ``options.checks_per_orbit`` × orbits) bent paths of one random orbit
+    each (:meth:`_LoopGraph.check`) brought none either (see
     :class:`~linnet_crit.options.MonodromyOptions` for why both). An edge whose paths still fail
     after the retry schedule is dropped (its loop does not count), and a check whose path fails
     does not count, at most until ``options.max_loops`` loops and checks were used; the stop reason
