@@ -42,6 +42,8 @@ def test_counts_equal_the_plain_solve(widths, tmp_path):
     assert back.complete and _same_points(back.solutions, plain.solutions)
     assert np.all(back.residuals <= OPTIONS.residual_tolerance)
     assert streamed.n_paths_tracked == plain.n_paths_tracked == back.n_paths_tracked
+    # the same assumptions, the monodromy stopping rule among them where a shape rests on it
+    assert streamed.assumptions == plain.assumptions == back.assumptions
 
 
 def test_show_prints_what_the_solve_returned(tmp_path):

@@ -35,6 +35,7 @@ from .verdict import (
     Finalized,
     failure_warnings,
     finalize,
+    monodromy_assumptions,
     monodromy_warnings,
     refuse_symmetric_data,
     singular_endpoints_are_isolated,
@@ -143,8 +144,8 @@ def _auto(instance, rng, generic, spent: _Spent, run: StructuredRun, seed, optio
     if failing:
         note = f"the structured route's certificate failed ({'; '.join(failing)}): switched to the continuation route"
         return _switch(instance, rng, generic, spent, note, seed, options, progress, t0, known=fin)
-    return _result(instance, fin, spent, run.failed, 0, monodromy_warnings(generic), (), (NO_STRAY_ZEROS,), seed,
-                   "auto", options, t0, route="structured")
+    return _result(instance, fin, spent, run.failed, 0, monodromy_warnings(generic), (),
+                   (NO_STRAY_ZEROS, *monodromy_assumptions(generic)), seed, "auto", options, t0, route="structured")
 
 
 def _switch(instance, rng, generic, spent: _Spent, note: str, seed, options, progress, t0,
@@ -205,7 +206,7 @@ def _continuation(instance, rng, generic, spent: _Spent, notes, seed, method, op
     # the route lists the monodromy reports of the generic set it was given: keep one copy
     spent = _Spent(spent.paths, tuple(s for s in spent.stages if not any(s is r for r in run.stages)))
     return _result(instance, fin, spent.plus(run.n_paths, run.stages), run.failed, run.n_at_infinity, warnings, [*notes, *run.notes],
-                   (), seed, method, options, t0, route="continuation")
+                   monodromy_assumptions(generic), seed, method, options, t0, route="continuation")
 
 
 def _blackbox(instance: Instance, seed, options: SolveOptions, progress, t0) -> SolveResult:

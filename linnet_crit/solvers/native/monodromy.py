@@ -70,6 +70,12 @@ class GenericSolutions:
         )
 
     @property
+    def by_stopping_rule(self) -> bool:
+        """Whether the orbits rest on monodromy's stopping rule — not on the blackbox homotopy
+        (complete by construction) nor on the rank test that found no torus solutions."""
+        return not self.degenerate and self.report.info.get("route") != "blackbox"
+
+    @property
     def warnings(self) -> tuple[str, ...]:
         """Why the orbits found may not be all: :attr:`rank_warnings`, or a stop at ``max_loops``."""
         info, found = self.report.info, list(self.rank_warnings)

@@ -42,7 +42,7 @@ from .structured import (
     paths_per_alive_set,
     solve_generic,
 )
-from .verdict import finalize, monodromy_warnings, refuse_symmetric_data, structured_certificate
+from .verdict import finalize, monodromy_assumptions, monodromy_warnings, refuse_symmetric_data, structured_certificate
 
 __all__ = ["ORIGIN", "FinalizedUnit", "UnitPlan", "finalize_unit", "plan_units"]
 
@@ -123,7 +123,7 @@ class UnitPlan:
 
     @property
     def assumptions(self) -> tuple[str, ...]:
-        return (NO_STRAY_ZEROS,)
+        return (NO_STRAY_ZEROS, *monodromy_assumptions(self.generic))
 
     def unit_paths(self, unit: CarryUnit) -> int:
         """First-pass paths of ``unit`` (retries come on top)."""

@@ -110,6 +110,25 @@ def test_checks_scale_with_the_orbits_known_up_to_checks():
     assert fixed.report.paths - scaled.report.paths >= 200 - 4 * orbits
 
 
+def test_a_count_carried_from_monodromy_states_the_stopping_rule_it_rests_on():
+    """The structured count is complete given complete generic sets. Those monodromy found rest on
+    its stopping rule, which the result names among its assumptions; shapes solved by the blackbox
+    homotopy (complete by construction) are not named, and a solve that used none has no such line.
+    The continuation route carries the same generic sets, hence the same assumption."""
+    cold = SolveOptions(cache=False)
+    inst = random_instance("1,3,3", seed=0)
+    result = solve(inst, seed=0, options=cold)
+    stages = {s.name for s in result.stages}
+    assert {"blackbox 1,1,3", "monodromy 1,2,3", "monodromy 1,3,3"} <= stages
+    rule = [a for a in result.assumptions if "stopping rule" in a]
+    assert result.complete and len(rule) == 1 and "of 1,2,3, 1,3,3 was found" in rule[0]
+    assert f"assumes: {rule[0]}" in str(result)
+    carried = solve(inst, seed=0, method="continuation", options=cold)
+    assert carried.complete and [a for a in carried.assumptions if "stopping rule" in a] == rule
+    small = solve(random_instance("1,1,2", seed=0), seed=0, options=cold)
+    assert small.complete and not any("stopping rule" in a for a in small.assumptions)
+
+
 def test_zero_law_violations_flag_stray_zeros_and_half_dead_neurons():
     arch = Architecture((2, 2, 2))
     rng = np.random.default_rng(0)
