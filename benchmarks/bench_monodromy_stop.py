@@ -118,13 +118,13 @@ def early_stop(replays, options: MonodromyOptions, per_loop: int) -> float:
     for seq in replays:
         for k, keep_loop, keep_check in seq:
             closed = max(options.stall_loops, -(-options.min_loop_paths // (per_loop * k)))
-            total += keep_loop**closed * keep_check**min(options.checks, options.checks_per_orbit * k)
+            total += keep_loop**closed * keep_check**options.checks_needed(k)
     return total / max(len(replays), 1)
 
 
 def confirming_paths(n: int, options: MonodromyOptions, per_loop: int) -> int:
-    checks = min(options.checks, options.checks_per_orbit * n)
-    return per_loop * (n * max(options.stall_loops, -(-options.min_loop_paths // (per_loop * n))) + checks)
+    return per_loop * (n * max(options.stall_loops, -(-options.min_loop_paths // (per_loop * n)))
+                       + options.checks_needed(n))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -280,7 +280,7 @@ def _monodromy_paths(orbits: int, mono: MonodromyOptions) -> int:
     ``orbits + 1`` rounds (and ``max_loops`` checks).
     """
     batch = max(mono.stall_loops, GROWING_LOOPS)
-    checks = min(mono.checks, mono.checks_per_orbit * max(orbits, 1))
+    checks = mono.checks_needed(max(orbits, 1))
     return (2 * orbits * min(mono.max_loops, (orbits + 1) * batch) + mono.min_loop_paths
             + min(mono.max_loops, (orbits + 1) * checks))
 

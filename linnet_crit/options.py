@@ -154,6 +154,16 @@ class MonodromyOptions:
     rank_tolerance: float = 1e-10
     blackbox_paths: int = 130
 
+    def checks_needed(self, orbits: int) -> int:
+        """The checks a run with ``orbits`` known orbits needs: min(``checks``, ``checks_per_orbit`` × orbits).
+
+        Examples
+        --------
+        >>> MonodromyOptions().checks_needed(4), MonodromyOptions().checks_needed(20)
+        (60, 200)
+        """
+        return min(self.checks, self.checks_per_orbit * orbits)
+
 
 @dataclass(frozen=True)
 class EndgameOptions:

@@ -460,7 +460,7 @@ def generic_solutions(
 
     def required_checks() -> int:
         # a check finds a missing orbit with probability about 0.8/|K| (MonodromyOptions)
-        return min(options.checks, options.checks_per_orbit * len(graph.known[0]))
+        return options.checks_needed(len(graph.known[0]))
 
     while loops_used < options.max_loops and not (stalled() and checked >= required_checks()):
         before = len(graph.known[0])
