@@ -102,12 +102,13 @@ class MonodromyOptions:
 
     Why 5 loops and 200 checks: ``bench_monodromy_stop.py --loops bent --rules …`` and ``--loops
     petal --rules 4,100`` (seeds 0–3; 1,3,3, 1,2,3, 1,2,4, 1,2,2,2, 1,1,2,2, 1,4,4, 1,3,4, 2,2,3)
-    estimated this rule's miss probability below that of the former defaults — 4 petal loops and
-    100 checks of 2 paths — on all 32 shape-seeds (3× to far below; at most 3.8e-7 against 1.2e-5
-    at a hard base point of 1,2,2,2, where 55–59 % of the loops keep an incomplete orbit set; at most
-    5.7e-8 elsewhere against 1.0e-6), and on 20 more (seeds 4–7 of 1,2,3, 1,2,4, 1,2,2,2, 1,3,4,
+    estimated the miss probability of 5 loops and 200 checks below that of the former defaults —
+    4 petal loops and 100 checks of 2 paths — on all 32 shape-seeds (3× to far below; at most
+    3.8e-7 against 1.2e-5 at a hard base point of 1,2,2,2, where 55–59 % of the loops keep an
+    incomplete orbit set; at most 5.7e-8 elsewhere against 1.0e-6), and on 20 more (seeds 4–7 of 1,2,3, 1,2,4, 1,2,2,2, 1,3,4,
     2,2,3: at most 7.2e-8 against up to 2.3e-6), for 5·orbits + 200 confirming paths instead of
-    8·orbits + 200 (fewer checks below 14 orbits: ``checks_per_orbit``).
+    8·orbits + 200 (fewer checks below 14 orbits since: ``checks_per_orbit``, judged against the
+    largest estimate on larger shapes instead).
     A bent path takes about 1.4× a petal path's steps, so the rule costs about the former's time
     (8 loops and 150 checks reached 1.1e-6 at that base point, 6 and 200 2.2e-7, at more steps).
     ``stall_loops=10, min_loop_paths=200, checks=0`` is the early rule.
