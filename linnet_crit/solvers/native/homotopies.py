@@ -68,6 +68,18 @@ class ParameterArc:
         self.rho = np.asarray(rho, dtype=complex)
         self.reverse = np.asarray(reverse, dtype=bool)
         self.sigma = np.zeros_like(self.rho) if sigma is None else np.asarray(sigma, dtype=complex)
+        # per parameter array: p0's, p1 − p0 and q − p0 (None where that line does not move it),
+        # and the segment's shared zero block for the tangent of an array neither line moves — so
+        # p(τ) and its tangent cost a multiply-add per moving array and no intermediate parameter
+        # points (this runs at every stage of every step: on small batches a third of an
+        # evaluation went into building those).
+        bump_steps = bump.step.arrays() if bump is not None else (None,) * len(segment.moving)
+        bump_moving = bump.moving if bump is not None else (False,) * len(segment.moving)
+        self._lines = [
+            (p0, d1 if m1 else None, d2 if m2 else None, d1)
+            for p0, d1, d2, m1, m2 in zip(segment.start.arrays(), segment.step.arrays(), bump_steps,
+                                           segment.moving, bump_moving)
+        ]
 
     def select(self, index: np.ndarray) -> ParameterArc:
         bump = None if self.bump is None else self.bump.select(index)
@@ -77,17 +89,27 @@ class ParameterArc:
     def _at(self, t: np.ndarray) -> tuple[Parameters, Parameters]:
         t = np.asarray(t, dtype=float)
         tau = np.where(self.reverse, 1.0 - t, t)
-        dtau = np.where(self.reverse, -1.0, 1.0)
-        bump_weight, bump_slope = tau * (1 - tau) * self.sigma, (1 - 2 * tau) * self.sigma
-        total = 1.0 - tau + tau * self.rho + bump_weight
-        slope = self.rho - 1.0 + bump_slope
-        # p = p0 + a·(p1 − p0) + b·(q − p0), a = τρ/total, b = τ(1 − τ)σ/total
-        a, da = tau * self.rho / total, (self.rho * total - tau * self.rho * slope) / total**2 * dtau
-        point, tangent = self.segment.point(a), self.segment.tangent(da)
-        if self.bump is None:
-            return point, tangent
-        b, db = bump_weight / total, (bump_slope * total - bump_weight * slope) / total**2 * dtau
-        return self.bump.shifted(point, b), self.bump.shifted(tangent, db)
+        # weights of p1 and q; p = p0 + a·(p1 − p0) + b·(q − p0), a = w1/total, b = w2/total
+        w1, one_minus, bump_slope = tau * self.rho, 1.0 - tau, (1.0 - 2.0 * tau) * self.sigma
+        w2 = tau * one_minus * self.sigma
+        total = one_minus + w1 + w2
+        a, b = w1 / total, w2 / total
+        # d/dτ of a and b, times dτ/dt = ±1
+        d_total, scale = self.rho - 1.0 + bump_slope, np.where(self.reverse, -1.0, 1.0) / total
+        da, db = (self.rho - a * d_total) * scale, (bump_slope - b * d_total) * scale
+        a, da, b, db = (v[:, None, None] for v in (a, da, b, db))
+        point, tangent = [], []
+        for p0, d1, d2, zero in self._lines:
+            if d1 is None and d2 is None:
+                point.append(p0), tangent.append(zero)
+                continue
+            p, dp = p0, 0.0
+            if d1 is not None:
+                p, dp = p + a * d1, da * d1
+            if d2 is not None:
+                p, dp = p + b * d2, dp + db * d2
+            point.append(p), tangent.append(dp)
+        return Parameters.from_arrays(point), Parameters.from_arrays(tangent)
 
     def evaluate(self, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return gradient_and_jacobian(self.arch, x, self._at(t)[0])
