@@ -208,3 +208,32 @@ def test_bench_blackbox_shapes_compares_both_routes_at_one_base_point(capsys, tm
     assert empty["degenerate"] == 1 and empty["not_certified"] == 0 and empty["blackbox_paths"] == 0
     printed = capsys.readouterr().out
     assert "time ratio" in printed and "no torus solutions" in printed
+
+
+def test_bench_trace_test_is_linear_exactly_for_complete_sets(capsys, tmp_path):
+    bench = load("bench_trace_test")
+    out = tmp_path / "trace.json"
+    assert bench.main(["--shapes", "1,1,2", "--stall", "5", "--json", str(out)]) == 0
+    row = json.loads(out.read_text())[0]
+    # the trace separates: linear (rounding level) over the complete sets, not with an orbit dropped
+    assert row["residual"] < bench.LINEAR
+    assert row["residual_fiber_dropped"] > 1e3 * bench.LINEAR and row["residual_additional_dropped"] > 1e3 * bench.LINEAR
+    assert row["least_certificate_paths"] == 2 * row["K"] + 3 * row["E"] and row["E"] >= 1
+    assert "trace linear: both sets complete" in capsys.readouterr().out
+
+
+def test_a_point_on_a_path_to_infinity_is_not_counted_as_a_solution():
+    bench = load("bench_competitors")
+    from linnet_crit import random_instance, solve
+    from linnet_crit.numeric import Parameters, gradient, gradient_and_jacobian
+
+    instance = random_instance("1,1,1", seed=0)
+    arch, params = instance.architecture, Parameters.of(instance)
+    # W = (0, 1e5): the cubic terms vanish, so the residual (≈ 1.7e3) is small next to ‖W‖³ and the
+    # Jacobian's condition (≈ 1e10) below the singular limit — as phc -b's points at infinity
+    far = np.array([[0.0, 1e5]], dtype=complex)
+    scale = 1e5 ** (2 * arch.n_layers - 1)
+    assert np.abs(gradient(arch, far, params)).max() <= bench.RESIDUAL * scale
+    assert np.linalg.cond(gradient_and_jacobian(arch, far, params)[1][0]) < bench.SINGULAR
+    roots = np.asarray(solve(instance, seed=0).solutions)
+    assert len(bench.valid_points(instance, np.concatenate([roots, far]))) == len(roots) == 5
