@@ -127,6 +127,16 @@ class MonodromyOptions:
     seed 3); 10 per orbit reached 3.7e-6, 12 reached 6.6e-7, 20 2.4e-9. A ``checks_per_orbit`` of
     at least ``checks`` gives the fixed number.
 
+    Why no trace test (the certificate of HomotopyContinuation.jl's ``verify_solution_completeness``,
+    Leykin–Rodriguez–Sottile): slicing the curve of critical points over a line of regularizers by
+    λ alone gives no linear trace, since points escape to infinity at finite λ; the multiprojective
+    slices (a·(W∘W) − 1)·λ + τ, invariant under the sign flips, do — measured linear to 1e-14 on
+    complete sets and 2e-5 to 1e-2 with one orbit dropped — but need every orbit of the curve on
+    the hyperplane a·(W∘W) = 1 as well, and there are many: 9× the fiber's orbits on 1,2,2, 10× on
+    2,2,2,1 and 1,2,3, more than 81× on 1,3,3. A trace certificate then tracks at least 2K + 3E'
+    paths (K fiber and E' additional orbits): 116, 128, 408 and over 1 966 against 124, 100, 300 and
+    240 for this rule (``benchmarks/bench_trace_test.py``, seed 0).
+
     Small shapes skip monodromy: when the blackbox homotopy's start system has at most
     ``blackbox_paths`` paths (:func:`~linnet_crit.bounds.linear_product_paths`; 4p + 1 for the
     one-neuron shapes 1,1,p), the shape's generic set comes from tracking every one of them instead
