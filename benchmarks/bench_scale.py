@@ -312,7 +312,7 @@ def phc_time(widths: str, seed: int, limit: float, folder: Path) -> str:
         return "phc not found: skipped"
     sys.path.insert(0, str(ROOT))  # the system is written by this tree's package
     import bench_competitors as competitors
-    from linnet_crit import gradient_system, random_instance
+    from linnet_crit import gradient_system, published_rows, random_instance
     from linnet_crit.system import to_phc
 
     instance = random_instance(widths, samples=1, seed=seed)
@@ -322,8 +322,10 @@ def phc_time(widths: str, seed: int, limit: float, folder: Path) -> str:
     run = competitors.phc_tool(instance.architecture.variable_names(), 2, limit, rundir)
     if run.status != "ok":
         return f"phc -b: {run.status}"
-    return (f"phc -b: {run.seconds:.2f} s wall, {run.cpu_seconds:.2f} s cpu, "
-            f"{len(competitors.valid_points(instance, run.points))} solutions")
+    found = len(competitors.valid_points(instance, run.points))
+    thesis = next((r["N_C"] for r in published_rows() if ",".join(map(str, r["widths"])) == widths), None)
+    check = "" if thesis is None else " (= thesis)" if found == thesis else f" (≠ thesis {thesis})"
+    return f"phc -b: {run.seconds:.2f} s wall, {run.cpu_seconds:.2f} s cpu, {found} solutions{check}"
 
 
 def warm(args: argparse.Namespace) -> int:
