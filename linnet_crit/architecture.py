@@ -185,6 +185,18 @@ class Architecture:
             per_layer = [list(itertools.combinations(range(d), s)) for d, s in zip(self.hidden, sizes)]
         return itertools.product(*per_layer)
 
+    def for_counting(self, samples: int) -> Architecture:
+        """The network whose critical points correspond one to one to this one's at ``samples`` data
+        points: with one data point the input width does not matter, so ``(1, d_1, …, d_H, dy)``
+        (proof in :mod:`linnet_crit.solvers.native.input_width`); otherwise this network.
+
+        Examples
+        --------
+        >>> Architecture((3, 2, 2, 1)).for_counting(1), Architecture((3, 2, 2, 1)).for_counting(2)
+        (Architecture(widths=(1, 2, 2, 1)), Architecture(widths=(3, 2, 2, 1)))
+        """
+        return Architecture((1, *self.hidden, self.dy)) if samples == 1 else self
+
     def subnetwork(self, sizes: Sequence[int]) -> Architecture:
         """The network with hidden widths ``sizes`` (same input and output)."""
         return Architecture((self.dx, *sizes, self.dy))

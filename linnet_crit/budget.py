@@ -41,7 +41,7 @@ Examples
 >>> check_budget(est, max_paths=1000)
 Traceback (most recent call last):
 ...
-linnet_crit.errors.BudgetExceededError: widths 2,2,2, 100 draws: estimated 6653 paths (upper bound) exceed max_paths = 1000; pass a larger max_paths, or max_paths=None (CLI --max-paths 0) to run anyway
+linnet_crit.errors.BudgetExceededError: widths 2,2,2, 100 draws: estimated 6758 paths (upper bound) exceed max_paths = 1000; pass a larger max_paths, or max_paths=None (CLI --max-paths 0) to run anyway
 """
 
 from __future__ import annotations
@@ -225,6 +225,9 @@ def estimate_study(
     draws = whole_number(draws, "draws", minimum=0)
     options = options or SolveOptions()
     mono = options.monodromy
+    # orbits and the generic stage are those of the network the engine solves (one data point:
+    # input width 1, lifted); the parameter homotopies and their memory are this network's
+    counted = arch.for_counting(samples)
     log_alive = _log10_alive_sets(arch.hidden)
     if generic is None and log_alive + log10(max(draws, 1)) > CAP_LOG10:
         return _capped(arch, samples, draws, options)
@@ -232,17 +235,17 @@ def estimate_study(
     if generic is None and n_shapes > ENUMERATION_LIMIT:
         # Every alive set times the orbit bound of the whole network (Bézout's number is monotone
         # in the unknowns, so it bounds every sub-network's orbits).
-        if log_alive + _log10_orbits(arch) + log10(max(draws, 1)) > CAP_LOG10:
+        if log_alive + _log10_orbits(counted) + log10(max(draws, 1)) > CAP_LOG10:
             return _capped(arch, samples, draws, options)
 
-        r = -(-bezout(arch) // 2 ** min(arch.hidden))
+        r = -(-bezout(counted) // 2 ** min(arch.hidden))
         per_draw = prod(2**d - 1 for d in arch.hidden) * r
         return Estimate(arch.widths, samples, draws, n_shapes * _monodromy_paths(r, mono), per_draw,
                         _monodromy_paths(r, mono), False, bytes_per_path(arch.n_unknowns),
                         data_bytes=_data_bytes(arch, samples))
     per_draw = generic_paths = generic_batch = 0
     for sizes in arch.alive_shapes():
-        sub = arch.subnetwork(sizes)
+        sub = counted.subnetwork(sizes)
         alive_sets = prod(comb(d, s) for d, s in zip(arch.hidden, sizes))
         flips = 2 ** sum(sizes) if options.full_orbits else 1
         if generic is not None:

@@ -31,6 +31,7 @@ from ...sign_flips import canonicalize, expand_orbits, orbit_size
 from ...executors import Executor, SerialExecutor
 from .cache import cache_file, load_generic, store_generic
 from .homotopies import ParameterHomotopy, fixed
+from .input_width import lift_input_width, lifts
 from .linalg import POINTS_PER_BLOCK
 from .monodromy import GenericSolutions, generic_solutions, random_complex_instance
 from .tracker import newton, track
@@ -63,6 +64,8 @@ class StructuredRun:
 #: Spawn-key tag of the monodromy generators ("mono" in ASCII): keeps them apart from any other
 #: stream a caller derives from the same seed.
 MONODROMY_KEY = 0x6D6F6E6F
+#: Spawn-key tag of the generators that draw the input-width lift's bases ("lift").
+LIFT_KEY = 0x6C696674
 
 
 def root_seed(seed: int | None | np.random.SeedSequence | np.random.Generator) -> np.random.SeedSequence:
@@ -123,7 +126,12 @@ def solve_generic(
     Each alive-size tuple is one unit of work, run by ``executor`` (default: this process) with
     its own generator :func:`shape_rng` derived from ``seed`` (see :func:`root_seed`), so the set
     is the same whatever the executor, its worker count or the order in which units finish.
+
+    With one sample and input width dx > 1 the sets are those of input width 1, lifted with no
+    path tracked (:mod:`.input_width`): monodromy runs, and the cache keeps, only those.
     """
+    if lifts(arch, samples):
+        return _lifted_generic(arch, root_seed(seed), options, progress, executor)
     path = cache_file(arch, samples, options)
     ignored = None
     if path is not None:
@@ -151,6 +159,25 @@ def solve_generic(
         info = {"cache": "miss", "cache_file": str(path), "cache_stored": stored,
                 **({"cache_ignored": ignored} if ignored else {})}
     return {s: replace(g, report=replace(g.report, info={**g.report.info, **info})) for s, g in generic.items()}
+
+
+def _lifted_generic(arch: Architecture, root: np.random.SeedSequence, options: SolveOptions, progress: bool,
+                    executor: Executor | None) -> dict[tuple[int, ...], GenericSolutions]:
+    """One data point and input width dx > 1: the generic sets of input width 1 (cached as such),
+    lifted with no path tracked (:mod:`.input_width`); a shape whose lift does not refine is solved
+    directly, and its stage says so."""
+    reduced = solve_generic(arch.for_counting(1), 1, root, options, progress, executor)
+    generic = {}
+    for sizes, narrow in reduced.items():
+        key = (*root.spawn_key, LIFT_KEY, *map(int, sizes))
+        lifted = lift_input_width(narrow, arch.subnetwork(sizes), np.random.default_rng(
+            np.random.SeedSequence(root.entropy, spawn_key=key)))
+        if lifted is None:
+            direct = _monodromy_unit(_MonodromyContext(arch, 1, root, options), sizes)
+            note = f"the lift of {narrow.architecture} did not refine at its new base: solved directly"
+            lifted = replace(direct, report=replace(direct.report, info={**direct.report.info, "lift": note}))
+        generic[sizes] = lifted
+    return generic
 
 
 def _track_with_retries(
