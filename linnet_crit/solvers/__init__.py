@@ -221,7 +221,9 @@ def prepare(
     architecture, number of samples, engine version and options is there (then it tracks no path
     and ``seed`` is not used: the stored base point is, and its seed is in each stage's
     ``report.info["cache_seed"]``); otherwise it is computed and, if complete, stored.
-    ``SolveOptions(cache=False)`` or ``LINNET_CRIT_CACHE=off`` bypasses the cache.
+    ``SolveOptions(cache=False)`` or ``LINNET_CRIT_CACHE=off`` bypasses the cache. With one sample
+    and input width above 1 the sets are those of input width 1 (computed and cached as such),
+    lifted to this architecture with no path tracked (:meth:`Architecture.for_counting`).
 
     Parameters
     ----------
