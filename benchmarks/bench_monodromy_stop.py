@@ -60,7 +60,8 @@ def loop_pool(arch: Architecture, pool: int, seed: int, kind: str = "bent") -> t
     ``kind``: "bent" — the loops the engine runs (one petal, then bent edges to it, each loop the
     edge and the petal's segment back); "petal" — a fresh petal per loop (segment out, arc back),
     the loops of the former engine."""
-    generic = generic_solutions(arch, 1, np.random.default_rng(seed))
+    # monodromy's own run (never the closed form): whether it stopped early is what is measured
+    generic = generic_solutions(arch, 1, np.random.default_rng(seed), MonodromyOptions(closed_form=False))
     graph = _LoopGraph(arch, generic.base, np.random.default_rng([seed, 1]))
     graph.add_orbits(0, generic.representatives)
     for _ in range(pool):

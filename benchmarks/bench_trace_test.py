@@ -45,7 +45,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from linnet_crit import Architecture, Instance  # noqa: E402
+from linnet_crit import Architecture, Instance, MonodromyOptions  # noqa: E402
 from linnet_crit.numeric import Parameters, gradient_and_jacobian  # noqa: E402
 from linnet_crit.points import SAME_POINT, match_index, unique_rows  # noqa: E402
 from linnet_crit.sign_flips import canonicalize  # noqa: E402
@@ -211,7 +211,7 @@ def run_shape(widths: str, seed: int, stall: int) -> dict:
     n = arch.n_unknowns
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
-    generic = generic_solutions(arch, 1, rng)
+    generic = generic_solutions(arch, 1, rng, MonodromyOptions(closed_form=False))  # the rule, not the closed form
     curve = LineCurve(generic.base, _complex_normal(rng, n))
     fiber = np.concatenate([generic.representatives, np.zeros((generic.n_orbits, 1), complex)], axis=1)
     extra = additional_witnesses(curve, fiber, stall, rng)

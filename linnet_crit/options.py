@@ -137,6 +137,13 @@ class MonodromyOptions:
     paths (K fiber and E' additional orbits): 116, 128, 408 and over 1 966 against 124, 100, 300 and
     240 for this rule (``benchmarks/bench_trace_test.py``, seed 0).
 
+    One-hidden-layer shapes of one sample skip monodromy where their torus system decouples —
+    widths 1,d,d and 1,1,p (every one-sample network has input width 1 there:
+    :meth:`~linnet_crit.architecture.Architecture.for_counting`): their orbits come in closed form
+    (:mod:`~linnet_crit.solvers.native.closed_form`, no path, complete by construction), accepted
+    only when every point refines on the torus, the orbits are distinct and the start point's is
+    among them; otherwise the shape goes on as below. ``closed_form=False`` never uses it.
+
     Small shapes skip monodromy: when the blackbox homotopy's start system has at most
     ``blackbox_paths`` paths (:func:`~linnet_crit.bounds.linear_product_paths`; 4p + 1 for the
     one-neuron shapes 1,1,p), the shape's generic set comes from tracking every one of them instead
@@ -164,6 +171,7 @@ class MonodromyOptions:
     checks_per_orbit: int = 15
     rank_tolerance: float = 1e-10
     blackbox_paths: int = 130
+    closed_form: bool = True
 
     def checks_needed(self, orbits: int) -> int:
         """The checks a run with ``orbits`` known orbits needs: min(``checks``, ``checks_per_orbit`` × orbits).

@@ -64,10 +64,11 @@ FORMAT_TAG = "linnet_crit.result"
 #: options are the whole typed ``SolveOptions`` and backend extras moved to ``settings``; 4: the
 #: loop-graph monodromy and the tracker's benign aim; 5: the monodromy's checks; 6: small shapes'
 #: generic sets by the blackbox homotopy (``MonodromyOptions.blackbox_paths``); 7: checks scaled with
-#: the orbits known (``MonodromyOptions.checks_per_orbit``).
-FORMAT_VERSION = 7
-#: Versions this reader reads: 3 to 6 differ only in their options (see :func:`_options_of`).
-READABLE_VERSIONS = (3, 4, 5, 6, 7)
+#: the orbits known (``MonodromyOptions.checks_per_orbit``); 8: one-hidden-layer shapes in closed
+#: form (``MonodromyOptions.closed_form``).
+FORMAT_VERSION = 8
+#: Versions this reader reads: 3 to 7 differ only in their options (see :func:`_options_of`).
+READABLE_VERSIONS = (3, 4, 5, 6, 7, 8)
 
 
 def data_sha256(instance: Instance) -> str:
@@ -235,7 +236,8 @@ def _options_of(record: dict[str, Any]) -> SolveOptions:
     aimed at ``step_target`` everywhere, which this value reproduces exactly). Versions 3 and 4
     predate the monodromy's checks: ``checks = 0``; versions 3 to 5 the blackbox homotopy on small
     shapes: ``blackbox_paths = 0``; versions 3 to 6 checks scaled with the orbits: ``checks_per_orbit
-    = checks`` (a fixed number of checks, as there are always orbits when checks run).
+    = checks`` (a fixed number of checks, as there are always orbits when checks run); versions 3 to
+    7 the closed form of one-hidden-layer shapes: ``closed_form = False``.
     """
     values = decode_value(record["options"])
     if record.get("version") != FORMAT_VERSION and isinstance(values, dict):  # an older readable version
@@ -258,6 +260,8 @@ def _upgrade(values: Any, version: int) -> Any:
         values["blackbox_paths"] = 0
     if "stall_loops" in values and "checks_per_orbit" not in values:
         values["checks_per_orbit"] = values["checks"]
+    if "stall_loops" in values and "closed_form" not in values:
+        values["closed_form"] = False
     return values
 
 

@@ -240,8 +240,8 @@ def prepare(
     --------
     >>> from linnet_crit.architecture import Architecture
     >>> generic = prepare(Architecture((1, 1, 1)), 1, seed=0, options=SolveOptions(cache=False))
-    >>> sorted(generic), generic_paths(generic) > 0, generic[(1,)].report.info["cache"]
-    ([(1,)], True, 'off')
+    >>> sorted(generic), generic_paths(generic), generic[(1,)].report.name, generic[(1,)].report.info["cache"]
+    ([(1,)], 0, 'closed form 1,1,1', 'off')
     """
     from .native.structured import solve_generic  # lazy: start-up
 

@@ -187,7 +187,7 @@ def test_a_version_3_file_reads_with_the_options_that_solved_it(tmp_path, make_r
     def as_version_3(record):
         record["version"] = 3
         mono, tracker = record["options"]["monodromy"], record["options"]["tracker"]
-        del mono["min_loop_paths"], mono["checks"], mono["blackbox_paths"], mono["checks_per_orbit"]
+        del mono["min_loop_paths"], mono["checks"], mono["blackbox_paths"], mono["checks_per_orbit"], mono["closed_form"]
         mono["parallel_loops"] = 12
         for name in ("benign_step_target", "contraction_target", "benign_after"):
             del tracker[name]
@@ -208,7 +208,7 @@ def test_a_version_4_file_reads_as_solved_without_checks(tmp_path, make_result):
     def as_version_4(record):
         record["version"] = 4
         mono = record["options"]["monodromy"]
-        del mono["checks"], mono["blackbox_paths"], mono["checks_per_orbit"]
+        del mono["checks"], mono["blackbox_paths"], mono["checks_per_orbit"], mono["closed_form"]
 
     _edit_json(path, as_version_4)
     back = read_result(path)
@@ -223,7 +223,8 @@ def test_a_version_5_file_reads_as_solved_by_monodromy_on_every_shape(tmp_path, 
 
     def as_version_5(record):
         record["version"] = 5
-        del record["options"]["monodromy"]["blackbox_paths"], record["options"]["monodromy"]["checks_per_orbit"]
+        mono = record["options"]["monodromy"]
+        del mono["blackbox_paths"], mono["checks_per_orbit"], mono["closed_form"]
 
     _edit_json(path, as_version_5)
     back = read_result(path)
@@ -239,12 +240,28 @@ def test_a_version_6_file_reads_as_solved_with_a_fixed_number_of_checks(tmp_path
 
     def as_version_6(record):
         record["version"] = 6
-        del record["options"]["monodromy"]["checks_per_orbit"]
+        del record["options"]["monodromy"]["checks_per_orbit"], record["options"]["monodromy"]["closed_form"]
 
     _edit_json(path, as_version_6)
     back = read_result(path)
     assert back.options.monodromy.checks_per_orbit == back.options.monodromy.checks == result.options.monodromy.checks
     assert back.options.monodromy.checks_per_orbit != result.options.monodromy.checks_per_orbit
+
+
+def test_a_version_7_file_reads_as_solved_without_the_closed_form(tmp_path, make_result):
+    """Version 7 ran monodromy (or the blackbox) on the one-hidden-layer shapes the closed form now
+    solves: ``closed_form = False``."""
+    result = make_result(np.full((1, 6), 2 - 1j))
+    path = write_result(result, tmp_path / "r.json")
+
+    def as_version_7(record):
+        record["version"] = 7
+        del record["options"]["monodromy"]["closed_form"]
+
+    _edit_json(path, as_version_7)
+    back = read_result(path)
+    assert back.options.monodromy.closed_form is False and result.options.monodromy.closed_form is True
+    assert back.options.monodromy.checks_per_orbit == result.options.monodromy.checks_per_orbit  # the rest as written
 
 
 def _edit_json(path: Path, edit) -> None:
@@ -257,8 +274,8 @@ def _edit_json(path: Path, edit) -> None:
     ("edit", "message"),
     [
         (lambda r: r.update(format="something.else"), "not a linnet_crit result"),
-        (lambda r: r.update(version=1), "format version 1, this linnet_crit reads versions 3, 4, 5, 6, 7"),
-        (lambda r: r.update(version=2), "format version 2, this linnet_crit reads versions 3, 4, 5, 6, 7"),
+        (lambda r: r.update(version=1), "format version 1, this linnet_crit reads versions 3, 4, 5, 6, 7, 8"),
+        (lambda r: r.update(version=2), "format version 2, this linnet_crit reads versions 3, 4, 5, 6, 7, 8"),
         (lambda r: r.update(layout="csv"), "header is for the 'csv' layout"),
         (lambda r: r["solutions"][0][2].__setitem__(0, 0.5), "points do not match their SHA-256"),
         (lambda r: r["residuals"].__setitem__(0, 1.0), "points do not match their SHA-256"),

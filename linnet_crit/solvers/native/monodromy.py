@@ -24,6 +24,7 @@ from ...results import StageReport
 from ...bounds.classical import linear_product_paths
 from ...options import GROWING_LOOPS, RETRY_SCHEDULE, MonodromyOptions, SolveOptions, TrackerOptions
 from ...sign_flips import canonicalize, orbit_size
+from . import closed_form
 from .blackbox import torus_orbits
 from .homotopies import ParameterArc, fixed
 from .tracker import newton, track
@@ -71,9 +72,9 @@ class GenericSolutions:
 
     @property
     def by_stopping_rule(self) -> bool:
-        """Whether the orbits rest on monodromy's stopping rule — not on the blackbox homotopy
-        (complete by construction) nor on the rank test that found no torus solutions."""
-        return not self.degenerate and self.report.info.get("route") != "blackbox"
+        """Whether the orbits rest on monodromy's stopping rule — not on the closed form or the
+        blackbox homotopy (complete by construction) nor on the rank test that found no torus solutions."""
+        return not self.degenerate and self.report.info.get("route") not in ("blackbox", "closed form")
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -400,6 +401,10 @@ def generic_solutions(
 ) -> GenericSolutions:
     """Monodromy solve for the torus solutions of ``arch`` at a generic complex parameter point.
 
+    One-hidden-layer shapes of one sample whose system decouples (widths 1,d,d and 1,1,p) are
+    solved in closed form first (:mod:`.closed_form`, no path; ``options.closed_form``), and only
+    when that is refused does the rest run, saying why in ``info["closed_form"]``.
+
     With ``blackbox`` (the options of a blackbox run) and a start system of at most
     ``options.blackbox_paths`` paths, the blackbox homotopy at the same base point comes first
     (:func:`.blackbox.torus_orbits`); monodromy runs only when that run is not certified, and its
@@ -429,13 +434,20 @@ def generic_solutions(
         return GenericSolutions(arch, base, np.zeros((0, arch.n_unknowns), complex), True,
                                 StageReport(f"monodromy {arch}", 0, seconds=time.perf_counter() - t0, info=info), w0)
     start = canonicalize(arch, w0[None])
+    closed = None
+    if options.closed_form and closed_form.solvable(arch, samples):
+        reps, closed = closed_form.torus_orbits(base, start)
+        if reps is not None:
+            info = {"route": "closed form", "orbits": len(reps), "rank_gap": gap, "stop": closed}
+            return GenericSolutions(arch, base, reps, False,
+                                    StageReport(f"closed form {arch}", 0, seconds=time.perf_counter() - t0, info=info), w0)
     tried = None
     if blackbox is not None and linear_product_paths(arch) <= options.blackbox_paths:
         tried = torus_orbits(base, start, seed=int(rng.integers(2**63)), options=blackbox)
         run = tried.run
         if tried.representatives is not None:
             info = {"route": "blackbox", "orbits": len(tried.representatives), "rank_gap": gap, "stop": tried.reason,
-                    "start_system": run.start_system}
+                    "start_system": run.start_system, **({"closed_form": closed} if closed else {})}
             report = StageReport(f"blackbox {arch}", run.n_paths, at_infinity=run.n_at_infinity,
                                  retried=run.report.retried, seconds=time.perf_counter() - t0, info=info,
                                  steps=run.report.steps)
@@ -499,6 +511,8 @@ def generic_solutions(
     info = {"loops": loops_used, "closed_loops": loops, "stall_loops": stall, "orbits": len(known), "rank_gap": gap,
             "stop": stop, "dropped_edges": graph.dropped_edges, "stall_goal": required_loops(), "checks": checked,
             "checks_goal": required_checks()}
+    if closed:  # the closed form was tried and not accepted
+        info["closed_form"] = closed
     paths, steps, failed, at_infinity = graph.paths, graph.steps, graph.failed, 0
     if tried is not None:  # its paths were tracked too, and count with their ends
         info["blackbox"] = tried.reason
