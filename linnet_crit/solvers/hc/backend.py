@@ -89,7 +89,7 @@ class HomotopyContinuationBackend:
     :class:`SolveOptions` the backend takes ``residual_tolerance`` and, for :meth:`monodromy`,
     ``monodromy.stall_loops`` and ``monodromy.checks`` as HC.jl's ``max_loops_no_progress``
     (:func:`hc_stall_loops`: HC.jl's own stall rule, not the native loop graph, so
-    ``min_loop_paths`` and ``checks_per_orbit`` do not apply).
+    ``min_loop_paths``, ``checks_per_orbit``, ``blackbox_paths`` and ``closed_form`` do not apply).
     """
 
     name = "hc"
