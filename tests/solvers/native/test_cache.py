@@ -29,14 +29,8 @@ from linnet_crit.solvers.native.cache import (
 from linnet_crit.solvers import MonodromyOptions, SolveOptions
 from linnet_crit.solvers.native.structured import solve_generic
 from linnet_crit.study import study
-from linnet_crit.solvers.native import closed_form
 
-
-@pytest.fixture(autouse=True)
-def _generic_stages_that_track_paths(monkeypatch):
-    """The cache is tested on generic stages that track paths (cold and warm solves differ by
-    them), so not on the closed form of small one-hidden-layer shapes (``test_closed_form.py``)."""
-    monkeypatch.setattr(closed_form, "solvable", lambda arch, samples: False)
+pytestmark = pytest.mark.usefixtures("no_closed_form")
 
 
 @pytest.fixture

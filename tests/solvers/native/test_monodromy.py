@@ -11,14 +11,8 @@ from linnet_crit.solvers.native.monodromy import generic_solutions, random_compl
 from linnet_crit.bounds import linear_product_paths
 from linnet_crit.points import is_torus, match_index
 from linnet_crit.sign_flips import canonicalize, expand_orbits, orbit_size
-from linnet_crit.solvers.native import closed_form
 
-
-@pytest.fixture(autouse=True)
-def _monodromy_not_the_closed_form(monkeypatch):
-    """These tests are about monodromy and the blackbox hand-over on small one-hidden-layer shapes,
-    which the closed form would otherwise solve with no path (``test_closed_form.py``)."""
-    monkeypatch.setattr(closed_form, "solvable", lambda arch, samples: False)
+pytestmark = pytest.mark.usefixtures("no_closed_form")
 
 
 def test_start_pair_is_a_critical_point():

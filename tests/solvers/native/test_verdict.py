@@ -15,14 +15,8 @@ from linnet_crit.solvers.native import blackbox as blackbox_module
 from linnet_crit.solvers.native import monodromy
 from linnet_crit.solvers.native.verdict import zero_law_violations
 from linnet_crit.verify import exact_count, singular_executable
-from linnet_crit.solvers.native import closed_form
 
-
-@pytest.fixture(autouse=True)
-def _monodromy_not_the_closed_form(monkeypatch):
-    """The verdicts on monodromy runs are tested on small one-hidden-layer shapes, which the closed
-    form would otherwise solve with no path (``test_closed_form.py``)."""
-    monkeypatch.setattr(closed_form, "solvable", lambda arch, samples: False)
+pytestmark = pytest.mark.usefixtures("no_closed_form")
 
 
 @pytest.fixture(scope="module")
