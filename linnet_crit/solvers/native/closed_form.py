@@ -34,8 +34,7 @@ from ...architecture import Architecture
 from ...data import Instance
 from ...points import SAME_POINT, is_torus, match_index, unique_rows
 from ...sign_flips import canonicalize
-from .homotopies import fixed
-from .tracker import newton
+from .tracker import refine
 
 __all__ = ["CLOSED_FORM_RESIDUAL", "solvable", "torus_orbits"]
 
@@ -84,9 +83,8 @@ def torus_orbits(base: Instance, start: np.ndarray) -> tuple[np.ndarray | None, 
     lam, mu = base.lambdas[0][:, 0].astype(complex), base.lambdas[1].astype(complex)
     with np.errstate(all="ignore"):
         points = _equal_widths(x, y, lam, mu) if arch.hidden[0] == arch.dy and arch.dy > 1 else _one_neuron(x, y, lam[0], mu[:, 0])
-        points, _, residual = newton(fixed(arch, base), points, np.ones(len(points)), 2)
-    scale = 1.0 + np.abs(points).max(axis=1)
-    bad = ~(np.isfinite(residual) & (residual <= CLOSED_FORM_RESIDUAL * scale) & is_torus(arch, points))
+        points, residual = refine(base, points)
+    bad = ~(np.isfinite(residual) & (residual <= CLOSED_FORM_RESIDUAL) & is_torus(arch, points))
     if bad.any():
         return None, f"closed form: {int(bad.sum())} of {len(points)} points not torus critical points after Newton"
     reps = canonicalize(arch, points)

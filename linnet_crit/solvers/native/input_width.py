@@ -28,9 +28,8 @@ from ...data import Instance
 from ...numeric import Parameters, gradient_and_jacobian
 from ...points import is_torus
 from ...sign_flips import canonicalize
-from .homotopies import fixed
 from .monodromy import GenericSolutions, _complex_normal
-from .tracker import newton
+from .tracker import refine
 
 __all__ = ["LIFT_DRAWS", "LIFT_RESIDUAL", "lift_input_width", "lifts"]
 
@@ -88,11 +87,10 @@ def lift_input_width(generic: GenericSolutions, arch: Architecture, rng: np.rand
         condition = 0.0
         if len(reps):
             with np.errstate(all="ignore"):
-                reps, _, residual = newton(fixed(arch, base), reps, np.ones(len(reps)), 2)
+                reps, residual = refine(base, reps)
                 _, J = gradient_and_jacobian(arch, reps, Parameters.of(base))
                 condition = float(np.max(np.linalg.cond(J)))
-            scale = 1.0 + np.abs(reps).max(axis=1)
-            if not (np.all(residual <= LIFT_RESIDUAL * scale) and is_torus(arch, reps).all() and np.isfinite(condition)):
+            if not (np.all(residual <= LIFT_RESIDUAL) and is_torus(arch, reps).all() and np.isfinite(condition)):
                 continue
         if best is None or condition < best[0]:
             best = (condition, base, kappa, reps)

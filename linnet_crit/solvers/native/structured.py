@@ -30,11 +30,10 @@ from ...options import RETRY_SCHEDULE, SolveOptions
 from ...sign_flips import canonicalize, expand_orbits, orbit_size
 from ...executors import Executor, SerialExecutor
 from .cache import cache_file, load_generic, store_generic
-from .homotopies import ParameterHomotopy, fixed
+from .homotopies import ParameterHomotopy
 from .input_width import lift_input_width, lifts
-from .linalg import POINTS_PER_BLOCK
 from .monodromy import GenericSolutions, generic_solutions, random_complex_instance
-from .tracker import newton, track
+from .tracker import track
 
 __all__ = [
     "LEFT_TORUS", "NO_STRAY_ZEROS", "CarriedUnit", "CarryContext", "CarryUnit", "StructuredRun", "balanced_unit_paths",
@@ -524,14 +523,3 @@ def solve_structured(
         return run
     monodromy = tuple(g.report for g in generic.values())
     return StructuredRun(run.points, run.n_paths + sum(r.paths for r in monodromy), monodromy + run.stages, run.failed)
-
-
-def refine(instance: Instance, points: np.ndarray, steps: int = 2) -> tuple[np.ndarray, np.ndarray]:
-    """Newton-refine on the full system; return points and relative residuals ‖F‖∞/(1+‖x‖∞)."""
-    x, residual = np.array(points, dtype=complex), np.zeros(len(points))
-    for start in range(0, len(points), POINTS_PER_BLOCK):  # in blocks: memory stays flat
-        block = slice(start, start + POINTS_PER_BLOCK)
-        x[block], _, residual[block] = newton(fixed(instance.architecture, instance), x[block],
-                                              np.ones(len(x[block])), steps)
-    return x, residual / (1.0 + np.abs(x).max(axis=1, initial=0.0))
-

@@ -32,7 +32,7 @@ from ...sign_flips import orbit_labels
 from ...options import SolveOptions
 from .linalg import POINTS_PER_BLOCK, batch_condition
 from .monodromy import GenericSolutions
-from .structured import refine
+from .tracker import refine
 
 __all__ = [
     "Finalized",
