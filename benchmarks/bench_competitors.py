@@ -53,8 +53,7 @@ import numpy as np
 
 from linnet_crit import Architecture, gradient_system, published_rows, random_instance
 from linnet_crit.numeric import Parameters, gradient, gradient_and_jacobian
-from linnet_crit.solvers.native.homotopies import fixed
-from linnet_crit.solvers.native.tracker import newton
+from linnet_crit.solvers.native.tracker import refine
 from linnet_crit.system import to_bertini, to_phc
 
 DEFAULT_ROWS = ("1,1,1", "2,1,2", "1,2,2", "2,2,2", "1,1,1,1", "1,2,2,1")
@@ -290,7 +289,7 @@ def valid_points(instance, points: np.ndarray) -> np.ndarray:
     if len(points) == 0:
         return points
     with np.errstate(all="ignore"):
-        refined, _, _ = newton(fixed(arch, instance), points, np.ones(len(points)), NEWTON_STEPS)
+        refined, _ = refine(instance, points, NEWTON_STEPS)
     kept = np.abs(refined - points).max(axis=1) <= SAME * np.maximum(1.0, np.abs(points).max(axis=1))
     return distinct(points[kept])
 
