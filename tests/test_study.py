@@ -49,9 +49,9 @@ def test_incomplete_draws_are_counted_and_break_the_agreement():
     but no draw is complete, and the thesis columns say so."""
     from linnet_crit.solvers import MonodromyOptions, SolveOptions
 
-    # 2,3,3: its sets are those of 1,3,3 lifted (one sample), collected by monodromy — a stop at
+    # 2,2,2,1: its sets are those of 1,2,2,1 lifted (one sample), collected by monodromy — a stop at
     # max_loops must reach the draws through the lift
-    res = study("2,3,3", draws=2, seed=0, workers=1, options=SolveOptions(monodromy=MonodromyOptions(max_loops=1)))
+    res = study("2,2,2,1", draws=2, seed=0, workers=1, options=SolveOptions(monodromy=MonodromyOptions(max_loops=1)))
     cols = res.thesis_columns()
     assert res.n_incomplete_draws == 2 == cols["n_incomplete_draws"] and not cols["all_draws_agree"]
     assert all("max_loops" in d.warnings[0] and not d.complete for d in res.draws)

@@ -279,7 +279,8 @@ def cache_notes(stages: tuple[StageReport, ...]) -> tuple[str, ...]:
         return ()
     ignored = info.get("cache_ignored")
     stored = "stored in" if info.get("cache_stored") else "not stored (an incomplete set is never cached) in"
-    names = {"blackbox": "the blackbox homotopy", "closed form": "the closed form"}
+    names = {"blackbox": "the blackbox homotopy", "closed form": "the closed form",
+             "reduced homotopy": "the reduced homotopy"}
     routes = " and ".join(sorted({names.get(i.get("route"), "monodromy") for i in infos}, reverse=True))
     return (f"generic solution set computed by {routes} and {stored} the cache file {where}"
             + (f"; the previous file was ignored ({ignored})" if ignored else ""),)

@@ -29,12 +29,17 @@ from .blackbox import torus_orbits
 from .homotopies import ParameterArc, fixed
 from .tracker import newton, track
 
-__all__ = ["SUSPICIOUS_GAP", "GenericSolutions", "generic_solutions", "random_complex_instance", "relative_rank_gap",
+__all__ = ["CERTIFIED_ROUTES", "SUSPICIOUS_GAP", "GenericSolutions", "generic_solutions", "random_complex_instance", "relative_rank_gap",
            "start_pair"]
 
 #: Relative rank gaps of the start map inside this window are suspicious: valid sub-networks were
 #: seen as low as ~1.6e-5, rank-deficient ones at ~1e-17 (engine notes, pitfall 1).
 SUSPICIOUS_GAP = (1e-14, 1e-6)
+
+#: The routes to a generic set that are complete by construction, with no stopping rule: the
+#: closed form and the reduced homotopy of one-hidden-layer shapes (:mod:`.closed_form`), and
+#: the blackbox homotopy (:func:`.blackbox.torus_orbits`).
+CERTIFIED_ROUTES = ("closed form", "reduced homotopy", "blackbox")
 
 @dataclass(frozen=True, eq=False)
 class GenericSolutions:
@@ -72,9 +77,9 @@ class GenericSolutions:
 
     @property
     def by_stopping_rule(self) -> bool:
-        """Whether the orbits rest on monodromy's stopping rule — not on the closed form or the
-        blackbox homotopy (complete by construction) nor on the rank test that found no torus solutions."""
-        return not self.degenerate and self.report.info.get("route") not in ("blackbox", "closed form")
+        """Whether the orbits rest on monodromy's stopping rule — not on a route complete by
+        construction (:data:`CERTIFIED_ROUTES`) nor on the rank test that found no torus solutions."""
+        return not self.degenerate and self.report.info.get("route") not in CERTIFIED_ROUTES
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -401,9 +406,10 @@ def generic_solutions(
 ) -> GenericSolutions:
     """Monodromy solve for the torus solutions of ``arch`` at a generic complex parameter point.
 
-    One-hidden-layer shapes of one sample whose system decouples (widths 1,d,d and 1,1,p) are
-    solved in closed form first (:mod:`.closed_form`, no path; ``options.closed_form``), and only
-    when that is refused does the rest run, saying why in ``info["closed_form"]``.
+    One-hidden-layer shapes of one sample (widths 1,d,p, d ≤ p) are solved from their reduced
+    system first (:mod:`.closed_form`; ``options.closed_form``): in closed form where it decouples
+    (1,d,d and 1,1,p, no path), by its two-homogeneous homotopy otherwise; only when that is
+    refused does the rest run, saying why in ``info["closed_form"]`` and counting its paths.
 
     With ``blackbox`` (the options of a blackbox run) and a start system of at most
     ``options.blackbox_paths`` paths, the blackbox homotopy at the same base point comes first
@@ -434,23 +440,29 @@ def generic_solutions(
         return GenericSolutions(arch, base, np.zeros((0, arch.n_unknowns), complex), True,
                                 StageReport(f"monodromy {arch}", 0, seconds=time.perf_counter() - t0, info=info), w0)
     start = canonicalize(arch, w0[None])
-    closed = None
+    reduced = None
     if options.closed_form and closed_form.solvable(arch, samples):
-        reps, closed = closed_form.torus_orbits(base, start)
-        if reps is not None:
-            info = {"route": "closed form", "orbits": len(reps), "rank_gap": gap, "stop": closed}
-            return GenericSolutions(arch, base, reps, False,
-                                    StageReport(f"closed form {arch}", 0, seconds=time.perf_counter() - t0, info=info), w0)
+        singular = (blackbox or SolveOptions()).endpoint_singular_condition
+        reduced = closed_form.torus_orbits(base, start, rng, tracker, singular)
+        if reduced.representatives is not None:
+            info = {"route": reduced.route, "orbits": reduced.n_orbits, "rank_gap": gap, "stop": reduced.reason,
+                    **({"reduced_seed": reduced.seed} if reduced.seed is not None else {})}
+            return GenericSolutions(arch, base, reduced.representatives, False,
+                                    StageReport(f"{reduced.route} {arch}", reduced.paths, seconds=time.perf_counter() - t0,
+                                                info=info, steps=reduced.steps), w0)
+    # paths a refused reduced homotopy tracked count with the route that runs instead
+    spent = (reduced.paths, reduced.steps, reduced.failed) if reduced is not None else (0, 0, 0)
+    refused = {"closed_form": reduced.reason} if reduced is not None else {}
     tried = None
     if blackbox is not None and linear_product_paths(arch) <= options.blackbox_paths:
         tried = torus_orbits(base, start, seed=int(rng.integers(2**63)), options=blackbox)
         run = tried.run
         if tried.representatives is not None:
             info = {"route": "blackbox", "orbits": len(tried.representatives), "rank_gap": gap, "stop": tried.reason,
-                    "start_system": run.start_system, **({"closed_form": closed} if closed else {})}
-            report = StageReport(f"blackbox {arch}", run.n_paths, at_infinity=run.n_at_infinity,
-                                 retried=run.report.retried, seconds=time.perf_counter() - t0, info=info,
-                                 steps=run.report.steps)
+                    "start_system": run.start_system, **refused}
+            report = StageReport(f"blackbox {arch}", run.n_paths + spent[0], failed=spent[2],
+                                 at_infinity=run.n_at_infinity, retried=run.report.retried,
+                                 seconds=time.perf_counter() - t0, info=info, steps=run.report.steps + spent[1])
             return GenericSolutions(arch, base, tried.representatives, False, report, w0)
     graph = _LoopGraph(arch, base, rng)
     graph.add_orbits(0, start)
@@ -511,9 +523,8 @@ def generic_solutions(
     info = {"loops": loops_used, "closed_loops": loops, "stall_loops": stall, "orbits": len(known), "rank_gap": gap,
             "stop": stop, "dropped_edges": graph.dropped_edges, "stall_goal": required_loops(), "checks": checked,
             "checks_goal": required_checks()}
-    if closed:  # the closed form was tried and not accepted
-        info["closed_form"] = closed
-    paths, steps, failed, at_infinity = graph.paths, graph.steps, graph.failed, 0
+    info.update(refused)  # the closed form or reduced homotopy was tried and not accepted
+    paths, steps, failed, at_infinity = graph.paths + spent[0], graph.steps + spent[1], graph.failed + spent[2], 0
     if tried is not None:  # its paths were tracked too, and count with their ends
         info["blackbox"] = tried.reason
         run = tried.run
