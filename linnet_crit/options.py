@@ -137,16 +137,17 @@ class MonodromyOptions:
     paths (K fiber and E' additional orbits): 116, 128, 408 and over 1 966 against 124, 100, 300 and
     240 for this rule (``benchmarks/bench_trace_test.py``, seed 0).
 
-    One-hidden-layer shapes of one sample skip monodromy — widths 1,d,p with d ≤ p (every
-    one-sample network has input width 1 there:
-    :meth:`~linnet_crit.architecture.Architecture.for_counting`): a reduced system in r and a∘a
-    (:mod:`~linnet_crit.solvers.native.closed_form`) gives their orbits in closed form where it
-    decouples (1,d,d and 1,1,p, no path) and by its two-homogeneous homotopy otherwise
-    (:mod:`~linnet_crit.solvers.native.reduced_homotopy`: 2ᵈ·C(p, d) paths, its Bézout number,
-    each required to end at a distinct nonsingular solution — 24 on 1,2,4 and 32 on 1,3,4). Both
-    are complete by construction, with no stopping rule, and accepted only when every point refines
-    on the torus, the orbits are distinct and the start point's is among them; otherwise the shape
-    goes on as below. ``closed_form=False`` never uses them.
+    One-sample shapes with one or two hidden layers skip monodromy — widths 1,d,p with d ≤ p and
+    1,d₁,d₂,p (every one-sample network has input width 1 there:
+    :meth:`~linnet_crit.architecture.Architecture.for_counting`): a reduced system in the squares
+    of the hidden values and the residual (:mod:`~linnet_crit.solvers.native.reduced`) gives their
+    orbits in closed form where it decouples (1,d,d and 1,1,p, no path) and by its linear-product
+    homotopy otherwise (:mod:`~linnet_crit.solvers.native.reduced_homotopy`: as many paths as its
+    multihomogeneous Bézout number — 24 on 1,2,4, 33 on 1,2,2,2 — each required to end at a
+    distinct nonsingular solution or at infinity). Both are complete by construction, with no
+    stopping rule, and accepted only when every point refines on the torus, the orbits are distinct
+    and the start point's is among them; otherwise the shape goes on as below.
+    ``closed_form=False`` never uses them.
 
     Small shapes skip monodromy: when the blackbox homotopy's start system has at most
     ``blackbox_paths`` paths (:func:`~linnet_crit.bounds.linear_product_paths`; 4p + 1 for the

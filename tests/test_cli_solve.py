@@ -136,11 +136,11 @@ def test_landscape_path_stops_at_the_degenerate_limit(capsys):
 
 def test_strict_exits_3_when_monodromy_stops_at_max_loops(capsys):
     """A genuinely incomplete solve (one monodromy loop per shape), not a doctored result."""
-    # two hidden layers: one hidden layer of one sample needs no monodromy (closed form, reduced homotopy)
-    assert main(["solve", "--widths", "1,2,2,2", "--max-loops", "1", "--strict"]) == 3
+    # two samples: one-sample networks of one or two hidden layers need no monodromy (reduced system)
+    assert main(["solve", "--widths", "2,2,2", "--samples", "2", "--max-loops", "1", "--strict"]) == 3
     out = capsys.readouterr().out
     assert out.startswith("INCOMPLETE: monodromy") and "max_loops = 1" in out.splitlines()[0]
-    assert main(["solve", "--widths", "1,2,2,2", "--max-loops", "1"]) == 0  # without --strict: printed, exit 0
+    assert main(["solve", "--widths", "2,2,2", "--samples", "2", "--max-loops", "1"]) == 0  # without --strict: exit 0
     assert capsys.readouterr().out.startswith("INCOMPLETE")
 
 

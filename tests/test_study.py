@@ -44,14 +44,17 @@ def test_docstring_numbers():
     assert res.n_incomplete_draws == 0 and all(d.complete and d.warnings == () for d in res.draws)
 
 
-def test_incomplete_draws_are_counted_and_break_the_agreement():
+@pytest.mark.parametrize(("widths", "samples", "reduced"), [("2,2,2", 2, True), ("2,2,2,1", 1, False)])
+def test_incomplete_draws_are_counted_and_break_the_agreement(widths, samples, reduced):
     """With one monodromy loop an orbit can be missed the same way in every draw: the counts agree,
     but no draw is complete, and the thesis columns say so."""
     from linnet_crit.solvers import MonodromyOptions, SolveOptions
 
-    # 2,2,2,1: its sets are those of 1,2,2,1 lifted (one sample), collected by monodromy — a stop at
+    # one sample and at most two hidden layers need no monodromy (the reduced system): two samples,
+    # or 2,2,2,1 with the reduced system off — its sets those of 1,2,2,1 lifted, so a stop at
     # max_loops must reach the draws through the lift
-    res = study("2,2,2,1", draws=2, seed=0, workers=1, options=SolveOptions(monodromy=MonodromyOptions(max_loops=1)))
+    monodromy = MonodromyOptions(max_loops=1, closed_form=reduced)
+    res = study(widths, samples=samples, draws=2, seed=0, workers=1, options=SolveOptions(monodromy=monodromy))
     cols = res.thesis_columns()
     assert res.n_incomplete_draws == 2 == cols["n_incomplete_draws"] and not cols["all_draws_agree"]
     assert all("max_loops" in d.warnings[0] and not d.complete for d in res.draws)

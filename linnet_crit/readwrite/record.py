@@ -65,7 +65,8 @@ FORMAT_TAG = "linnet_crit.result"
 #: loop-graph monodromy and the tracker's benign aim; 5: the monodromy's checks; 6: small shapes'
 #: generic sets by the blackbox homotopy (``MonodromyOptions.blackbox_paths``); 7: checks scaled with
 #: the orbits known (``MonodromyOptions.checks_per_orbit``); 8: one-hidden-layer shapes in closed
-#: form (``MonodromyOptions.closed_form``).
+#: form (``MonodromyOptions.closed_form``, which since also turns on the reduced homotopy of one and
+#: two hidden layers: the option says whether the reduced system was used; each stage's route, which).
 FORMAT_VERSION = 8
 #: Versions this reader reads: 3 to 7 differ only in their options (see :func:`_options_of`).
 READABLE_VERSIONS = (3, 4, 5, 6, 7, 8)

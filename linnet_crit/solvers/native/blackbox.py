@@ -29,6 +29,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 
 import numpy as np
 
@@ -44,7 +45,8 @@ from .projective import ProjectiveHomotopy, ProjectiveSegment, dehomogenize
 from .start_systems import LinearProductStart, make_start_system
 from .tracker import track
 
-__all__ = ["BlackboxRun", "TorusOrbits", "solve_blackbox", "torus_orbits"]
+__all__ = ["BlackboxRun", "TorusOrbits", "newton_on_target", "solve_blackbox", "torus_orbits", "track_with_endgame",
+           "track_with_retries"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,20 +103,22 @@ class _Refined:
     condition: np.ndarray
 
 
-def _refine(instance: Instance, x: np.ndarray, opts: EndgameOptions) -> _Refined:
-    arch, params = instance.architecture, Parameters.of(instance)
+def newton_on_target(evaluate: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]], x: np.ndarray,
+                     opts: EndgameOptions) -> _Refined:
+    """``opts.newton_steps`` Newton steps on the affine target F (``evaluate(x)`` → F, F_x) from the
+    endgame's samples, and whether each converged (``newton_tolerance``, ``residual_tolerance``)."""
     if not len(x):
         empty = np.zeros(0)
         return _Refined(x, empty.astype(bool), empty, empty)
     last = np.full(len(x), np.inf)
     with np.errstate(all="ignore"):
         for _ in range(opts.newton_steps):
-            F, J = gradient_and_jacobian(arch, x, params)
+            F, J = evaluate(x)
             dx = batch_solve(J, -F)
             good = np.all(np.isfinite(dx), axis=1)
             x = np.where(good[:, None], x + np.where(good[:, None], dx, 0.0), x)
             last = np.where(good, np.abs(dx).max(axis=1, initial=0.0), np.inf)
-        F, J = gradient_and_jacobian(arch, x, params)
+        F, J = evaluate(x)
     scale = 1.0 + np.abs(x).max(axis=1, initial=0.0)
     residual = np.abs(F).max(axis=1, initial=0.0)
     finite = np.all(np.isfinite(x), axis=1) & np.isfinite(residual)
@@ -179,12 +183,16 @@ def _decaying(alphas: np.ndarray, opts: EndgameOptions) -> np.ndarray:
     return np.all(alphas >= opts.min_alpha, axis=0)
 
 
-def _run(
-    hom: ProjectiveHomotopy, starts: np.ndarray, tracker: TrackerOptions, options: SolveOptions, tick: Callable[[int], None]
+def track_with_endgame(
+    hom, starts: np.ndarray, tracker: TrackerOptions, options: SolveOptions, tick: Callable[[int], None],
+    target: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
 ) -> _Paths:
-    """Track every start point through phase 1 and the endgame (``options.endgame``); classify each
-    endpoint (singular above ``options.endpoint_singular_condition``)."""
+    """Track every start point of a homotopy in homogeneous coordinates y = (x0, x) (as
+    :class:`.projective.ProjectiveHomotopy`) through phase 1 and the endgame (``options.endgame``);
+    classify each endpoint by Newton on the affine target (``target(x)`` → F, F_x), singular above
+    ``options.endpoint_singular_condition``. The reduced homotopy (:mod:`.reduced_homotopy`) runs it too."""
     opts, singular = options.endgame, options.endpoint_singular_condition
+    refine = partial(newton_on_target, target, opts=opts)
     paths = _Paths.new(starts)
     gaps = opts.gaps()
     first = track(ProjectiveSegment(hom, 0.0, 1.0 - gaps[0]), starts, tracker)
@@ -204,11 +212,11 @@ def _run(
             result = track(ProjectiveSegment(hom, 1.0 - gaps[k - 1], 1.0 - gap), paths.y[idx], segment_options)
             paths.y[idx], paths.steps[idx] = result.x, paths.steps[idx] + result.steps
             paths.t[idx] = 1.0 - gaps[k - 1] + result.t * (gaps[k - 1] - gap)
-            _close_failed(hom, paths, idx[~result.success], result.codes[~result.success], opts, singular, tick)
-        previous = _sample(hom, paths, previous, opts, singular, tick)
+            _close_failed(refine, paths, idx[~result.success], result.codes[~result.success], opts, singular, tick)
+        previous = _sample(refine, paths, previous, opts, singular, tick)
         if not paths.active.any():
             break
-    _close_failed(hom, paths, np.flatnonzero(paths.active), None, opts, singular, tick)
+    _close_failed(refine, paths, np.flatnonzero(paths.active), None, opts, singular, tick)
     return paths
 
 
@@ -217,7 +225,8 @@ def _ratio(y: np.ndarray) -> np.ndarray:
 
 
 def _sample(
-    hom: ProjectiveHomotopy, paths: _Paths, previous: np.ndarray, opts: EndgameOptions, singular: float, tick
+    refine: Callable[[np.ndarray], _Refined], paths: _Paths, previous: np.ndarray, opts: EndgameOptions, singular: float,
+    tick,
 ) -> np.ndarray:
     """Classify the active paths at one endgame sample; returns this sample's affine points.
 
@@ -231,7 +240,7 @@ def _sample(
     paths.ratios.append(ratio)
     here = np.full(paths.point.shape, np.nan, dtype=complex)
     here[idx] = dehomogenize(paths.y[idx])
-    refined = _refine(hom.instance, here[idx], opts)
+    refined = refine(here[idx])
     now = _distance(here[idx], refined.x)
     before = _distance(previous[idx], refined.x)
     closing_in = refined.converged & (now <= 2.0 * opts.ratio * before)
@@ -257,14 +266,15 @@ def _store(paths: _Paths, where: np.ndarray, refined: _Refined, mask: np.ndarray
     paths.condition[where] = refined.condition[mask]
 
 
-def _close_failed(hom, paths: _Paths, idx: np.ndarray, codes, opts: EndgameOptions, singular: float, tick) -> None:
+def _close_failed(refine: Callable[[np.ndarray], _Refined], paths: _Paths, idx: np.ndarray, codes, opts: EndgameOptions,
+                  singular: float, tick) -> None:
     """Paths the endgame could not finish: at infinity by trend, singular if Newton lands, else failed."""
     if not len(idx):
         return
     trend = _infinity_trend([r[idx] for r in paths.ratios], opts)
     paths.code[idx[trend]] = ReturnCode.AT_INFINITY
     rest = idx[~trend]
-    refined = _refine(hom.instance, dehomogenize(paths.y[rest]), opts)
+    refined = refine(dehomogenize(paths.y[rest]))
     landed = refined.converged & (refined.condition > singular)
     _store(paths, rest[landed], refined, landed, singular)
     failed = rest[~landed]
@@ -377,25 +387,36 @@ def solve_blackbox(
     began = time.perf_counter()
     arch = instance.architecture
     options = options or SolveOptions()
-    endgame = options.endgame
     rng = np.random.default_rng(seed)
     start = make_start_system(arch, start_system, seed=int(rng.integers(2**32)), max_paths=max_paths)
     gamma = complex(np.exp(2j * np.pi * rng.uniform()))
     patch = (rng.standard_normal(arch.n_unknowns + 1) + 1j * rng.standard_normal(arch.n_unknowns + 1)) / np.sqrt(2.0)
     hom = ProjectiveHomotopy(instance, start, gamma, patch)
     starts = start.start_points(patch)
+    params = Parameters.of(instance)
+    target = partial(gradient_and_jacobian, arch, params=params)
     with progress_bar(show=_show_progress(progress), total=start.n_paths, desc=f"blackbox {arch}", unit="path") as bar:
-        paths = _run(hom, starts, options.tracker, options, bar.update)
+        paths, retried, steps = track_with_retries(hom, starts, options, bar.update, target)
+    return _collect(paths, starts, start, seed, retried, steps, time.perf_counter() - began)
+
+
+def track_with_retries(hom, starts: np.ndarray, options: SolveOptions, tick: Callable[[int], None],
+                       target: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]) -> tuple[_Paths, int, int]:
+    """:func:`track_with_endgame` with ``options.tracker``, then failed or colliding paths again with
+    each entry of :data:`RETRY_SCHEDULE` in turn; paths still sharing an endpoint after the last are
+    ``DUPLICATE`` but one. Returns the paths, how many were retried and the steps of all passes."""
+    tolerance = options.endgame.duplicate_tolerance
+    paths = track_with_endgame(hom, starts, options.tracker, options, tick, target)
     retried, steps = 0, int(paths.steps.sum())
     for retry in RETRY_SCHEDULE:
-        redo = np.flatnonzero(_needs_retry(paths, endgame.duplicate_tolerance))
+        redo = np.flatnonzero(_needs_retry(paths, tolerance))
         if not len(redo):
             break
-        again = _run(hom, starts[redo], retry, options, lambda n: None)
+        again = track_with_endgame(hom, starts[redo], retry, options, lambda n: None, target)
         retried, steps = retried + len(redo), steps + int(again.steps.sum())
         _merge(paths, redo, again)
-    _mark_duplicates(paths, endgame.duplicate_tolerance)
-    return _collect(paths, starts, start, seed, retried, steps, time.perf_counter() - began)
+    _mark_duplicates(paths, tolerance)
+    return paths, retried, steps
 
 
 def _collect(

@@ -24,7 +24,7 @@ from ...results import StageReport
 from ...bounds.classical import linear_product_paths
 from ...options import GROWING_LOOPS, RETRY_SCHEDULE, MonodromyOptions, SolveOptions, TrackerOptions
 from ...sign_flips import canonicalize, orbit_size
-from . import closed_form
+from . import reduced as reduction
 from .blackbox import torus_orbits
 from .homotopies import ParameterArc, fixed
 from .tracker import newton, track
@@ -37,7 +37,7 @@ __all__ = ["CERTIFIED_ROUTES", "SUSPICIOUS_GAP", "GenericSolutions", "generic_so
 SUSPICIOUS_GAP = (1e-14, 1e-6)
 
 #: The routes to a generic set that are complete by construction, with no stopping rule: the
-#: closed form and the reduced homotopy of one-hidden-layer shapes (:mod:`.closed_form`), and
+#: closed form and the reduced homotopy of one-sample shapes with one or two hidden layers (:mod:`.reduced`), and
 #: the blackbox homotopy (:func:`.blackbox.torus_orbits`).
 CERTIFIED_ROUTES = ("closed form", "reduced homotopy", "blackbox")
 
@@ -406,10 +406,11 @@ def generic_solutions(
 ) -> GenericSolutions:
     """Monodromy solve for the torus solutions of ``arch`` at a generic complex parameter point.
 
-    One-hidden-layer shapes of one sample (widths 1,d,p, d ≤ p) are solved from their reduced
-    system first (:mod:`.closed_form`; ``options.closed_form``): in closed form where it decouples
-    (1,d,d and 1,1,p, no path), by its two-homogeneous homotopy otherwise; only when that is
-    refused does the rest run, saying why in ``info["closed_form"]`` and counting its paths.
+    One-sample shapes of input width 1 with one hidden layer (widths 1,d,p, d ≤ p) or two are
+    solved from their reduced system first (:mod:`.reduced`; ``options.closed_form``): in closed
+    form where it decouples (1,d,d and 1,1,p, no path), by its linear-product homotopy otherwise;
+    only when that is refused does the rest run, saying why in ``info["closed_form"]`` and counting
+    its paths.
 
     With ``blackbox`` (the options of a blackbox run) and a start system of at most
     ``options.blackbox_paths`` paths, the blackbox homotopy at the same base point comes first
@@ -441,17 +442,16 @@ def generic_solutions(
                                 StageReport(f"monodromy {arch}", 0, seconds=time.perf_counter() - t0, info=info), w0)
     start = canonicalize(arch, w0[None])
     reduced = None
-    if options.closed_form and closed_form.solvable(arch, samples):
-        singular = (blackbox or SolveOptions()).endpoint_singular_condition
-        reduced = closed_form.torus_orbits(base, start, rng, tracker, singular)
+    if options.closed_form and reduction.solvable(arch, samples):
+        reduced = reduction.torus_orbits(base, start, rng, blackbox)
         if reduced.representatives is not None:
             info = {"route": reduced.route, "orbits": reduced.n_orbits, "rank_gap": gap, "stop": reduced.reason,
                     **({"reduced_seed": reduced.seed} if reduced.seed is not None else {})}
-            return GenericSolutions(arch, base, reduced.representatives, False,
-                                    StageReport(f"{reduced.route} {arch}", reduced.paths, seconds=time.perf_counter() - t0,
-                                                info=info, steps=reduced.steps), w0)
+            report = StageReport(f"{reduced.route} {arch}", reduced.paths, at_infinity=reduced.at_infinity,
+                                 seconds=time.perf_counter() - t0, info=info, steps=reduced.steps)
+            return GenericSolutions(arch, base, reduced.representatives, False, report, w0)
     # paths a refused reduced homotopy tracked count with the route that runs instead
-    spent = (reduced.paths, reduced.steps, reduced.failed) if reduced is not None else (0, 0, 0)
+    spent = (reduced.paths, reduced.steps, reduced.failed, reduced.at_infinity) if reduced is not None else (0, 0, 0, 0)
     refused = {"closed_form": reduced.reason} if reduced is not None else {}
     tried = None
     if blackbox is not None and linear_product_paths(arch) <= options.blackbox_paths:
@@ -461,7 +461,7 @@ def generic_solutions(
             info = {"route": "blackbox", "orbits": len(tried.representatives), "rank_gap": gap, "stop": tried.reason,
                     "start_system": run.start_system, **refused}
             report = StageReport(f"blackbox {arch}", run.n_paths + spent[0], failed=spent[2],
-                                 at_infinity=run.n_at_infinity, retried=run.report.retried,
+                                 at_infinity=run.n_at_infinity + spent[3], retried=run.report.retried,
                                  seconds=time.perf_counter() - t0, info=info, steps=run.report.steps + spent[1])
             return GenericSolutions(arch, base, tried.representatives, False, report, w0)
     graph = _LoopGraph(arch, base, rng)
@@ -524,12 +524,12 @@ def generic_solutions(
             "stop": stop, "dropped_edges": graph.dropped_edges, "stall_goal": required_loops(), "checks": checked,
             "checks_goal": required_checks()}
     info.update(refused)  # the closed form or reduced homotopy was tried and not accepted
-    paths, steps, failed, at_infinity = graph.paths + spent[0], graph.steps + spent[1], graph.failed + spent[2], 0
+    paths, steps, failed, at_infinity = graph.paths + spent[0], graph.steps + spent[1], graph.failed + spent[2], spent[3]
     if tried is not None:  # its paths were tracked too, and count with their ends
         info["blackbox"] = tried.reason
         run = tried.run
         paths, steps = paths + run.n_paths, steps + run.report.steps
-        failed, at_infinity = failed + run.n_failed, run.n_at_infinity
+        failed, at_infinity = failed + run.n_failed, at_infinity + run.n_at_infinity
     report = StageReport(f"monodromy {arch}", paths, failed=failed, at_infinity=at_infinity,
                          seconds=time.perf_counter() - t0, info=info, steps=steps)
     return GenericSolutions(arch, base, known, False, report, w0)

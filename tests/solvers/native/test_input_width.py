@@ -60,8 +60,9 @@ def test_a_wide_solve_tracks_the_paths_of_input_width_one():
     narrow = solve(random_instance("1,2,2,1", seed=2), seed=4, options=OFF)
     assert wide.complete and wide.n_solutions == narrow.n_solutions
     generic_stages = [s for s in wide.stages if "→" in s.name]
-    assert [s.name for s in generic_stages][-1] == "monodromy 1,2,2,1 → 3,2,2,1"
-    assert sum(s.paths for s in generic_stages) == sum(s.paths for s in narrow.stages if s.name.startswith(("monodromy", "blackbox")))
+    assert [s.name for s in generic_stages][-1] == "reduced homotopy 1,2,2,1 → 3,2,2,1"
+    generic_routes = ("monodromy", "blackbox", "reduced homotopy", "closed form")
+    assert sum(s.paths for s in generic_stages) == sum(s.paths for s in narrow.stages if s.name.startswith(generic_routes))
     assert generic_stages[-1].info["lift"] == "1,2,2,1 at input width 1, lifted to 3,2,2,1 (m = 1)"
 
 

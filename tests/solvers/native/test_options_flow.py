@@ -13,13 +13,13 @@ from linnet_crit.options import CauchyEndgameOptions, EndgameOptions, SolveOptio
 
 def test_solve_hands_the_endgame_options_to_the_blackbox_route(monkeypatch):
     seen = []
-    real = blackbox_module._run
+    real = blackbox_module.track_with_endgame
 
-    def spy(hom, starts, tracker, options, tick):
+    def spy(hom, starts, tracker, options, tick, target):
         seen.append(options.endgame)
-        return real(hom, starts, tracker, options, tick)
+        return real(hom, starts, tracker, options, tick, target)
 
-    monkeypatch.setattr(blackbox_module, "_run", spy)
+    monkeypatch.setattr(blackbox_module, "track_with_endgame", spy)
     endgame = EndgameOptions(ratio=1.0 / 16.0)
     result = solve(random_instance((1, 1, 1), seed=0), method="blackbox", seed=0,
                    options=SolveOptions(endgame=endgame, cache=False))

@@ -1,4 +1,4 @@
-"""The reduced system of widths (1, d, p) and its two-homogeneous homotopy."""
+"""Reduced systems of one-sample networks and their linear-product homotopy."""
 
 from __future__ import annotations
 
@@ -6,63 +6,101 @@ import numpy as np
 import pytest
 import sympy
 
+from linnet_crit import Architecture
+from linnet_crit.numeric import Parameters, gradient
+from linnet_crit.points import SAME_POINT, unique_rows
+from linnet_crit.solvers.native.monodromy import random_complex_instance
 from linnet_crit.solvers.native.reduced_homotopy import (
-    _TwoHomogeneousStart,
-    _ReducedSystem,
-    bezout_number,
+    OneHiddenLayer,
+    TwoHiddenLayers,
+    _LinearProductStart,
+    _ProjectiveReduced,
+    reduced_system,
     solve_reduced,
 )
-from linnet_crit.points import SAME_POINT, unique_rows
 
 
-def _data(p: int, d: int, seed: int):
-    rng = np.random.default_rng(seed)
-    c = lambda *shape: rng.standard_normal(shape) + 1j * rng.standard_normal(shape)  # noqa: E731
-    return complex(c(1)[0]), c(p), c(d), c(p, d)
+def _complex(rng, *shape):
+    return rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
 
 
-@pytest.mark.parametrize(("d", "p"), [(1, 1), (1, 4), (2, 3), (2, 4), (3, 4), (3, 6), (4, 7)])
-def test_the_bezout_number_is_the_coefficient_of_the_multidegree(d, p):
-    """Independently: the coefficient of Rᵖ·Sᵈ in (2R)ᵈ·(R + S)ᵖ, expanded by SymPy."""
-    R, S = sympy.symbols("R S")
-    coefficient = sympy.Poly(sympy.expand((2 * R) ** d * (R + S) ** p), R, S).coeff_monomial(R**p * S**d)
-    assert bezout_number(d, p) == coefficient
+def _system(widths: str, seed: int):
+    arch = Architecture.parse(widths)
+    return reduced_system(random_complex_instance(arch, 1, np.random.default_rng(seed)))
 
 
-def test_the_jacobians_are_the_derivatives():
-    x, y, lam, mu = _data(4, 2, 0)
+def _multidegree_bezout(system) -> int:
+    """Independently: the coefficient of Π_g T_g^{n_g} in Π_i Σ_{factors f of i} T_{group(f)}, by SymPy."""
+    T = sympy.symbols(f"T0:{len(system.groups)}")
+    product = sympy.Mul(*[sympy.Add(*[T[g] for g in factors]) for factors in system.factors])
+    monomial = sympy.Mul(*[t**n for t, n in zip(T, system.groups)])
+    return int(sympy.Poly(sympy.expand(product), *T).coeff_monomial(monomial))
+
+
+@pytest.mark.parametrize("widths", ["1,1,4", "1,2,3", "1,2,4", "1,3,4", "1,2,2,2", "1,3,3,1", "1,1,2,3"])
+def test_the_start_points_number_the_bezout_number_and_are_distinct_roots(widths):
+    system = _system(widths, 0)
     rng = np.random.default_rng(1)
-    z = rng.standard_normal((3, 6)) + 1j * rng.standard_normal((3, 6))
-    for system in (_ReducedSystem(x, y, lam, mu), _TwoHomogeneousStart(4, 2, rng)):
-        F, J = system.evaluate(z)
-        for j in range(6):
-            e = np.zeros(6)
-            e[j] = 1e-6
-            difference = (system.evaluate(z + e)[0] - system.evaluate(z - e)[0]) / 2e-6
-            assert np.abs(difference - J[:, :, j]).max() < 1e-6 * (1 + np.abs(J).max())
+    start = _LinearProductStart(system, rng)
+    patch = _complex(rng, system.n_unknowns + 1)
+    y = start.solutions(patch)
+    assert len(y) == _multidegree_bezout(system)
+    assert np.abs(start.evaluate(y)[0]).max() < 1e-9 and np.abs(y @ patch - 1).max() < 1e-9
+    assert len(unique_rows(y, SAME_POINT)[0]) == len(y)
 
 
-@pytest.mark.parametrize(("d", "p"), [(2, 3), (2, 4), (3, 5)])
-def test_the_start_points_are_the_start_systems_distinct_roots(d, p):
-    start = _TwoHomogeneousStart(p, d, np.random.default_rng(0))
-    points = start.solutions()
-    assert len(points) == bezout_number(d, p)
-    assert np.abs(start.evaluate(points)[0]).max() < 1e-10
-    assert len(unique_rows(points, SAME_POINT)[0]) == len(points)
+def test_the_bezout_number_of_one_hidden_layer_is_2_to_the_d_times_p_choose_d():
+    for d, p in [(1, 4), (2, 3), (2, 4), (3, 4), (3, 6)]:
+        assert _multidegree_bezout(_system(f"1,{d},{p}", 0)) == 2**d * sympy.binomial(p, d)
 
 
-@pytest.mark.parametrize(("d", "p", "seed"), [(2, 3, 0), (2, 4, 1), (3, 4, 2), (2, 5, 3)])
-def test_every_path_ends_at_a_distinct_nonsingular_root(d, p, seed):
-    x, y, lam, mu = _data(p, d, seed)
-    run = solve_reduced(x, y, lam, mu, seed=seed)
-    assert run.n_paths == bezout_number(d, p) and run.seed == seed and run.steps > run.n_paths
-    F, _ = _ReducedSystem(x, y, lam, mu).evaluate(run.points)
-    assert np.abs(F).max() < 1e-10 * (1 + np.abs(run.points).max())
-    assert np.all(run.conditions < 1e8)
-    assert len(unique_rows(run.points, SAME_POINT)[0]) == run.n_paths
+def _check_jacobian(evaluate, z):
+    _, J = evaluate(z)
+    for j in range(z.shape[1]):
+        e = np.zeros(z.shape[1])
+        e[j] = 1e-6
+        difference = (evaluate(z + e)[0] - evaluate(z - e)[0]) / 2e-6
+        assert np.abs(difference - J[:, :, j]).max() < 1e-6 * (1 + np.abs(J).max())
+
+
+@pytest.mark.parametrize("widths", ["1,2,4", "1,2,3,2"])
+def test_the_jacobians_are_the_derivatives(widths):
+    system = _system(widths, 0)
+    rng = np.random.default_rng(1)
+    n = system.n_unknowns
+    _check_jacobian(system.evaluate, _complex(rng, 3, n))
+    start = _LinearProductStart(system, rng)
+    _check_jacobian(start.evaluate, _complex(rng, 3, n + 1))
+    hom = _ProjectiveReduced(system, start, 0.3 + 0.4j, _complex(rng, n + 1))
+    t = np.array([0.1, 0.5, 0.9])
+    _check_jacobian(lambda y: hom.evaluate(y, t), _complex(rng, 3, n + 1))
+    y = _complex(rng, 3, n + 1)
+    difference = (hom.evaluate(y, t + 1e-6)[0] - hom.evaluate(y, t - 1e-6)[0]) / 2e-6
+    assert np.abs(difference - hom.derivative_t(y, t)).max() < 1e-6 * (1 + np.abs(difference).max())
+
+
+@pytest.mark.parametrize(("widths", "seed"), [("1,2,3", 0), ("1,3,4", 1), ("1,2,2,1", 2), ("1,2,2,2", 3), ("1,1,2,3", 4)])
+def test_every_path_is_accounted_for_and_the_points_are_critical(widths, seed):
+    """The finite solutions, turned into weights, are critical points of the full system."""
+    arch = Architecture.parse(widths)
+    instance = random_complex_instance(arch, 1, np.random.default_rng(seed))
+    system = reduced_system(instance)
+    run = solve_reduced(system, seed=seed)
+    assert run.accounted and run.n_paths == _multidegree_bezout(system) and run.seed == seed
+    assert len(run.points) + run.n_at_infinity == run.n_paths and run.steps > run.n_paths
+    F, _ = system.evaluate(run.points)
+    assert np.abs(F).max() < 1e-9 * (1 + np.abs(run.points).max())
+    weights = system.weights(run.points)
+    residual = np.abs(gradient(arch, weights, Parameters.of(instance))).max(axis=1)
+    assert np.all(residual < 1e-8 * (1 + np.abs(weights).max(axis=1)))
 
 
 def test_the_seed_fixes_the_run():
-    x, y, lam, mu = _data(4, 2, 5)
-    first, again = solve_reduced(x, y, lam, mu, seed=7), solve_reduced(x, y, lam, mu, seed=7)
+    system = _system("1,2,2,1", 5)
+    first, again = solve_reduced(system, seed=7), solve_reduced(system, seed=7)
     assert np.array_equal(first.points, again.points) and first.steps == again.steps
+
+
+def test_the_systems_read_their_data_from_the_instance():
+    assert isinstance(_system("1,2,3", 0), OneHiddenLayer) and isinstance(_system("1,2,3,2", 0), TwoHiddenLayers)
+    assert _system("1,2,3,2", 0).groups == (2, 3, 2) and _system("1,2,3", 0).groups == (3, 2)
