@@ -210,6 +210,17 @@ def test_bench_blackbox_shapes_compares_both_routes_at_one_base_point(capsys, tm
     assert "time ratio" in printed and "no torus solutions" in printed
 
 
+def test_bench_reduced_shapes_compares_both_routes_at_one_base_point(capsys, tmp_path):
+    bench = load("bench_reduced_shapes")
+    out = tmp_path / "shapes.json"
+    assert bench.main(["--shapes", "1,2,3;1,2,2,1", "--seeds", "1", "--json", str(out)]) == 0
+    one, two = json.loads(out.read_text())["rows"]
+    assert one["route"] == two["route"] == "reduced homotopy" and one["disagree"] == two["disagree"] == 0
+    assert one["reduced_paths"] == one["orbits"] == 12 < one["monodromy_paths"] and one["refused"] == 0
+    assert two["reduced_paths"] == two["orbits"] + two["at_infinity"] and two["at_infinity"] > 0
+    assert "time ratio" in capsys.readouterr().out
+
+
 def test_bench_trace_test_is_linear_exactly_for_complete_sets(capsys, tmp_path):
     bench = load("bench_trace_test")
     out = tmp_path / "trace.json"
