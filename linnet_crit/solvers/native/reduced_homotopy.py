@@ -27,9 +27,9 @@ number, which bounds the isolated solutions of the reduced system. The homotopy
 H = (1 − t)·γ·G + t·F runs in homogeneous coordinates y = (x₀, z) on a random affine patch (F
 homogenized by total degree), and the blackbox route's endgame (:func:`.blackbox.track_with_retries`)
 tells the finite end points from those at infinity. With the gamma trick the B paths are smooth on
-[0, 1) and their limits include every isolated solution (Morgan–Sommese), so a run in which every
-path ends at a distinct finite nonsingular solution or at infinity has found them all — whatever
-the data, with no stopping rule. At generic data one hidden layer attains the bound (2ᵈ·C(p, d):
+[0, 1) and their limits include every isolated finite solution (Morgan–Sommese, m-homogeneous
+homotopies), so a run in which every path ends at a distinct finite nonsingular solution or at
+infinity has found them all — whatever the data, with no stopping rule. At generic data one hidden layer attains the bound (2ᵈ·C(p, d):
 24 paths for the 24 orbits of 1,2,4); two hidden layers do not (33 paths for the 24 orbits of
 1,2,2,2, the other 9 at infinity).
 """
