@@ -13,22 +13,14 @@ Run: ``python benchmarks/bench_reduced_shapes.py`` (``--shapes "1,2,4;1,2,2,2" -
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import sys
-import time
 from pathlib import Path
 
-import numpy as np
-
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_blackbox_shapes import both_routes, finish, shape_arguments  # noqa: E402  (one home for the comparison)
 
 from linnet_crit import Architecture  # noqa: E402
 from linnet_crit.options import MonodromyOptions  # noqa: E402
-from linnet_crit.points import match_index  # noqa: E402
-from linnet_crit.solvers.native.monodromy import generic_solutions  # noqa: E402
 
 SHAPES = ("1,2,3", "1,2,4", "1,3,4", "1,2,5", "1,2,2,1", "1,2,2,2", "1,2,3,2", "1,2,2,3", "1,3,3,3")
 REDUCED = MonodromyOptions(blackbox_paths=0)
@@ -40,20 +32,15 @@ def compare(widths: str, seeds: int) -> dict:
     row = {"shape": widths, "seeds": seeds, "route": "", "reduced_s": 0.0, "monodromy_s": 0.0, "reduced_paths": 0,
            "at_infinity": 0, "monodromy_paths": 0, "orbits": 0, "refused": 0, "disagree": 0}
     for seed in range(seeds):
-        t = time.process_time()
-        first = generic_solutions(arch, 1, np.random.default_rng(seed), REDUCED)
-        row["reduced_s"] += time.process_time() - t
-        t = time.process_time()
-        alone = generic_solutions(arch, 1, np.random.default_rng(seed), ALONE)
-        row["monodromy_s"] += time.process_time() - t
+        first, alone, first_s, alone_s, same = both_routes(arch, seed, REDUCED, ALONE)
+        row["reduced_s"] += first_s
+        row["monodromy_s"] += alone_s
         row["route"] = first.report.info.get("route", "monodromy")
         row["reduced_paths"] += first.report.paths
         row["at_infinity"] += first.report.at_infinity
         row["monodromy_paths"] += alone.report.paths
         row["orbits"] += first.n_orbits
         row["refused"] += "closed_form" in first.report.info  # a refused reduced run says why there
-        same = first.n_orbits == alone.n_orbits and bool(np.all(
-            match_index(first.representatives, alone.representatives) >= 0))
         row["disagree"] += not same
     for key in ("reduced_s", "monodromy_s", "reduced_paths", "at_infinity", "monodromy_paths", "orbits"):
         row[key] /= seeds
@@ -61,28 +48,19 @@ def compare(widths: str, seeds: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shapes", default=";".join(SHAPES), help="';'-separated widths of the shapes")
-    parser.add_argument("--seeds", type=int, default=3, help="seeds 0 … N−1 per shape")
-    parser.add_argument("--json", type=Path, help="write every figure to this file")
-    args = parser.parse_args(argv)
-    print(f"# bench_reduced_shapes: {args.seeds} seeds, {os.cpu_count()} cores, load {os.getloadavg()}, "
-          f"{time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}", flush=True)
+    args = shape_arguments(argv, "bench_reduced_shapes", __doc__.splitlines()[0], SHAPES)
     print(f"{'shape':>9} {'route':>16} {'orbits':>7} | {'reduced s':>9} {'paths':>6} {'at inf.':>7} {'refused':>7} | "
           f"{'monodromy s':>11} {'paths':>6} | {'time ratio':>10}")
-    rows, failed = [], False
+    rows = []
     for widths in args.shapes.split(";"):
         row = compare(widths, args.seeds)
         rows.append(row)
-        failed |= row["disagree"] > 0
         ratio = row["reduced_s"] / max(row["monodromy_s"], 1e-9)
         print(f"{widths:>9} {row['route']:>16} {row['orbits']:>7.1f} | {row['reduced_s']:>9.3f} "
               f"{row['reduced_paths']:>6.0f} {row['at_infinity']:>7.1f} {row['refused']:>7} | {row['monodromy_s']:>11.3f} "
               f"{row['monodromy_paths']:>6.0f} | ×{ratio:>9.3f}" + ("  ORBITS DISAGREE" if row["disagree"] else ""),
               flush=True)
-    if args.json:
-        args.json.write_text(json.dumps({"time": time.time(), "seeds": args.seeds, "rows": rows}, indent=1))
-    return 1 if failed else 0
+    return finish(args, rows)
 
 
 if __name__ == "__main__":
