@@ -448,7 +448,7 @@ def generic_solutions(
             info = {"route": reduced.route, "orbits": reduced.n_orbits, "rank_gap": gap, "stop": reduced.reason,
                     **({"reduced_seed": reduced.seed} if reduced.seed is not None else {})}
             report = StageReport(f"{reduced.route} {arch}", reduced.paths, at_infinity=reduced.at_infinity,
-                                 seconds=time.perf_counter() - t0, info=info, steps=reduced.steps)
+                                 retried=reduced.retried, seconds=time.perf_counter() - t0, info=info, steps=reduced.steps)
             return GenericSolutions(arch, base, reduced.representatives, False, report, w0)
     # paths a refused reduced homotopy tracked count with the route that runs instead
     spent = (reduced.paths, reduced.steps, reduced.failed, reduced.at_infinity) if reduced is not None else (0, 0, 0, 0)

@@ -58,7 +58,7 @@ class ReducedOrbits:
     """What :func:`torus_orbits` found: one canonical point per sign-flip orbit (None when refused),
     why they are accepted or not, the route (``"closed form"`` or ``"reduced homotopy"``), the paths
     it tracked (none in closed form) with their steps, how many ended at infinity or failed (singular
-    end points included), and the homotopy's seed."""
+    end points included) and were tracked again, and the homotopy's seed."""
 
     representatives: np.ndarray | None
     reason: str
@@ -67,6 +67,7 @@ class ReducedOrbits:
     steps: int = 0
     at_infinity: int = 0
     failed: int = 0
+    retried: int = 0
     seed: int | None = None
 
     @property
@@ -94,7 +95,7 @@ def torus_orbits(base: Instance, start: np.ndarray, rng: np.random.Generator,
     run = solve_reduced(system, seed, options)
     route = "reduced homotopy"
     spent = dict(paths=run.n_paths, steps=run.steps, at_infinity=run.n_at_infinity,
-                 failed=run.n_failed + run.n_singular, seed=seed)
+                 failed=run.n_failed + run.n_singular, retried=run.retried, seed=seed)
     if not run.accounted:
         why = (f"{route}: of its {run.n_paths} paths {run.n_failed} failed and {run.n_singular} ended singular "
                f"(condition number above {options.endpoint_singular_condition:.0e})")
