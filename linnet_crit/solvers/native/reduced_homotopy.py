@@ -259,9 +259,10 @@ class ReducedRun:
     """Every path of a reduced homotopy, accounted for.
 
     ``points`` are the distinct finite nonsingular end points (refined by Newton on F), one row
-    each; the other paths ended at infinity, singular (``singular`` end points, for the record) or
-    failed (path jumps that persisted through every retry included). ``seed`` drew the start
-    system, γ and the patch.
+    each; the other paths ended at infinity, singular or failed (path jumps that persisted through
+    every retry included). ``infinity_ratio`` is the largest |x₀|/‖y‖∞ with which a path was taken
+    for one at infinity (0 with none), to set against the finite points' 1/max(1, ‖z‖∞): the margin
+    between the two classes. ``seed`` drew the start system, γ and the patch.
     """
 
     points: np.ndarray
@@ -269,6 +270,7 @@ class ReducedRun:
     n_at_infinity: int
     n_singular: int
     n_failed: int
+    infinity_ratio: float
     steps: int
     retried: int
     seed: int
@@ -277,6 +279,14 @@ class ReducedRun:
     def accounted(self) -> bool:
         """Every path at a finite nonsingular point or at infinity: then no isolated solution is missing."""
         return self.n_failed == 0 and self.n_singular == 0
+
+    def separation(self) -> float:
+        """How far apart the two classes of end points are: the smallest 1/max(1, ‖z‖∞) of a finite
+        point over the largest |x₀|/‖y‖∞ of a path taken for one at infinity (inf with none)."""
+        if not self.n_at_infinity:
+            return np.inf
+        finite = 1.0 / max(1.0, float(np.abs(self.points).max(initial=0.0)))
+        return finite / max(self.infinity_ratio, 1e-300)
 
 
 def solve_reduced(system: _ReducedSystem, seed: int, options: SolveOptions | None = None) -> ReducedRun:
@@ -303,13 +313,16 @@ def solve_reduced(system: _ReducedSystem, seed: int, options: SolveOptions | Non
         paths, retried, steps = track_with_retries(hom, starts, options, lambda n: None, system.evaluate)
     codes = paths.code
     finite = codes == ReturnCode.SUCCESS
+    infinite = codes == ReturnCode.AT_INFINITY
+    ratios = np.abs(paths.y[infinite, 0]) / np.abs(paths.y[infinite]).max(axis=1, initial=0.0)
     known = (ReturnCode.SUCCESS, ReturnCode.AT_INFINITY, ReturnCode.SINGULAR)
     return ReducedRun(
         points=paths.point[finite],
         n_paths=len(starts),
-        n_at_infinity=int(np.sum(codes == ReturnCode.AT_INFINITY)),
+        n_at_infinity=int(infinite.sum()),
         n_singular=int(np.sum(codes == ReturnCode.SINGULAR)),
         n_failed=int(np.sum(~np.isin(codes, known))),
+        infinity_ratio=float(ratios.max(initial=0.0)),
         steps=steps,
         retried=retried,
         seed=seed,
