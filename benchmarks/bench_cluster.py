@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-paths", type=int, default=0,
                         help="solve's max_paths (default 0: none — the proved bound for 1,7,7, ~1e11 paths, "
                              "is far above the ~1e5 it tracks)")
-    parser.add_argument("--out", default=None, help="stream file (default: a temporary .jsonl)")
+    parser.add_argument("--out", default=None, help="stream file (default: a temporary .jsonl, removed at the end)")
     parser.add_argument("--cache", default="off",
                         help="LINNET_CRIT_CACHE for the run (default off: a cold solve; a folder keeps the "
                              "generic solution set of a long run that fails later)")
@@ -81,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     shown = show(out)
     print(f"show read the stream back in {time.perf_counter() - t0:.1f} s; first line: {shown.splitlines()[0]}")
     ok = summary["complete"] and (expected is None or expected == summary["n_solutions"])
+    if not args.out:  # a temporary stream of 1,7,7 is 2 GB: do not leave it behind
+        shutil.rmtree(out.parent)
+        print(f"removed the temporary stream {out}")
     return 0 if ok else 1
 
 
