@@ -42,11 +42,12 @@ __all__ = ["REDUCED_RESIDUAL", "ReducedOrbits", "solvable", "torus_orbits"]
 REDUCED_RESIDUAL = 1e-9
 #: The endgame's rules for a path at infinity, made stricter here (over ``options.endgame``): only
 #: |x₀|/‖y‖∞ < 1e-5, decaying like δ^α with α ≥ ``min_alpha`` over the last 3 samples, and no
-#: "steady exponent" rule. With the blackbox's own (1e-3 over 2 samples, or a steady α below 0.1)
-#: finite solutions of the reduced systems of two hidden layers were taken for infinity: three seeds
-#: each at four base points of 1,2,3,4, 1,3,3,3 and 1,3,4,3 (``default_rng(104, 101, 103, 103)``)
-#: found 351/352/352, 170/168/171, 347/346/340 and 264/264/263 orbits; with these rules 352, 172,
-#: 352 (one run in three with 4 unclassified paths: refused) and 264 every time.
+#: "steady exponent" rule. With the blackbox's own (below 1e-3 over 2 samples, or below 0.1 with a
+#: steady exponent) finite solutions of the reduced systems of two hidden layers were taken for
+#: infinity: three seeds each at the base points of 1,2,3,4, 1,3,3,3, 1,2,3,4 and 1,3,4,3 drawn by
+#: ``start_pair`` from ``default_rng`` 104, 101, 103 and 103 found 351/352/352, 170/168/171,
+#: 347/346/340 and 264/264/263 orbits; with these rules 352, 172, 352 (one run in three with 4
+#: unclassified paths: refused) and 264 every time.
 STRICT_INFINITY = {"infinity_ratio": 1e-5, "steady_ratio": 1e-5, "stable_samples": 3}
 #: The finite end points and those taken for infinity must be this far apart
 #: (:meth:`.reduced_homotopy.ReducedRun.separation`): the at-infinity rule is absolute, so a
