@@ -401,14 +401,15 @@ def solve_blackbox(
 
 
 def track_with_retries(hom, starts: np.ndarray, options: SolveOptions, tick: Callable[[int], None],
-                       target: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]) -> tuple[_Paths, int, int]:
+                       target: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+                       schedule: tuple[TrackerOptions, ...] = RETRY_SCHEDULE) -> tuple[_Paths, int, int]:
     """:func:`track_with_endgame` with ``options.tracker``, then failed or colliding paths again with
-    each entry of :data:`RETRY_SCHEDULE` in turn; paths still sharing an endpoint after the last are
+    each entry of ``schedule`` in turn; paths still sharing an endpoint after the last are
     ``DUPLICATE`` but one. Returns the paths, how many were retried and the steps of all passes."""
     tolerance = options.endgame.duplicate_tolerance
     paths = track_with_endgame(hom, starts, options.tracker, options, tick, target)
     retried, steps = 0, int(paths.steps.sum())
-    for retry in RETRY_SCHEDULE:
+    for retry in schedule:
         redo = np.flatnonzero(_needs_retry(paths, tolerance))
         if not len(redo):
             break
