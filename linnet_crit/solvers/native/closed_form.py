@@ -37,16 +37,15 @@ def decouples(d: int, p: int) -> bool:
 
 def solutions(system: OneHiddenLayer) -> np.ndarray:
     """The solutions z = (r, σ) of a reduced system that :func:`decouples`, one per row."""
-    x, y, mu = system.x, system.y, system.mu
-    lam = system.rhs * x**2
+    x, y, mu, rhs = system.x, system.y, system.mu, system.rhs  # rhs = λ / x²
     if system.d == system.p and system.p > 1:
-        return _equal_widths(x, y, lam, mu)
-    return _one_neuron(x, y, lam[0], mu[:, 0])
+        return _equal_widths(x, y, rhs, mu)
+    return _one_neuron(x, y, rhs[0], mu[:, 0])
 
 
-def _equal_widths(x: complex, y: np.ndarray, lam: np.ndarray, mu: np.ndarray) -> np.ndarray:
+def _equal_widths(x: complex, y: np.ndarray, rhs: np.ndarray, mu: np.ndarray) -> np.ndarray:
     p = len(y)
-    tau = np.linalg.solve((1.0 / mu).T, lam / x**2)
+    tau = np.linalg.solve((1.0 / mu).T, rhs)
     signs = np.array(list(itertools.product((1.0, -1.0), repeat=p)))
     r = signs * np.sqrt(tau)[None, :]
     # (R): Σ_i (x² r_k / μ[k, i]) σ_i = y_k − r_k, one p × p system per sign choice
@@ -54,9 +53,9 @@ def _equal_widths(x: complex, y: np.ndarray, lam: np.ndarray, mu: np.ndarray) ->
     return np.concatenate([r, sigma], axis=1)
 
 
-def _one_neuron(x: complex, y: np.ndarray, lam: complex, mu: np.ndarray) -> np.ndarray:
+def _one_neuron(x: complex, y: np.ndarray, rhs: complex, mu: np.ndarray) -> np.ndarray:
     g = [np.polynomial.Polynomial([1.0, x**2 / m]) for m in mu]
-    total = -(lam / x**2) * np.prod([gk**2 for gk in g])
+    total = -rhs * np.prod([gk**2 for gk in g])
     for k, (yk, mk) in enumerate(zip(y, mu)):
         total = total + (yk**2 / mk) * np.prod([gj**2 for j, gj in enumerate(g) if j != k])
     sigma = total.roots()

@@ -29,6 +29,7 @@ from ...numeric import Parameters, gradient_and_jacobian
 from ...points import is_torus
 from ...sign_flips import canonicalize
 from .monodromy import GenericSolutions, _complex_normal
+from .linalg import batch_condition
 from .tracker import refine
 
 __all__ = ["LIFT_DRAWS", "LIFT_RESIDUAL", "lift_input_width", "lifts"]
@@ -77,7 +78,7 @@ def _worst_condition(arch: Architecture, base: Instance, points: np.ndarray) -> 
         _, J = gradient_and_jacobian(arch, points, Parameters.of(base))
         if not np.all(np.isfinite(J)):
             return np.inf
-        return float(np.max(np.linalg.cond(J)))
+        return float(batch_condition(J).max())
 
 
 def lift_input_width(generic: GenericSolutions, arch: Architecture, rng: np.random.Generator) -> GenericSolutions | None:

@@ -29,13 +29,14 @@ homogenized by total degree), and the blackbox route's endgame (:func:`.blackbox
 tells the finite end points from those at infinity. With the gamma trick the B paths are smooth on
 [0, 1) and their limits include every isolated finite solution (Morgan–Sommese, m-homogeneous
 homotopies), so a run in which every path ends at a distinct finite nonsingular solution or at
-infinity has found them all — whatever the data, with no stopping rule. At generic data one hidden layer attains the bound (2ᵈ·C(p, d):
-24 paths for the 24 orbits of 1,2,4); two hidden layers do not (33 paths for the 24 orbits of
-1,2,2,2, the other 9 at infinity).
+infinity has found them all — whatever the data, with no stopping rule. At generic data one hidden
+layer attains the bound (2ᵈ·C(p, d): 24 paths for the 24 orbits of 1,2,4); two hidden layers do not
+(33 paths for the 24 orbits of 1,2,2,2, the other 9 at infinity).
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -45,6 +46,7 @@ from ...data import Instance
 from ...options import RETRY_SCHEDULE, SolveOptions
 from ...results import ReturnCode
 from .blackbox import track_with_retries
+from .start_systems import _group_assignments, _random_complex
 
 __all__ = ["OneHiddenLayer", "ReducedRun", "TwoHiddenLayers", "reduced_system", "solve_reduced"]
 
@@ -156,10 +158,6 @@ def reduced_system(instance: Instance) -> _ReducedSystem:
     return TwoHiddenLayers(x, y, lam, instance.lambdas[1].astype(complex), instance.lambdas[2].astype(complex))
 
 
-def _random_complex(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
-    return (rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / np.sqrt(2)
-
-
 class _LinearProductStart:
     """G_i(y) = Π_f ℓ_if(y), ℓ_if a random linear form in x₀ and the unknowns of its factor's group."""
 
@@ -186,22 +184,12 @@ class _LinearProductStart:
 
     def choices(self) -> np.ndarray:
         """The factor of each equation at every start solution: every group gets as many
-        vanishing factors as it has unknowns (other choices have no solution on the patch)."""
-        factors, wanted = self.system.factors, list(self.system.groups)
-        found: list[tuple[int, ...]] = []
-
-        def extend(prefix: tuple[int, ...], left: list[int]) -> None:
-            i = len(prefix)
-            if i == len(factors):
-                found.append(prefix)
-                return
-            for f, g in enumerate(factors[i]):
-                if left[g]:
-                    left[g] -= 1
-                    extend((*prefix, f), left)
-                    left[g] += 1
-
-        extend((), wanted)
+        vanishing factors as it has unknowns (other choices have no solution on the patch) —
+        enumerated as the blackbox's m-homogeneous start system enumerates them."""
+        factors = self.system.factors
+        found = [choice for assignment in _group_assignments(self.system.groups)
+                 for choice in itertools.product(*[[f for f, g in enumerate(factors[i]) if g == group]
+                                                   for i, group in enumerate(assignment)])]
         return np.array(found, dtype=int).reshape(len(found), len(factors))
 
     def solutions(self, patch: np.ndarray) -> np.ndarray:
