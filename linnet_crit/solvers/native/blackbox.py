@@ -19,8 +19,12 @@ Endgame: paths are tracked to ``t = 1 − δ_0`` and then through the geometric 
 
 This costs a handful of samples per path instead of a crawl towards the singular points at
 infinity. A path that is neither when the samples run out is either a finite singular endpoint
-(Newton converges, with a condition number above the singular threshold) or a failure, and failed
-or colliding paths are tracked again with :data:`RETRY_SCHEDULE`.
+(Newton converges, with a condition number above the singular threshold) or a failure. The
+failures are given one more chance before any retry: Cauchy loops around t = 1
+(:func:`.endgame.cauchy_limits`) estimate their end points, and those with x0 = 0 to the loops'
+accuracy that solve the homogenized target are at infinity — slow decays (winding number 2 or
+more) that the samples cannot call. Failed or colliding paths left then are tracked again with
+:data:`RETRY_SCHEDULE`.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from ...progress import progress_bar
 from ...options import RETRY_SCHEDULE, EndgameOptions, SolveOptions, TrackerOptions
 from ...points import SAME_POINT, cluster_rows, is_torus, match_index
 from ...sign_flips import canonicalize, expand_orbits, orbit_size
+from .endgame import cauchy_limits
 from .linalg import batch_condition, batch_solve
 from .projective import ProjectiveHomotopy, ProjectiveSegment, dehomogenize
 from .start_systems import LinearProductStart, make_start_system
@@ -90,6 +95,10 @@ class BlackboxRun:
         labels = _clusters(self.singular_points, tol)
         _, heads, sizes = np.unique(labels, return_index=True, return_counts=True)
         return self.singular_points[heads], sizes
+
+
+#: The codes of a path the endgame has classified: a finite end point (nonsingular or not), or infinity.
+_CLOSED = (ReturnCode.SUCCESS, ReturnCode.AT_INFINITY, ReturnCode.SINGULAR)
 
 
 # --- finite endpoints ----------------------------------------------------------------------------
@@ -217,7 +226,48 @@ def track_with_endgame(
         if not paths.active.any():
             break
     _close_failed(refine, paths, np.flatnonzero(paths.active), None, opts, singular, tick)
+    _infinity_by_loops(hom, starts, paths, tracker, options)
     return paths
+
+
+#: The endgame samples whose gaps are the radii of :func:`_infinity_by_loops` (the third to the
+#: fifth: 1e-4 … 1e-7 by default). Far enough from t = 1 that the paths are still easy to follow,
+#: near enough that no other branch point lies inside the loops (two radii must agree).
+LOOP_SAMPLES = slice(2, 5)
+
+
+def _infinity_by_loops(hom, starts: np.ndarray, paths: _Paths, tracker: TrackerOptions, options: SolveOptions) -> None:
+    """Paths the samples left unclassified, decided by Cauchy loops around t = 1 where they go to infinity.
+
+    A path to a singular point at infinity of winding number c has |x0|/‖y‖ ∼ δ^{1/c}: at c = 2 it
+    is still 1e-5 at the last sample (measured on the reduced systems of 1,2,4,3 and 1,2,3,2) and
+    its last segment stalls, so the samples' rule cannot call it; neither can a path whose finite
+    end point the samples did not accept. Such paths are tracked again to the first radius of
+    :data:`LOOP_SAMPLES` and their end point y(1) estimated by :func:`.endgame.cauchy_limits` (it is
+    bounded: y lives on the patch). A path is at infinity when x0(1) vanishes to the estimate's
+    accuracy (|x0|/‖y‖∞ ≤ ``options.cauchy.agreement``) and y(1) solves the homogenized target
+    (‖H(y(1), 1)‖∞ ≤ ``options.cauchy.residual``·(1 + ‖y‖∞): a loop around a near-pole gives a
+    stable mean that is no solution). A finite end point of x0(1) ≈ 1/‖x‖ ≫ the agreement is not
+    mistaken for one; every other path keeps its failure code.
+    """
+    idx = np.flatnonzero(~np.isin(paths.code, _CLOSED))
+    radii = options.endgame.gaps()[LOOP_SAMPLES]
+    if not len(idx) or len(radii) < 2:
+        return
+    first = track(ProjectiveSegment(hom, 0.0, 1.0 - radii[0]), starts[idx], tracker)
+    paths.steps[idx] += first.steps
+    idx, y = idx[first.success], first.x[first.success]
+    limits = cauchy_limits(hom, y, radii, options.cauchy, tracker)
+    paths.steps[idx] += limits.steps
+    end = np.where(limits.found[:, None], limits.x, 0.0)
+    with np.errstate(all="ignore"):
+        H, _ = hom.evaluate(end, np.ones(len(end)))
+        size = np.abs(end).max(axis=1, initial=0.0)
+        infinite = (limits.found & (np.abs(end[:, 0]) <= options.cauchy.agreement * size)
+                    & (np.abs(H).max(axis=1, initial=0.0) <= options.cauchy.residual * (1.0 + size)))
+    paths.code[idx[infinite]] = ReturnCode.AT_INFINITY
+    paths.y[idx[infinite]] = end[infinite]
+    paths.t[idx[infinite]] = 1.0
 
 
 def _ratio(y: np.ndarray) -> np.ndarray:
@@ -302,8 +352,7 @@ def _colliding(paths: _Paths, tol: float) -> np.ndarray:
 
 
 def _needs_retry(paths: _Paths, tol: float) -> np.ndarray:
-    closed = np.isin(paths.code, [ReturnCode.SUCCESS, ReturnCode.AT_INFINITY, ReturnCode.SINGULAR])
-    return ~closed | _colliding(paths, tol)
+    return ~np.isin(paths.code, _CLOSED) | _colliding(paths, tol)
 
 
 def _merge(paths: _Paths, where: np.ndarray, again: _Paths) -> None:

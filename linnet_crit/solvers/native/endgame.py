@@ -11,7 +11,9 @@ Laurent series instead: its size grows like r^v with v < 0 (the valuation, HC.jl
 Its Cauchy mean still converges (to the constant term), so divergence is decided first.
 
 The tracker moves a real s from 0 to 1; :class:`ComplexPath` maps it to a complex t on a segment
-or an arc of the circle, so every homotopy of :mod:`.homotopies` can be followed off the real line.
+or an arc of the circle, so every homotopy of :mod:`.homotopies` and :mod:`.projective` can be
+followed off the real line. :func:`cauchy_limits` is the loops alone, for the projective routes'
+paths that their sampling endgame could not classify (:func:`.blackbox.track_with_endgame`).
 """
 
 from __future__ import annotations
@@ -20,62 +22,64 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ...numeric import Parameters, gradient_and_jacobian, jacobian_and_parameter_derivative, parameter_derivative
 from ...results import ReturnCode
 from ...options import CauchyEndgameOptions, TrackerOptions
 from .homotopies import ParameterHomotopy
 from .tracker import track
 
-__all__ = ["ComplexPath", "EndgameResult", "cauchy_endgame", "segment", "arc"]
+__all__ = ["CauchyLimits", "ComplexPath", "EndgameResult", "arc", "cauchy_endgame", "cauchy_limits", "segment"]
 
 
 class ComplexPath:
-    """A parameter homotopy followed along a complex path t(s), s ∈ [0, 1]: the segment
-    t = a + s·(b − a), or the arc t = 1 − r·exp(i(θ₀ + s·(θ₁ − θ₀))) — one per path.
+    """A homotopy followed along a complex path t(s), s ∈ [0, 1]: the segment t = a + s·(b − a), or
+    the arc t = 1 − r·exp(i(θ₀ + s·(θ₁ − θ₀))) — one per path.
 
-    t is complex here: the parameter point is the base's :class:`~linnet_crit.numeric.ParameterSegment` at t.
+    ``base`` is any homotopy of :mod:`.homotopies` or :mod:`.projective` (or the reduced homotopy):
+    their ``evaluate_all(x, t)`` take a complex t as they take a real one. One whose paths share
+    their parameters has no ``select``; the path is then the same for every subset of paths.
     """
 
-    def __init__(self, base: ParameterHomotopy, kind: str, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> None:
+    def __init__(self, base, kind: str, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> None:
         # segment: u = a, v = b; arc: u = r, v = θ₀, w = θ₁
         self.base, self.kind, self.u, self.v, self.w = base, kind, u, v, w
 
     def select(self, index: np.ndarray) -> ComplexPath:
-        return ComplexPath(self.base.select(index), self.kind, self.u[index], self.v[index], self.w[index])
+        return ComplexPath(_select(self.base, index), self.kind, self.u[index], self.v[index], self.w[index])
 
     def _t(self, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """t(s) and dt/ds."""
+        s = np.asarray(s, dtype=float)
         if self.kind == "segment":
             return self.u + s * (self.v - self.u), self.v - self.u
         angle = self.v + s * (self.w - self.v)
         point = self.u * np.exp(1j * angle)
         return 1.0 - point, -1j * (self.w - self.v) * point
 
-    def _params(self, s: np.ndarray) -> tuple[Parameters, Parameters, np.ndarray]:
-        t, dt = self._t(np.asarray(s, dtype=float))
-        return self.base.segment.point(t), self.base.segment.tangent(), dt
-
     def evaluate(self, x: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        params, _, _ = self._params(s)
-        return gradient_and_jacobian(self.base.arch, x, params)
+        return self.base.evaluate(x, self._t(s)[0])
 
     def derivative_t(self, x: np.ndarray, s: np.ndarray) -> np.ndarray:
-        params, tangent, dt = self._params(s)
-        return parameter_derivative(self.base.arch, x, params, tangent) * dt[:, None]
+        t, dt = self._t(s)
+        return self.base.derivative_t(x, t) * dt[:, None]
 
     def evaluate_all(self, x: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        params, tangent, dt = self._params(s)
-        H, Hx, Ht = jacobian_and_parameter_derivative(self.base.arch, x, params, tangent)
+        t, dt = self._t(s)
+        H, Hx, Ht = self.base.evaluate_all(x, t)
         return H, Hx, Ht * dt[:, None]
 
 
-def segment(base: ParameterHomotopy, a, b, n_paths: int) -> ComplexPath:
+def _select(base, index: np.ndarray):
+    """The homotopy of the paths ``index`` (the whole homotopy when its paths share their parameters)."""
+    return base.select(index) if hasattr(base, "select") else base
+
+
+def segment(base, a, b, n_paths: int) -> ComplexPath:
     """From t = a to t = b (scalars or one per path)."""
     return ComplexPath(base, "segment", *(np.broadcast_to(np.asarray(v, dtype=complex), (n_paths,)).copy()
                                           for v in (a, b, 0.0)))
 
 
-def arc(base: ParameterHomotopy, r, theta0, theta1, n_paths: int) -> ComplexPath:
+def arc(base, r, theta0, theta1, n_paths: int) -> ComplexPath:
     """Around |1 − t| = r from angle θ₀ to θ₁ (scalars or one per path)."""
     return ComplexPath(base, "arc", *(np.broadcast_to(np.asarray(v, dtype=float), (n_paths,)).copy()
                                       for v in (r, theta0, theta1)))
@@ -94,9 +98,9 @@ class EndgameResult:
     paths: int
 
 
-def _loops(base: ParameterHomotopy, x: np.ndarray, r: float, opts: CauchyEndgameOptions, tracker: TrackerOptions):
+def _loops(base, x: np.ndarray, r: float, opts: CauchyEndgameOptions, tracker: TrackerOptions):
     """Track each path around |1 − t| = r until it closes; return the Cauchy means, winding
-    numbers, whether each path closed, and the arcs tracked."""
+    numbers, whether each path closed, the arcs tracked and the tracker steps on each path."""
     n, K = len(x), opts.samples_per_loop
     start = x.copy()
     current = x.copy()
@@ -104,20 +108,21 @@ def _loops(base: ParameterHomotopy, x: np.ndarray, r: float, opts: CauchyEndgame
     winding = np.zeros(n, dtype=int)
     open_ = np.ones(n, dtype=bool)
     failed = np.zeros(n, dtype=bool)
-    arcs = 0
+    arcs, steps = 0, np.zeros(n, dtype=int)
     for loop in range(1, opts.max_winding + 1):
         idx = np.flatnonzero(open_)
         if len(idx) == 0:
             break
-        sub = base.select(idx)
+        sub = _select(base, idx)
         for k in range(K):
             total[idx] += current[idx]  # the sample at angle 2πk/K of this loop
             res = track(arc(sub, r, 2 * np.pi * k / K, 2 * np.pi * (k + 1) / K, len(idx)), current[idx], tracker)
             arcs += len(idx)
+            steps[idx] += res.steps
             ok = res.success
             current[idx] = np.where(ok[:, None], res.x, current[idx])
             failed[idx[~ok]] = True
-            idx, sub = idx[ok], sub.select(np.flatnonzero(ok))
+            idx, sub = idx[ok], _select(sub, np.flatnonzero(ok))
             if len(idx) == 0:
                 break
         scale = 1.0 + np.abs(start[idx]).max(axis=1)
@@ -126,7 +131,60 @@ def _loops(base: ParameterHomotopy, x: np.ndarray, r: float, opts: CauchyEndgame
         open_[idx[closed]] = False
         open_[failed] = False
     mean = total / np.maximum(winding, 1)[:, None] / K
-    return mean, winding, ~failed & (winding > 0), arcs
+    return mean, winding, ~failed & (winding > 0), arcs, steps
+
+
+@dataclass(frozen=True, eq=False)
+class CauchyLimits:
+    """End points x(1) of paths by :func:`cauchy_limits`: ``x`` (NaN where ``found`` is false), the
+    winding numbers of the last loops, the arcs and radial segments tracked, and the steps per path."""
+
+    x: np.ndarray
+    found: np.ndarray
+    winding: np.ndarray
+    segments: int
+    steps: np.ndarray
+
+
+def cauchy_limits(base, x: np.ndarray, radii, opts: CauchyEndgameOptions, tracker: TrackerOptions) -> CauchyLimits:
+    """Where paths of ``base`` standing at t = 1 − ``radii[0]`` (points ``x``) end as t → 1.
+
+    Around each radius in turn the paths loop until they close (:func:`_loops`: winding number c,
+    the mean of cK samples); between radii they follow the real segment. A path's end point is its
+    estimate once two successive radii give estimates that agree to ``opts.agreement`` (relative to
+    1 + ‖x‖∞): the trapezoid rule is exact up to terms of order r^K of the path's Puiseux series,
+    whatever the end point — finite, singular, or at infinity in homogeneous coordinates, where
+    the path stays bounded — so agreement says no other branch point lay inside the loops. Paths
+    whose loops never close within ``opts.max_winding``, or whose arcs fail, have none.
+    """
+    x = np.array(x, dtype=complex, copy=True)
+    n = len(x)
+    limit = np.full_like(x, np.nan)
+    found = np.zeros(n, dtype=bool)
+    winding = np.zeros(n, dtype=int)
+    previous = np.full_like(x, np.nan)
+    active = np.ones(n, dtype=bool)
+    segments, steps = 0, np.zeros(n, dtype=int)
+    for k, r in enumerate(radii):
+        idx = np.flatnonzero(active)
+        if not len(idx):
+            break
+        mean, c, closed, arcs, loop_steps = _loops(_select(base, idx), x[idx], r, opts, tracker)
+        segments, steps[idx] = segments + arcs, steps[idx] + loop_steps
+        with np.errstate(invalid="ignore"):
+            change = np.abs(mean - previous[idx]).max(axis=1) / (1.0 + np.abs(mean).max(axis=1))
+        agree = closed & (change <= opts.agreement)
+        limit[idx[agree]], found[idx[agree]], winding[idx] = mean[agree], True, c
+        previous[idx] = np.where(closed[:, None], mean, np.nan)
+        active[idx[agree]] = False
+        if k + 1 == len(radii) or not active.any():
+            break
+        idx = np.flatnonzero(active)
+        res = track(segment(_select(base, idx), 1.0 - r, 1.0 - radii[k + 1], len(idx)), x[idx], tracker)
+        segments, steps[idx] = segments + len(idx), steps[idx] + res.steps
+        x[idx] = res.x
+        active[idx[~res.success]] = False
+    return CauchyLimits(limit, found, winding, segments, steps)
 
 
 #: Radial segments that stall are retried with these settings. Paths to infinity grow
@@ -255,7 +313,7 @@ def cauchy_endgame(
         active[idx[infinite]] = False
         loop = np.flatnonzero(active & (valuation >= opts.valuation))
         if len(loop):
-            mean, c, ok, arcs = _loops(base.select(loop), x[loop], r, opts, tracker)
+            mean, c, ok, arcs, _ = _loops(base.select(loop), x[loop], r, opts, tracker)
             paths += arcs
             with np.errstate(invalid="ignore"):
                 change = np.abs(mean - previous_mean[loop]).max(axis=1) / (1.0 + np.abs(mean).max(axis=1))

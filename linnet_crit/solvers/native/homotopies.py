@@ -32,15 +32,15 @@ class ParameterHomotopy:
         return ParameterHomotopy(self.arch, segment.start, self.target.select(index), segment)
 
     def evaluate(self, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        return gradient_and_jacobian(self.arch, x, self.segment.point(np.asarray(t, dtype=float)))
+        return gradient_and_jacobian(self.arch, x, self.segment.point(np.asarray(t)))
 
     def derivative_t(self, x: np.ndarray, t: np.ndarray) -> np.ndarray:
-        return parameter_derivative(self.arch, x, self.segment.point(np.asarray(t, dtype=float)),
+        return parameter_derivative(self.arch, x, self.segment.point(np.asarray(t)),
                                     self.segment.tangent())
 
     def evaluate_all(self, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """H, H_x and H_t from one set of layer products."""
-        return jacobian_and_parameter_derivative(self.arch, x, self.segment.point(np.asarray(t, dtype=float)),
+        return jacobian_and_parameter_derivative(self.arch, x, self.segment.point(np.asarray(t)),
                                                  self.segment.tangent())
 
 

@@ -11,8 +11,9 @@ zero), so each isolated orbit is an isolated solution of the reduced system. Its
   as many paths as its multihomogeneous Bézout number (24 on 1,2,4, 32 on 1,3,4, 33 on 1,2,2,2,
   against 440, 520 and 440 monodromy paths), accepted only when every path is accounted for: at a
   distinct finite nonsingular solution or at infinity (by the blackbox's endgame with the stricter
-  :data:`STRICT_INFINITY`), none failed or singular, and the two classes at least
-  :data:`INFINITY_MARGIN` apart. Then no isolated solution is missing, whatever the data.
+  :data:`STRICT_INFINITY`, and the paths its samples leave open by Cauchy loops around t = 1), none
+  failed or singular, and the two classes at least :data:`INFINITY_MARGIN` apart. Then no isolated
+  solution is missing, whatever the data.
 
 Either way the solutions with no zero entry become points (a, B[, C]), every point is refined by
 Newton on the full system and must keep a small residual, lie on the torus and be distinct, and the
@@ -47,7 +48,8 @@ REDUCED_RESIDUAL = 1e-9
 #: infinity: three seeds each at the base points of 1,2,3,4, 1,3,3,3, 1,2,3,4 and 1,3,4,3 drawn by
 #: ``start_pair`` from ``default_rng`` 104, 101, 103 and 103 found 351/352/352, 170/168/171,
 #: 347/346/340 and 264/264/263 orbits; with these rules 352, 172, 352 (one run in three with 4
-#: unclassified paths: refused) and 264 every time.
+#: unclassified paths: refused) and 264 every time. Paths to infinity of winding number 2 can still
+#: be above 1e-5 at the last sample; :func:`.blackbox.track_with_endgame` decides those by loops.
 STRICT_INFINITY = {"infinity_ratio": 1e-5, "steady_ratio": 1e-5, "stable_samples": 3}
 #: The finite end points and those taken for infinity must be this far apart
 #: (:meth:`.reduced_homotopy.ReducedRun.separation`): the at-infinity rule is absolute, so a

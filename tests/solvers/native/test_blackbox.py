@@ -16,20 +16,23 @@ from linnet_crit.errors import BudgetExceededError, SolverError
 from linnet_crit.numeric.evaluate import Parameters, gradient
 from linnet_crit.results import ReturnCode
 from linnet_crit.solvers.native.blackbox import (
+    LOOP_SAMPLES,
     _infinity_trend,
     _mark_duplicates,
     _needs_retry,
     _Paths,
     solve_blackbox,
 )
-from linnet_crit.options import EndgameOptions
-from linnet_crit.solvers.native.projective import ProjectiveHomotopy
+from linnet_crit.options import EndgameOptions, SolveOptions
+from linnet_crit.solvers.native.endgame import cauchy_limits
+from linnet_crit.solvers.native.projective import ProjectiveHomotopy, ProjectiveSegment, dehomogenize
 from linnet_crit.solvers.native.start_systems import (
     make_start_system,
     multihomogeneous_bezout,
     multihomogeneous_start,
     total_degree_start,
 )
+from linnet_crit.solvers.native.tracker import track
 
 SMALL = [(1, 1, 1), (2, 1, 1), (1, 2, 1), (1, 1, 1, 1)]
 
@@ -281,3 +284,26 @@ def test_paths_sharing_an_endpoint_are_retried_then_kept_once():
     assert list(_needs_retry(paths, 1e-6)) == [True, True, False, False]
     _mark_duplicates(paths, 1e-6)
     assert list(paths.code) == [ReturnCode.SUCCESS, ReturnCode.DUPLICATE, ReturnCode.SUCCESS, ReturnCode.AT_INFINITY]
+
+
+def test_cauchy_loops_tell_the_finite_end_points_from_those_at_infinity():
+    """:func:`.endgame.cauchy_limits` on the projective homotopy (the loops that decide the paths
+    the samples leave open): every path's limit is found, the finite ones dehomogenize to exactly
+    the blackbox's critical points and keep x0 far from 0, the others end with x0 → 0."""
+    inst = random_instance((1, 1, 1), seed=0)
+    options = SolveOptions()
+    start = make_start_system(inst.architecture, "total_degree", seed=1)
+    patch = _patch(inst.architecture.n_unknowns)
+    hom = ProjectiveHomotopy(inst, start, complex(np.exp(0.7j)), patch)
+    radii = options.endgame.gaps()[LOOP_SAMPLES]
+    near = track(ProjectiveSegment(hom, 0.0, 1.0 - radii[0]), start.start_points(patch), options.tracker)
+    assert near.success.all()
+    limits = cauchy_limits(hom, near.x, radii, options.cauchy, options.tracker)
+    assert limits.found.all() and (limits.steps > 0).all()
+    ratio = np.abs(limits.x[:, 0]) / np.abs(limits.x).max(axis=1)
+    finite = ratio > 1e-3
+    assert np.all(ratio[~finite] < options.cauchy.agreement)
+    points = dehomogenize(limits.x[finite])
+    expected = solve_blackbox(inst, seed=0).solutions
+    assert len(points) == len(expected) == 5 and finite.sum() < start.n_paths
+    assert all(np.abs(expected - p).max(axis=1).min() < 1e-8 for p in points)

@@ -12,7 +12,7 @@ from linnet_crit import Architecture, MonodromyOptions, SolveOptions, random_ins
 from linnet_crit.numeric import Parameters, gradient
 from linnet_crit.points import is_torus
 from linnet_crit.sign_flips import canonicalize
-from linnet_crit.solvers.native import reduced
+from linnet_crit.solvers.native import blackbox, reduced
 from linnet_crit.solvers.native.monodromy import generic_solutions, random_complex_instance, start_pair
 from linnet_crit.solvers.native.reduced_homotopy import reduced_system, solve_reduced
 
@@ -140,3 +140,17 @@ def test_a_one_sample_solve_rests_on_no_stopping_rule(widths):
     assert not any(s.name.startswith(("closed form", "reduced homotopy")) for s in off.stages)
     assert any("stopping rule" in a for a in off.assumptions)
     assert off.n_solutions == result.n_solutions and off.n_paths_tracked > result.n_paths_tracked
+
+
+def test_paths_to_infinity_the_samples_leave_open_are_decided_by_loops(monkeypatch):
+    """At this base two paths of the reduced system of 1,2,3,2 go to infinity with winding number 2:
+    |x0|/‖y‖ is still above the strict 1e-5 at the last sample, so without the loops the run is
+    refused (as it was before them); with them it is accepted, and its orbits are monodromy's."""
+    arch = Architecture.parse("1,2,3,2")
+    found = generic_solutions(arch, 1, np.random.default_rng(1), MonodromyOptions(blackbox_paths=0))
+    searched = generic_solutions(arch, 1, np.random.default_rng(1), MonodromyOptions(blackbox_paths=0, closed_form=False))
+    assert found.report.info["route"] == "reduced homotopy" and not found.by_stopping_rule
+    assert found.n_orbits == searched.n_orbits > 0 and found.report.failed == 0
+    monkeypatch.setattr(blackbox, "LOOP_SAMPLES", slice(0, 0))
+    without = generic_solutions(arch, 1, np.random.default_rng(1), MonodromyOptions(blackbox_paths=0))
+    assert without.by_stopping_rule and "failed or were not classified" in without.report.info["closed_form"]
