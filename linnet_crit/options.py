@@ -58,6 +58,9 @@ class TrackerOptions:
     max_steps: int = 20_000
     newton_steps: int = 3
     first_correction: float = 1e-2
+    #: In homogeneous coordinates y = (x0, x): largest |update of x0| / |x0| a Newton update may
+    #: make — no jump onto the homotopy's solutions at infinity (see ``tracker._correct``).
+    homogenizing_correction: float = 0.5
     contraction: float = 0.1
     final_tolerance: float = 1e-9
     divergence_norm: float = 1e8

@@ -42,6 +42,7 @@ class ComplexPath:
     def __init__(self, base, kind: str, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> None:
         # segment: u = a, v = b; arc: u = r, v = θ₀, w = θ₁
         self.base, self.kind, self.u, self.v, self.w = base, kind, u, v, w
+        self.homogeneous = getattr(base, "homogeneous", False)
 
     def select(self, index: np.ndarray) -> ComplexPath:
         return ComplexPath(_select(self.base, index), self.kind, self.u[index], self.v[index], self.w[index])

@@ -10,6 +10,7 @@ all of them) stay bounded and end with x0 → 0. The endgame that reads those en
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 import numpy as np
 
@@ -33,6 +34,8 @@ class ProjectiveHomotopy:
     start: LinearProductStart
     gamma: complex
     patch: np.ndarray
+    #: y = (x0, x): the tracker keeps Newton from moving x0 onto the solutions at infinity
+    homogeneous: ClassVar[bool] = True
 
     def _scaled(self, x0: np.ndarray, power_y: int, power_l: int, factor_y: float = 1.0, factor_l: float = 1.0) -> Parameters:
         inst = self.instance
@@ -94,6 +97,7 @@ class ProjectiveSegment:
     homotopy: ProjectiveHomotopy
     t0: float
     t1: float
+    homogeneous: ClassVar[bool] = True
 
     def _t(self, s: np.ndarray) -> np.ndarray:
         return self.t0 + s * (self.t1 - self.t0)

@@ -39,6 +39,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from functools import cached_property
+from typing import ClassVar
 
 import numpy as np
 
@@ -214,6 +215,7 @@ class _ProjectiveReduced:
     start: _LinearProductStart
     gamma: complex
     patch: np.ndarray
+    homogeneous: ClassVar[bool] = True
 
     def target(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x0 = y[:, :1]

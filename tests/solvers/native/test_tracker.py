@@ -84,6 +84,39 @@ def test_corrector_rejects_a_start_outside_the_contraction_region():
     assert not ok[0]
 
 
+class NearInfinity:
+    """y = (x0, x1) on the patch x1 = 1 with H = x0·(x0 − ε·x1): the solution x0 = ε (a path close
+    to infinity) and x0 = 0 (a solution at infinity, like the start and target systems' common zeros there)."""
+
+    def __init__(self, eps: float, homogeneous: bool) -> None:
+        self.eps, self.homogeneous = eps, homogeneous
+
+    def evaluate_all(self, y, t):
+        x0, x1 = y[:, 0], y[:, 1]
+        H = np.stack([x0 * (x0 - self.eps * x1), x1 - 1.0], axis=1)
+        Hy = np.zeros((len(y), 2, 2), dtype=complex)
+        Hy[:, 0, 0], Hy[:, 0, 1], Hy[:, 1, 1] = 2.0 * x0 - self.eps * x1, -self.eps * x0, 1.0
+        return H, Hy, np.zeros_like(H)
+
+    def evaluate(self, y, t):
+        return self.evaluate_all(y, t)[:2]
+
+
+def test_the_corrector_does_not_move_a_path_onto_the_solutions_at_infinity():
+    from linnet_crit.solvers.native.tracker import _correct
+
+    # a prediction 0.05ε from infinity: Newton heads for x0 = 0 with updates of relative size 3e-5,
+    # far below first_correction, that contract fast; only x0's own scale sees the jump
+    predicted = np.array([[5e-5 + 0j, 1.0 + 0j]])
+    jumped, ok, _, _, _ = _correct(NearInfinity(1e-3, homogeneous=False), predicted, np.ones(1), TrackerOptions())
+    assert ok[0] and abs(jumped[0, 0]) < 1e-12
+    _, ok, _, _, _ = _correct(NearInfinity(1e-3, homogeneous=True), predicted, np.ones(1), TrackerOptions())
+    assert not ok[0]
+    # a prediction near the path is corrected onto it
+    near, ok, _, _, _ = _correct(NearInfinity(1e-3, homogeneous=True), predicted + [[9e-4, 0]], np.ones(1), TrackerOptions())
+    assert ok[0] and abs(near[0, 0] - 1e-3) < 1e-12
+
+
 def test_a_step_costs_at_most_five_evaluations():
     """RK4 whose first stage is the corrector's tangent (three evaluations) and a Newton corrector
     that stops on its error estimate (about two): at most five evaluations a step, where RK4 with
