@@ -234,10 +234,6 @@ class EndgameOptions:
     residual_tolerance: float = 1e-8
     finite_distance: float = 1e-4
     segment_step: float = 0.25
-    #: Steps a path may take on one segment between samples (a path crosses one in 4–20 where it is
-    #: well conditioned, in up to ~2 000 near a singular end point). Beyond, it is left to the end of
-    #: the endgame: the trend of its samples, Newton, or the Cauchy loops (``blackbox.track_with_endgame``).
-    segment_max_steps: int = 5000
     duplicate_tolerance: float = 1e-6
 
     def gaps(self) -> np.ndarray:

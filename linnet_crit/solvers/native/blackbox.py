@@ -214,14 +214,7 @@ def track_with_endgame(
     # Each segment shrinks 1 − t by the same ratio, so in s every segment looks alike and
     # a few long steps cross it; the retry schedule's smaller max_step shrinks them too.
     step = min(opts.segment_step * tracker.max_step / TrackerOptions().max_step, 1.0)
-    # Near a singular end point (winding number 2 or more) a path can crawl for the tracker's whole
-    # max_steps on one segment: 52 paths of the reduced system of 1,2,4,3 (seed 0 of
-    # bench_reduced_shapes) took 173 725 steps, 45 of the route's 48 s, on the last segment alone,
-    # and were then decided by the loops anyway. The cap hands them over sooner; it stays above the
-    # 2 013 steps the slowest sampled path of the blackbox's 1,2,2,1 took on a segment and still
-    # finished there (a cap of 1 000 sent 6 of 1 000 such paths to the loops: 229 s).
-    segment_options = replace(tracker, initial_step=step, max_step=min(2.0 * step, 1.0),
-                              max_steps=min(tracker.max_steps, opts.segment_max_steps))
+    segment_options = replace(tracker, initial_step=step, max_step=min(2.0 * step, 1.0))
     for k, gap in enumerate(gaps):
         if k:
             idx = np.flatnonzero(paths.active)

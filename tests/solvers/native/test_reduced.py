@@ -10,7 +10,7 @@ import pytest
 
 from linnet_crit import Architecture, MonodromyOptions, SolveOptions, random_instance, solve
 from linnet_crit.numeric import Parameters, gradient
-from linnet_crit.points import SAME_POINT, is_torus, match_index
+from linnet_crit.points import is_torus
 from linnet_crit.sign_flips import canonicalize
 from linnet_crit.solvers.native import blackbox, reduced
 from linnet_crit.solvers.native.monodromy import generic_solutions, random_complex_instance, start_pair
@@ -154,20 +154,6 @@ def test_paths_to_infinity_the_samples_leave_open_are_decided_by_loops(monkeypat
     monkeypatch.setattr(blackbox, "LOOP_SAMPLES", slice(0, 0))
     without = generic_solutions(arch, 1, np.random.default_rng(1), MonodromyOptions(blackbox_paths=0))
     assert without.by_stopping_rule and "failed or were not classified" in without.report.info["closed_form"]
-
-
-def test_paths_that_crawl_near_the_end_are_left_to_the_loops():
-    """At this base point 52 paths of the reduced system of 1,2,4,3 crawled through the tracker's
-    whole max_steps on the last endgame segment (173 725 of the run's 199 428 steps) before the loops
-    decided them; with each segment capped at ``EndgameOptions.segment_max_steps`` the run took
-    90 386 steps (measured) and still finds monodromy's orbits."""
-    arch = Architecture.parse("1,2,4,3")
-    found = generic_solutions(arch, 1, np.random.default_rng(0), MonodromyOptions(blackbox_paths=0))
-    searched = generic_solutions(arch, 1, np.random.default_rng(0), MonodromyOptions(blackbox_paths=0, closed_form=False))
-    assert found.report.info["route"] == "reduced homotopy" and not found.by_stopping_rule
-    assert found.report.steps < 120_000, found.report.steps
-    assert found.n_orbits == searched.n_orbits > 0
-    assert np.all(match_index(found.representatives, searched.representatives, SAME_POINT) >= 0)
 
 
 def test_loop_estimates_that_still_move_get_a_fourth_radius(monkeypatch):
