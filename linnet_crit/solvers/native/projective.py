@@ -97,7 +97,10 @@ class ProjectiveSegment:
     homotopy: ProjectiveHomotopy
     t0: float
     t1: float
-    homogeneous: ClassVar[bool] = True
+
+    @property
+    def homogeneous(self) -> bool:
+        return getattr(self.homotopy, "homogeneous", False)
 
     def _t(self, s: np.ndarray) -> np.ndarray:
         return self.t0 + s * (self.t1 - self.t0)

@@ -159,8 +159,8 @@ def test_paths_to_infinity_the_samples_leave_open_are_decided_by_loops(monkeypat
 def test_loop_estimates_that_still_move_get_a_fourth_radius(monkeypatch):
     """At this base point 18 paths of the reduced system of 1,2,3,4 are left open by the samples and
     their loop estimates still move by 1e-6 … 4e-4 from the radius 1e-4 to 3e-6 to 1e-7: with those
-    three radii the run is refused, with the fourth (3e-9) every path is decided and the orbits are
-    those found at another base point."""
+    three radii the run is refused, with the fourth (3e-9) every path is decided and it finds as
+    many orbits as the reduced route at another base point."""
     arch, base, start, _ = _start("1,2,3,4", 0)
     found = reduced.torus_orbits(base, start, np.random.default_rng(0))
     assert found.reason.startswith("reduced homotopy: every one") and found.failed == 0
