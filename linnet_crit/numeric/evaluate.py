@@ -114,7 +114,7 @@ def _points_last(a: np.ndarray) -> np.ndarray:
 
 
 #: ids of the identities made by _eye; they are cached for the life of the process, so an id
-#: is never reused. A set look-up, because _is_eye runs tens of times per evaluation and small
+#: is never reused. A set look-up, because it runs tens of times per evaluation and small
 #: batches are dominated by such per-call costs.
 _EYE_IDS: set[int] = set()
 
@@ -128,12 +128,8 @@ def _eye(n: int) -> np.ndarray:
     return eye
 
 
-def _is_eye(a: np.ndarray) -> bool:
-    return id(a) in _EYE_IDS
-
-
 def _t(a: np.ndarray) -> np.ndarray:
-    return a if _is_eye(a) else a.swapaxes(0, 1)
+    return a if id(a) in _EYE_IDS else a.swapaxes(0, 1)
 
 
 #: Up to this inner dimension the multiply-adds are spelled out (fewest calls on small batches).
@@ -143,16 +139,24 @@ _EINSUM_MAX = 8
 
 
 def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``a @ b`` for each point: ``(r, k, P)`` times ``(k, c, P)``, point axes of size 1 broadcast."""
-    if _is_eye(a):
+    """``a @ b`` for each point: ``(r, k, P)`` times ``(k, c, P)``, point axes of size 1 broadcast.
+
+    Which kernel runs depends on the shapes of the matrices only, never on the number of points,
+    so a path's arithmetic is the same in any batch (results do not depend on how a solve is split).
+    """
+    # identity checks inline, fewest temporaries: on the small batches of a warm solve an
+    # evaluation (some fifty products) is dominated by per-call costs
+    if id(a) in _EYE_IDS:
         return b
-    if _is_eye(b):
+    if id(b) in _EYE_IDS:
         return a
     inner = a.shape[1]
+    if inner == 1:  # (r, 1, P) times (1, c, P) is a broadcast product
+        return a * b
     if inner <= _UNROLL_MAX:
-        out = a[:, 0, None] * b[None, 0]
+        out = a[:, 0, None] * b[0]
         for k in range(1, inner):
-            out = out + a[:, k, None] * b[None, k]
+            out += a[:, k, None] * b[k]
         return out
     if inner <= _EINSUM_MAX:
         return np.einsum("ak...,kc...->ac...", a, b)
