@@ -179,6 +179,26 @@ class Instance:
         sub = arch.subnetwork([len(s) for s in alive])
         return Instance(sub, self.X, self.Y, lambdas, seed=self.seed, regularization=self.regularization)
 
+    def embed(self, alive: Sequence[Sequence[int]], sub: Instance) -> Instance:
+        """The inverse of :meth:`restrict`: ``sub``'s X, Y and Λ on the weights of the ``alive``
+        hidden neurons, this instance's Λ on the others.
+
+        Examples
+        --------
+        >>> inst = random_instance((1, 2, 1), seed=0)
+        >>> sub = random_instance((1, 1, 1), seed=1)
+        >>> inst.embed([[1]], sub).restrict([[1]]) == sub
+        True
+        """
+        arch = self.architecture
+        keep = [range(arch.dx), *alive, range(arch.dy)]
+        lambdas = []
+        for i, (lam, part) in enumerate(zip(self.lambdas, sub.lambdas)):
+            full = np.array(lam, dtype=np.result_type(lam, part))
+            full[np.ix_(list(keep[i + 1]), list(keep[i]))] = part
+            lambdas.append(full)
+        return Instance(arch, sub.X, sub.Y, lambdas, regularization=self.regularization)
+
     def save(self, path: str | Path) -> None:
         """Write the ``.npz`` data format: keys ``X``, ``Y``, ``Lambda_1`` … ``Lambda_{H+1}``."""
         arrays = {"X": self.X, "Y": self.Y}

@@ -12,7 +12,7 @@ from ...architecture import Architecture
 from ...data import Instance
 from ...numeric import ParameterSegment, Parameters, gradient_and_jacobian, jacobian_and_parameter_derivative, parameter_derivative
 
-__all__ = ["ParameterArc", "ParameterHomotopy", "fixed"]
+__all__ = ["EmbeddedHomotopy", "ParameterArc", "ParameterHomotopy", "fixed"]
 
 
 class ParameterHomotopy:
@@ -119,6 +119,47 @@ class ParameterArc:
 
     def evaluate_all(self, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return jacobian_and_parameter_derivative(self.arch, x, *self._at(t))
+
+
+class EmbeddedHomotopy:
+    """Sub-network homotopies run in the full network: path p keeps the weights outside ``alive[p]`` at zero.
+
+    A sub-network's point embedded with zeros (the dead neurons' weights) is a point of the full
+    network at which the gradient's dead components vanish exactly and the Jacobian has no block
+    between alive and dead weights; its alive block is the sub-network's Jacobian. Replacing the
+    dead rows of H by ``x_dead`` (so H_x's dead block by the identity, H_t's by zero) leaves each
+    path exactly the path of its sub-network — Newton never moves a dead coordinate — whatever the
+    full network's parameters on the dead weights are. Paths of different alive sets and sizes
+    then share one batch: on small batches the tracker's cost is per step, not per path, so one
+    batch of all of them costs the steps of its longest path instead of the sum over the batches.
+
+    ``inner`` is the full network's :class:`ParameterHomotopy`, ``alive`` ``(P, N)`` booleans.
+    """
+
+    homogeneous = False
+
+    def __init__(self, inner: ParameterHomotopy, alive: np.ndarray) -> None:
+        self.inner, self.alive = inner, np.asarray(alive, dtype=bool)
+        self._pair = self.alive[:, :, None] & self.alive[:, None, :]
+        n = self.alive.shape[1]
+        self._dead_identity = np.zeros(self._pair.shape, dtype=complex)
+        self._dead_identity[:, np.arange(n), np.arange(n)] = ~self.alive
+
+    def select(self, index: np.ndarray) -> EmbeddedHomotopy:
+        return EmbeddedHomotopy(self.inner.select(index), self.alive[index])
+
+    def _pin(self, x: np.ndarray, H: np.ndarray, Hx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.where(self.alive, H, x), np.where(self._pair, Hx, self._dead_identity)
+
+    def evaluate(self, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self._pin(x, *self.inner.evaluate(x, t))
+
+    def derivative_t(self, x: np.ndarray, t: np.ndarray) -> np.ndarray:
+        return np.where(self.alive, self.inner.derivative_t(x, t), 0.0)
+
+    def evaluate_all(self, x: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        H, Hx, Ht = self.inner.evaluate_all(x, t)
+        return *self._pin(x, H, Hx), np.where(self.alive, Ht, 0.0)
 
 
 def fixed(arch: Architecture, params: Parameters | Instance) -> ParameterHomotopy:

@@ -65,8 +65,8 @@ def test_targets_whose_paths_keep_failing_are_rerouted_through_a_midpoint(monkey
     reference = solve(inst, seed=3)
     straight = structured._track_with_retries
 
-    def failing(hom_for, start, good, options):
-        x, codes, tracked, steps = straight(hom_for, start, good, options)
+    def failing(*args, **kwargs):
+        x, codes, tracked, steps = straight(*args, **kwargs)
         codes = codes.copy()
         codes[: len(codes) // 3] = ReturnCode.STEP_SIZE_TOO_SMALL
         return x, codes, tracked, steps
@@ -75,3 +75,25 @@ def test_targets_whose_paths_keep_failing_are_rerouted_through_a_midpoint(monkey
     rerouted = solve(inst, seed=3)
     assert rerouted.n_failed == 0 and rerouted.n_paths_tracked > reference.n_paths_tracked
     assert rerouted.n_solutions == 33 and match_rows(rerouted.solutions, reference.solutions).all()
+
+
+def test_small_units_share_a_batch_and_large_ones_stay_alone():
+    from linnet_crit import SolveOptions
+    from linnet_crit.solvers.native import structured
+
+    arch, options = Architecture((1, 3, 3, 1)), SolveOptions(cache=False)
+    generic = structured.solve_generic(arch, 1, 0, options)
+    units = structured.carry_units(arch, generic, options, max_paths=8)
+    work = {sizes: structured.paths_per_alive_set(g, options) * arch.n_unknowns**2 for sizes, g in generic.items()}
+    groups = structured.carry_groups(arch, generic, options, units)
+    assert sorted(i for g in groups for i in g) == list(range(len(units)))
+    # the shapes of 1,3,3,1 with paths are small enough to be embedded; the groups stay under their bound
+    assert structured.embedded_sizes(arch, generic, options) == {s for s, g in generic.items() if g.n_orbits}
+    assert len(groups) < len(units)
+    for group in groups:
+        assert sum((units[i][2] - units[i][1]) * work[units[i][0]] for i in group) <= structured.GROUP_WORK
+    # a study of many instances embeds nothing: its batches are large already
+    assert all(len(g) == 1 for g in structured.carry_groups(arch, generic, options, units, n_instances=100))
+    # nor does a solve with one small shape only: embedded alone it would only pay for the larger network
+    assert structured.embedded_sizes(Architecture((3, 3, 1)), structured.solve_generic(
+        Architecture((3, 3, 1)), 1, 0, options), options) == frozenset()
