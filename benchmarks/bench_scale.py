@@ -38,7 +38,9 @@ process fills the cache with a cold solve of every thesis row (Tables 3.1 and 3.
 end with process start, on the same warm cache with the package's bytecode cached (one untimed call
 first, as after ``pip install``), and ``phc -b`` on the same system in the same run
 when ``phc`` is on ``PATH`` (written and run as ``bench_competitors.py`` does). Exit status 1 when
-a warm solve misses the cache, changes the count or is INCOMPLETE, or a CLI call fails.
+a warm solve misses the cache, changes the count or is INCOMPLETE, or a CLI call fails. With
+``--base COMMIT`` that revision's engine times the warm solves of (a) right after, in a cache of
+its own, and each row also prints its best time and the ratio base/this.
 
 Run: ``python benchmarks/bench_scale.py`` (``--rows "1,4,4;1,5,5" --base 992430e --time-limit
 400 --json out.json``), ``python benchmarks/bench_scale.py --warm``.
@@ -338,8 +340,21 @@ def warm(args: argparse.Namespace) -> int:
         spec = json.dumps({"seed": args.seed, "repeat": args.repeat})
         run = run_limited([sys.executable, "-c", _WARM_CHILD, spec], env, ROOT, args.time_limit)
         rows = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
-        print(f"(a) warm solve inside Python, every thesis row (goal ≤ {WARM_GOAL} s)")
-        print(f"{'table':>5} {'widths':>9} {'m':>2} {'N_C':>5} {'thesis':>6} {'cold s':>7} {'warm s':>7}  check")
+        base_warm: dict[str, float] = {}
+        if args.base:  # the base engine right after, in a cache of its own
+            base_tree = Path(tmp) / "base"
+            base_tree.mkdir()
+            unpack(args.base, base_tree)
+            base_env = {**env, "PYTHONPATH": str(base_tree), "LINNET_CRIT_CACHE": str(Path(tmp) / "base_cache")}
+            base_run = run_limited([sys.executable, "-c", _WARM_CHILD, spec], base_env, base_tree, args.time_limit)
+            base_warm = {f"{r['widths']}/{r['samples']}": r["warm_s"]
+                         for r in map(json.loads, (l for l in base_run.stdout.splitlines() if l.startswith("{")))}
+            if base_run.status != "ok":
+                print(f"base warm run: {base_run.status}: {base_run.stderr.strip().splitlines()[-1:]}", flush=True)
+        print(f"(a) warm solve inside Python, every thesis row (goal ≤ {WARM_GOAL} s)"
+              + (f"; base {args.base} in the same run, then base/this" if args.base else ""))
+        print(f"{'table':>5} {'widths':>9} {'m':>2} {'N_C':>5} {'thesis':>6} {'cold s':>7} {'warm s':>7}"
+              + (f" {'base s':>7} {'×':>5}" if args.base else "") + "  check")
         slowest = 0.0
         for r in rows:
             notes = []
@@ -352,12 +367,15 @@ def warm(args: argparse.Namespace) -> int:
                 notes.append("≠ thesis")
             notes.append("≤ goal" if r["warm_s"] <= WARM_GOAL else "OVER GOAL")
             slowest = max(slowest, r["warm_s"])
+            base_s = base_warm.get(f"{r['widths']}/{r['samples']}")
+            versus = "" if not args.base else (f" {base_s:>7.3f} {base_s / r['warm_s']:>5.2f}" if base_s else f" {'—':>7} {'':>5}")
             print(f"{r['table']:>5} {r['widths']:>9} {r['samples']:>2} {r['warm']:>5} {r['thesis_N_C']:>6} "
-                  f"{r['cold_s']:>7.2f} {r['warm_s']:>7.3f}  {', '.join(notes)}", flush=True)
+                  f"{r['cold_s']:>7.2f} {r['warm_s']:>7.3f}{versus}  {', '.join(notes)}", flush=True)
         if run.status != "ok":
             print(f"warm run: {run.status}: {run.stderr.strip().splitlines()[-1:] }", flush=True)
             failed = True
-        print(f"slowest warm solve {slowest:.3f} s over {len(rows)} rows")
+        print(f"slowest warm solve {slowest:.3f} s over {len(rows)} rows"
+              + (f" (base: {max(base_warm.values()):.3f} s)" if base_warm else ""))
         print("(b) `linnet-crit solve --widths W --strict`, end to end with process start, warm cache, bytecode "
               "cached (one untimed call first)")
         # As installed: pip compiles the package's bytecode, a checkout caches it on the first run. Without
@@ -393,7 +411,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big", action="store_true", help=f"add {', '.join(BIG_ROWS)} to the default rows")
     parser.add_argument("--seed", type=int, default=0, help="data and solver seed")
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds per solve process before it is killed")
-    parser.add_argument("--base", help="git revision whose engine also solves the --base-rows, in the same run")
+    parser.add_argument("--base", help="git revision whose engine also solves the --base-rows (with --warm: every "
+                        "thesis row, warm), in the same run")
     parser.add_argument("--base-rows", default=";".join(BASE_ROWS), help="';'-separated widths the base solves too")
     parser.add_argument("--executor", help="passed to solve(executor=) by an engine that accepts it")
     parser.add_argument("--workers", type=int, help="passed to solve(workers=) by an engine that accepts it")
