@@ -48,7 +48,7 @@ from .endgame import cauchy_limits
 from .linalg import batch_condition, batch_solve
 from .projective import ProjectiveHomotopy, ProjectiveSegment, dehomogenize
 from .start_systems import LinearProductStart, make_start_system
-from .tracker import track
+from .tracker import TrackResult, track
 
 __all__ = ["BlackboxRun", "TorusOrbits", "newton_on_target", "solve_blackbox", "torus_orbits", "track_with_endgame",
            "track_with_retries"]
@@ -215,10 +215,21 @@ def track_with_endgame(
     # a few long steps cross it; the retry schedule's smaller max_step shrinks them too.
     step = min(opts.segment_step * tracker.max_step / TrackerOptions().max_step, 1.0)
     segment_options = replace(tracker, initial_step=step, max_step=min(2.0 * step, 1.0))
+    # Past the loops' smallest radius a segment caps the steps of paths heading for infinity: one
+    # that needs more goes to the loops, and is tracked again without the cap only if they leave it
+    # open (_track_past_the_loops); a path the loops saw there is not looped again at the end.
+    last_radius = len(gaps[:LOOP_SAMPLES.stop]) - 1
+    looped = np.zeros(0, dtype=int)
     for k, gap in enumerate(gaps):
         if k:
             idx = np.flatnonzero(paths.active)
-            result = track(ProjectiveSegment(hom, 1.0 - gaps[k - 1], 1.0 - gap), paths.y[idx], segment_options)
+            segment = ProjectiveSegment(hom, 1.0 - gaps[k - 1], 1.0 - gap)
+            if k > last_radius:
+                idx, result, tried = _track_past_the_loops(hom, starts, paths, idx, segment, segment_options, options)
+                looped = np.union1d(looped, tried)
+                tick(int((~paths.active[tried]).sum()))  # the paths the loops closed
+            else:
+                result = track(segment, paths.y[idx], segment_options)
             paths.y[idx], paths.steps[idx] = result.x, paths.steps[idx] + result.steps
             paths.t[idx] = 1.0 - gaps[k - 1] + result.t * (gaps[k - 1] - gap)
             _close_failed(refine, paths, idx[~result.success], result.codes[~result.success], opts, singular, tick)
@@ -226,7 +237,9 @@ def track_with_endgame(
         if not paths.active.any():
             break
     _close_failed(refine, paths, np.flatnonzero(paths.active), None, opts, singular, tick)
-    _infinity_by_loops(hom, starts, paths, options)
+    # the loops are deterministic: a path they left open before stays open
+    unclassified = np.flatnonzero(~np.isin(paths.code, _CLOSED))
+    _infinity_by_loops(hom, starts, paths, options, np.setdiff1d(unclassified, looped))
     return paths
 
 
@@ -239,8 +252,57 @@ def track_with_endgame(
 LOOP_SAMPLES = slice(2, 6)
 
 
-def _infinity_by_loops(hom, starts: np.ndarray, paths: _Paths, options: SolveOptions) -> None:
-    """Paths the samples left unclassified, decided by Cauchy loops around t = 1 where they go to infinity.
+#: Steps a path heading for infinity may take on an endgame segment past the loops' smallest radius
+#: before it is offered to the loops: tens suffice for a path that is not crawling. Paths to
+#: singular points at infinity crawl there — reduced system of 1,2,4,3 (bench_reduced_shapes, seed
+#: 0): 52 paths took 173 725 steps on the last segment, some all 20 000 the tracker allows, 21 s of a
+#: 23 s run. Whatever the loops leave open is tracked over the segment again without the cap, so
+#: the cap changes the cost only, never a path's outcome.
+DEEP_SEGMENT_STEPS = 1000
+#: Which paths are capped: |x0|/‖y‖ below this at the segment's start. Those crawlers of 1,2,4,3
+#: (seeds 0 and 1) were at 1e-5 … 8e-5; on the blackbox's 1,2,2,1 (seed 0) 15 paths at 1.5e-3 …
+#: 5e-3 also pass 1 000 steps there, and the loops took 128 s to close one of them — they
+#: are left to the segment (the paths that did not crawl started at 1.3e-3 … 0.12).
+HEADING_RATIO = 3e-4
+
+
+def _track_past_the_loops(hom, starts: np.ndarray, paths: _Paths, idx: np.ndarray, segment: ProjectiveSegment,
+                          segment_options: TrackerOptions, options: SolveOptions):
+    """One endgame segment past the loops' smallest radius for the paths ``idx``.
+
+    Paths heading for infinity take at most :data:`DEEP_SEGMENT_STEPS` steps; those that need more
+    go to :func:`_infinity_by_loops`, and the ones it leaves open are tracked over the segment again
+    without the cap. Returns the paths still to be updated from the segment (the loops closed the
+    others), their track result (steps of both tries) and the paths the loops saw.
+    """
+    heading = _ratio(paths.y[idx]) < HEADING_RATIO
+    capped = np.flatnonzero(heading)
+    first = track(segment, paths.y[idx[capped]], replace(segment_options, max_steps=DEEP_SEGMENT_STEPS))
+    tried = idx[capped[np.array([c is ReturnCode.MAX_STEPS for c in first.codes], dtype=bool)]]
+    _infinity_by_loops(hom, starts, paths, options, tried)
+    closed = np.isin(idx, tried) & ~paths.active[idx]
+    capped_steps = np.zeros(len(idx), dtype=int)
+    capped_steps[capped] = first.steps
+    paths.steps[idx[closed]] += capped_steps[closed]
+    # the paths not capped, and the capped ones the loops left open, over the whole segment
+    again = np.flatnonzero(~heading | (np.isin(idx, tried) & ~closed))
+    x, codes, t = np.empty_like(paths.y[idx]), np.empty(len(idx), dtype=object), np.zeros(len(idx))
+    x[capped], codes[capped], t[capped] = first.x, first.codes, first.t
+    residual, accuracy = np.zeros(len(idx)), np.zeros(len(idx))
+    residual[capped], accuracy[capped] = first.residual, first.accuracy
+    steps = capped_steps.copy()
+    if len(again):
+        rest = track(segment, paths.y[idx[again]], segment_options)
+        x[again], codes[again], t[again] = rest.x, rest.codes, rest.t
+        residual[again], accuracy[again] = rest.residual, rest.accuracy
+        steps[again] += rest.steps
+    keep = ~closed
+    return idx[keep], TrackResult(x[keep], codes[keep], t[keep], steps[keep], residual[keep], accuracy[keep]), tried
+
+
+def _infinity_by_loops(hom, starts: np.ndarray, paths: _Paths, options: SolveOptions, idx: np.ndarray) -> None:
+    """Paths ``idx``, which the samples left unclassified, decided by Cauchy loops around t = 1
+    where they go to infinity.
 
     A path to a singular point at infinity of winding number c has |x0|/‖y‖ ∼ δ^{1/c}: at c = 2 it
     is still 1e-5 at the last sample (measured on the reduced systems of 1,2,4,3 and 1,2,3,2) and
@@ -257,7 +319,6 @@ def _infinity_by_loops(hom, starts: np.ndarray, paths: _Paths, options: SolveOpt
     paths that jumped, and the loops' own check (two radii agree) tells whether they were followed
     well. (With the last retry's steps the loops of 4 paths of 2,1,1,2, seed 2, took 94 s.)
     """
-    idx = np.flatnonzero(~np.isin(paths.code, _CLOSED))
     radii = options.endgame.gaps()[LOOP_SAMPLES]
     if not len(idx) or len(radii) < 2:
         return
