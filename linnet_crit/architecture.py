@@ -201,16 +201,26 @@ class Architecture:
         """The network with hidden widths ``sizes`` (same input and output)."""
         return Architecture((self.dx, *sizes, self.dy))
 
+    def alive_blocks(self, alive: Sequence[Sequence[int]]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per layer, the ``np.ix_`` index of the entries of W_i (or Λ_i) kept by the sub-network of
+        the ``alive`` hidden neurons: ``W_i[alive_blocks(alive)[i]]`` is the sub-network's block.
+
+        Examples
+        --------
+        >>> Architecture((1, 2, 1)).alive_blocks([[1]])[0]
+        (array([[1]]), array([[0]]))
+        """
+        keep = [list(range(self.dx)), *map(list, alive), list(range(self.dy))]
+        return [np.ix_(keep[i + 1], keep[i]) for i in range(self.n_layers)]
+
     def embedding_index(self, alive: Sequence[Sequence[int]]) -> np.ndarray:
         """Flat indices, in this network, of the unknowns of the sub-network kept alive.
 
         ``x_full[index] = x_sub`` embeds a point of the sub-network (all other weights zero).
         """
-        keep = [tuple(range(self.dx)), *map(tuple, alive), tuple(range(self.dy))]
         index = []
-        for i, (rows, cols) in enumerate(self.shapes):
-            block = np.arange(rows * cols).reshape(rows, cols) + self.offsets[i]
-            index.append(block[np.ix_(keep[i + 1], keep[i])].ravel())
+        for i, ((rows, cols), block) in enumerate(zip(self.shapes, self.alive_blocks(alive))):
+            index.append((np.arange(rows * cols).reshape(rows, cols) + self.offsets[i])[block].ravel())
         return np.concatenate(index)
 
     def sign_flip_signs(self, layer: int, neuron: int) -> np.ndarray:

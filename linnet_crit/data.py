@@ -174,8 +174,7 @@ class Instance:
     def restrict(self, alive: Sequence[Sequence[int]]) -> Instance:
         """The data of the sub-network in which only the ``alive`` hidden neurons remain."""
         arch = self.architecture
-        keep = [range(arch.dx), *alive, range(arch.dy)]
-        lambdas = [lam[np.ix_(list(keep[i + 1]), list(keep[i]))] for i, lam in enumerate(self.lambdas)]
+        lambdas = [lam[block] for lam, block in zip(self.lambdas, arch.alive_blocks(alive))]
         sub = arch.subnetwork([len(s) for s in alive])
         return Instance(sub, self.X, self.Y, lambdas, seed=self.seed, regularization=self.regularization)
 
@@ -191,11 +190,10 @@ class Instance:
         True
         """
         arch = self.architecture
-        keep = [range(arch.dx), *alive, range(arch.dy)]
         lambdas = []
-        for i, (lam, part) in enumerate(zip(self.lambdas, sub.lambdas)):
+        for lam, part, block in zip(self.lambdas, sub.lambdas, arch.alive_blocks(alive)):
             full = np.array(lam, dtype=np.result_type(lam, part))
-            full[np.ix_(list(keep[i + 1]), list(keep[i]))] = part
+            full[block] = part
             lambdas.append(full)
         return Instance(arch, sub.X, sub.Y, lambdas, regularization=self.regularization)
 

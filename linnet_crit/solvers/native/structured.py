@@ -478,13 +478,18 @@ EMBED_WORK = 8192
 GROUP_WORK = 32768
 
 
+def _embedded_work(arch: Architecture, generic: GenericSolutions, options: SolveOptions, alive_sets: int,
+                   n_instances: int) -> int:
+    """Jacobian entries of the first pass of ``alive_sets`` alive sets embedded in the full network."""
+    return alive_sets * paths_per_alive_set(generic, options) * n_instances * arch.n_unknowns**2
+
+
 def embedded_sizes(arch: Architecture, generic: dict[tuple[int, ...], GenericSolutions], options: SolveOptions,
                    n_instances: int = 1) -> frozenset[tuple[int, ...]]:
     """The size tuples whose first passes are tracked embedded in the full network (:data:`EMBED_WORK`)."""
     small = frozenset(
         sizes for sizes, gen in generic.items()
-        if 0 < n_alive_sets(arch, sizes) * paths_per_alive_set(gen, options) * n_instances * arch.n_unknowns**2
-        <= EMBED_WORK)
+        if 0 < _embedded_work(arch, gen, options, n_alive_sets(arch, sizes), n_instances) <= EMBED_WORK)
     return small if len(small) > 1 else frozenset()
 
 
@@ -500,7 +505,7 @@ def carry_groups(arch: Architecture, generic: dict[tuple[int, ...], GenericSolut
         if sizes not in embedded:
             groups.append([i])
             continue
-        mine = (stop - start) * paths_per_alive_set(generic[sizes], options) * n_instances * arch.n_unknowns**2
+        mine = _embedded_work(arch, generic[sizes], options, stop - start, n_instances)
         if shared and work + mine > GROUP_WORK:
             groups.append(shared)
             shared, work = [], 0
